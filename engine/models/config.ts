@@ -1,0 +1,50 @@
+/** Model options as composed from conf/model/*.yaml (engine/ never reads YAML; the runner passes this object). */
+export interface ModelConfig {
+  name: 'patchtst' | 'patchtst_mix';
+  context_length: number;
+  patch_len: number;
+  stride: number;
+  d_model: number;
+  n_heads: number;
+  n_layers: number;
+  d_ff: number;
+  dropout: number;
+  attn_dropout: number;
+  head_dropout: number;
+  norm: 'batch' | 'layer';
+  residual_attention: boolean;
+  revin: boolean;
+  revin_affine: boolean;
+}
+
+export const MODEL_NAMES: readonly ModelConfig['name'][] = ['patchtst', 'patchtst_mix'];
+
+/** Positional-table rows beyond the patch count in the study's mix variant (its published counts need them). */
+export const MIX_EXTRA_POS_ROWS = 10;
+
+/**
+ * Number of patches. `patchtst` pads the end by `stride` replicated steps (the paper's padding_patch='end'),
+ * which adds one patch; `patchtst_mix` does not pad.
+ */
+export function patchCount(cfg: Pick<ModelConfig, 'name' | 'context_length' | 'patch_len' | 'stride'>): number {
+  const { context_length: L, patch_len: p, stride: s } = cfg;
+  return Math.floor((L - p) / s) + 1 + (cfg.name === 'patchtst' ? 1 : 0);
+}
+
+/** Throws one clear line naming the bad field when the shape cannot form a model. */
+export function checkModelConfig(cfg: ModelConfig, channels: number): void {
+  const fail = (field: string, why: string): never => {
+    throw new Error(`model.${field}: ${why}`);
+  };
+  if (!MODEL_NAMES.includes(cfg.name)) fail('name', `unknown model '${cfg.name}'; use one of ${MODEL_NAMES.join(', ')}`);
+  for (const k of ['context_length', 'patch_len', 'stride', 'd_model', 'n_heads', 'n_layers', 'd_ff'] as const) {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) fail(k, `must be a positive integer, got ${cfg[k]}`);
+  }
+  if (cfg.patch_len > cfg.context_length) fail('patch_len', `${cfg.patch_len} exceeds context_length ${cfg.context_length}`);
+  if (cfg.d_model % cfg.n_heads !== 0) fail('n_heads', `d_model ${cfg.d_model} is not divisible by n_heads ${cfg.n_heads}`);
+  for (const k of ['dropout', 'attn_dropout', 'head_dropout'] as const) {
+    if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
+  }
+  if (cfg.norm !== 'batch' && cfg.norm !== 'layer') fail('norm', `must be 'batch' or 'layer', got '${cfg.norm}'`);
+  if (!Number.isInteger(channels) || channels < 1) throw new Error(`channels must be a positive integer, got ${channels}`);
+}

@@ -1,0 +1,1 @@
+export { countParams, paramBreakdown, type ParamBreakdown } from './count.js';

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { describeMemory, estimateMemory } from '../../../engine/memory/index.js';
+import type { ModelConfig } from '../../../engine/models/config.js';
+
+const patchtst = (d: number, L: number, h: number): ModelConfig => ({
+  name: 'patchtst', context_length: 60, patch_len: 16, stride: 8, d_model: d, n_heads: h, n_layers: L, d_ff: 4 * d,
+  dropout: 0.1, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+});
+
+describe('memory estimate', () => {
+  it('puts a 2B-parameter model above 32 GB for params, grads and Adam moments alone', () => {
+    const e = estimateMemory(patchtst(1024, 128, 2), 25, 256);
+    expect(e.paramCount).toBeGreaterThan(1.5e9);
+    expect(e.params + e.adamMoments).toBe(12 * e.paramCount);
+    // fp32 params + flat grads + m + v = 16 B/param, i.e. 32 GB at 2B params
+    expect(e.params + e.grads / 2 + e.adamMoments).toBe(16 * e.paramCount);
+    expect(estimateMemory(patchtst(1024, 160, 2), 25, 256).total).toBeGreaterThan(32e9);
+  });
+
+  it('grows activations linearly with batch size and leaves parameter state unchanged', () => {
+    const a = estimateMemory(patchtst(64, 32, 2), 25, 128);
+    const b = estimateMemory(patchtst(64, 32, 2), 25, 256);
+    expect(b.activations).toBeCloseTo(2 * a.activations, 0);
+    expect(b.params + b.grads + b.adamMoments).toBe(a.params + a.grads + a.adamMoments);
+    expect(b.total).toBeGreaterThan(a.total);
+  });
+
+  it('counts the attention maps [B·C, heads, P, P], so more heads cost more activation memory', () => {
+    const two = estimateMemory(patchtst(64, 4, 2), 25, 64);
+    const sixteen = estimateMemory(patchtst(64, 4, 16), 25, 64);
+    const P = 7; // floor((60 - 16) / 8) + 2 with end padding
+    // one softmax map per layer (+ one layer's live gradients): (4 + 1) layers x B·C x (16 - 2) heads x P²
+    expect(sixteen.activations - two.activations).toBe(5 * 64 * 25 * 14 * P * P * 4);
+  });
+
+  it('prints a breakdown a preflight check can show', () => {
+    const lines = describeMemory(estimateMemory(patchtst(64, 32, 2), 25, 256));
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['parameters', 'gradients', 'AdamW', 'step', 'activations', 'overhead', 'total']);
+    expect(lines.at(-1)).toMatch(/total\s+[\d.]+ (MiB|GiB)/);
+  });
+});
