@@ -1,0 +1,74 @@
+import { ConfigError } from './errors.js';
+import { isDict, type ConfigValue } from './types.js';
+
+/** One parsed item of a config's `defaults` list. */
+export type DefaultEntry =
+  | { kind: 'self' }
+  | { kind: 'config'; path: string; absolute: boolean; package: string | null }
+  | {
+      kind: 'group';
+      /** Group path as written, without a leading `/`. */
+      group: string;
+      absolute: boolean;
+      package: string | null;
+      option: string | string[] | null;
+      optional: boolean;
+      override: boolean;
+      /** Added from the command line with `+group=option`. */
+      external?: boolean;
+    };
+
+export type GroupEntry = Extract<DefaultEntry, { kind: 'group' }>;
+
+/**
+ * Parses one defaults-list item: `_self_`, `path/to/config(@pkg)`, or
+ * `{ [optional|override] group(@pkg): option | [options] | null }`.
+ */
+export function parseDefaultEntry(item: ConfigValue, where: string): DefaultEntry {
+  if (typeof item === 'string') {
+    if (item === '_self_') return { kind: 'self' };
+    const { name, pkg } = splitPackage(item.trim(), where, item);
+    return { kind: 'config', path: name.replace(/^\//, ''), absolute: name.startsWith('/'), package: pkg };
+  }
+  if (isDict(item) && Object.keys(item).length === 1) {
+    const [rawKey, value] = Object.entries(item)[0]!;
+    const words = rawKey.trim().split(/\s+/);
+    const keyword = words.length === 2 ? words[0] : null;
+    if (words.length > 2 || (keyword !== null && keyword !== 'optional' && keyword !== 'override')) {
+      throw invalid(where, item, `only 'optional' or 'override' may precede the group name`);
+    }
+    const { name, pkg } = splitPackage(words[words.length - 1]!, where, item);
+    const option = parseOption(value, where, item);
+    return {
+      kind: 'group',
+      group: name.replace(/^\//, ''),
+      absolute: name.startsWith('/'),
+      package: pkg,
+      option,
+      optional: keyword === 'optional',
+      override: keyword === 'override',
+    };
+  }
+  throw invalid(where, item, 'expected _self_, a config name, or {group: option}');
+}
+
+function parseOption(value: ConfigValue, where: string, item: ConfigValue): string | string[] | null {
+  if (value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    return value.map(String);
+  }
+  throw invalid(where, item, 'an option must be a config name, a list of names, or null');
+}
+
+function splitPackage(text: string, where: string, item: ConfigValue): { name: string; pkg: string | null } {
+  const at = text.indexOf('@');
+  const name = at < 0 ? text : text.slice(0, at);
+  const pkg = at < 0 ? null : text.slice(at + 1);
+  if (name === '' || name === '/' || (pkg !== null && !/^[\w.]*$/.test(pkg))) throw invalid(where, item, 'malformed name');
+  return { name, pkg };
+}
+
+function invalid(where: string, item: ConfigValue, why: string): ConfigError {
+  return new ConfigError(`${where}: invalid defaults entry ${JSON.stringify(item)}: ${why}`);
+}

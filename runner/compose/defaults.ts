@@ -1,0 +1,218 @@
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+import { parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
+import { groupExists, listOptions, loadConfig, type LoadedConfig } from './loader.js';
+
+/** Group choices from the command line, already split from plain key overrides. */
+export interface GroupOverrides {
+  /** `group(@pkg)=option`: change the option of an existing defaults entry. */
+  select: Array<{ key: string; option: string | string[] | null; input: string }>;
+  /** `+group(@pkg)=option`: append a new entry to the primary defaults list. */
+  add: Array<{ group: string; package: string | null; option: string | string[]; input: string }>;
+  /** `~group(@pkg)` or `~group=option`: remove an entry. */
+  remove: Array<{ key: string; option: string | null; input: string }>;
+}
+
+/** One config file placed in the output at `package`; `self` children mark where its own keys merge. */
+export interface DefaultsNode {
+  configPath: string;
+  package: string;
+  loaded: LoadedConfig;
+  /** `group(@pkg)` when chosen from a group, with the option. */
+  choice: { key: string; option: string } | null;
+  children: Array<DefaultsNode | 'self'>;
+}
+
+export interface DefaultsResult {
+  tree: DefaultsNode;
+  /** Files to merge, in order, each at its package. */
+  sequence: Array<{ configPath: string; package: string; loaded: LoadedConfig }>;
+  /** override key (`group` or `group@pkg`) → chosen option (null when the entry selects nothing). */
+  choices: Record<string, string | null>;
+}
+
+interface Registered {
+  option: string | string[] | null;
+  /** Config that set it, or null for the command line. */
+  from: string | null;
+  input: string;
+  used: boolean;
+}
+
+/** Builds the defaults tree of the primary config with Hydra 1.1+ rules. */
+export function buildDefaults(configDir: string, configName: string, cli: GroupOverrides): DefaultsResult {
+  const primary = loadConfig(configDir, configName);
+  if (!primary) {
+    throw new ConfigError(`Cannot find primary config '${configName}'. Check that ${path.join(configDir, configName)}.yaml exists (set --config-dir/--config-name)`);
+  }
+  const builder = new TreeBuilder(configDir, cli);
+  const tree = builder.expand({ configPath: configName, package: '', loaded: primary, choice: null, children: [] }, true, []);
+  builder.ensureOverridesUsed();
+  const sequence: DefaultsResult['sequence'] = [];
+  flatten(tree, sequence);
+  return { tree, sequence, choices: builder.choices };
+}
+
+class TreeBuilder {
+  readonly choices: Record<string, string | null> = {};
+  private readonly overrides = new Map<string, Registered>();
+  private readonly removals = new Map<string, { option: string | null; input: string; used: boolean }>();
+  private readonly seenKeys = new Map<string, string>();
+
+  constructor(private readonly configDir: string, private readonly cli: GroupOverrides) {
+    for (const s of cli.select) this.overrides.set(s.key, { option: s.option, from: null, input: s.input, used: false });
+    for (const r of cli.remove) this.removals.set(r.key, { option: r.option, input: r.input, used: false });
+  }
+
+  expand(node: DefaultsNode, isPrimary: boolean, stack: string[]): DefaultsNode {
+    if (stack.includes(node.configPath)) {
+      throw new ConfigError(`Defaults cycle: ${[...stack, node.configPath].join(' -> ')}`);
+    }
+    const where = node.loaded.displayPath;
+    const entries = (node.loaded.defaults ?? []).map((item) => parseDefaultEntry(item, where));
+    this.validateSelf(entries, where);
+    if (isPrimary) {
+      for (const a of this.cli.add) {
+        entries.push({ kind: 'group', group: a.group, absolute: true, package: a.package, option: a.option, optional: false, override: false, external: true });
+      }
+    }
+    this.registerOverrides(entries, node, where);
+    const groupDir = path.posix.dirname(node.configPath) === '.' ? '' : path.posix.dirname(node.configPath);
+    const children: DefaultsNode['children'] = [];
+    // Hydra expands the list back to front, so overrides inside later entries reach earlier ones.
+    for (const entry of [...entries].reverse()) {
+      if (entry.kind === 'self') children.push('self');
+      else if (entry.kind === 'config') children.push(this.expandConfigEntry(entry, node, groupDir, where, [...stack, node.configPath]));
+      else if (!entry.override) children.push(...this.expandGroupEntry(entry, node, groupDir, where, [...stack, node.configPath]));
+    }
+    node.children = children.reverse();
+    return node;
+  }
+
+  ensureOverridesUsed(): void {
+    for (const [key, o] of this.overrides) {
+      if (o.used) continue;
+      if (o.from === null) {
+        const option = Array.isArray(o.option) ? `[${o.option.join(',')}]` : String(o.option);
+        throw new ConfigError(`Could not override '${key}': no match in the defaults list. To append to your default list use +${key}=${option}`);
+      }
+      throw new ConfigError(`In '${o.from}': could not override '${key}': no match in the defaults list`);
+    }
+    for (const [key, r] of this.removals) {
+      if (!r.used) throw new ConfigError(`Could not delete '${r.input.slice(1)}': no match for '${key}' in the defaults list`);
+    }
+  }
+
+  private validateSelf(entries: DefaultEntry[], where: string): void {
+    const selves = entries.filter((e) => e.kind === 'self').length;
+    if (selves > 1) throw new ConfigError(`${where}: duplicate _self_ in the defaults list`);
+    // Hydra 1.1+: a config's own keys override its defaults unless _self_ says otherwise.
+    if (selves === 0) entries.push({ kind: 'self' });
+  }
+
+  private registerOverrides(entries: DefaultEntry[], node: DefaultsNode, where: string): void {
+    let seenOverride = false;
+    for (const entry of entries) {
+      if (entry.kind !== 'group' || !entry.override) {
+        if (seenOverride && entry.kind !== 'self' && !(entry.kind === 'group' && entry.external)) {
+          throw new ConfigError(`${where}: 'override' entries must come at the end of the defaults list`);
+        }
+        continue;
+      }
+      seenOverride = true;
+      const key = this.placement(entry, node, path.posix.dirname(node.configPath)).key;
+      if (!this.overrides.has(key)) this.overrides.set(key, { option: entry.option, from: where, input: '', used: false });
+    }
+  }
+
+  private expandGroupEntry(entry: GroupEntry, parent: DefaultsNode, groupDir: string, where: string, stack: string[]): DefaultsNode[] {
+    const { group, key } = this.placement(entry, parent, groupDir);
+    const removal = this.removals.get(key);
+    if (removal && (removal.option === null || removal.option === entry.option)) {
+      removal.used = true;
+      return [];
+    }
+    if (this.seenKeys.has(key)) {
+      const fix = entry.external ? `To change it use ${key}=${entry.option}` : `To change it use 'override ${key}: ${entry.option}'`;
+      throw new ConfigError(`Multiple values for '${key}' in the defaults list (${this.seenKeys.get(key)} and ${entry.external ? 'the command line' : where}). ${fix}`);
+    }
+    this.seenKeys.set(key, entry.external ? 'the command line' : where);
+    const override = this.overrides.get(key);
+    if (override) override.used = true;
+    const option = override ? override.option : entry.option;
+    const from = override ? override.from : entry.external ? null : where;
+    if (option === null) {
+      this.choices[key] = null;
+      return [];
+    }
+    const options = Array.isArray(option) ? option : [option];
+    if (options.includes('???')) {
+      throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${listOptions(this.configDir, group).join(', ')}`);
+    }
+    this.choices[key] = Array.isArray(option) ? `[${option.join(',')}]` : option;
+    const nodes: DefaultsNode[] = [];
+    for (const name of [...options].reverse()) {
+      const loaded = loadConfig(this.configDir, `${group}/${name}`);
+      if (!loaded) {
+        if (entry.optional && !override) continue;
+        throw this.missingOption(group, name, from);
+      }
+      const pkg = this.placement(entry, parent, groupDir, name, loaded.packageHeader).package;
+      nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, children: [] }, false, stack));
+    }
+    return nodes.reverse();
+  }
+
+  private expandConfigEntry(entry: Extract<DefaultEntry, { kind: 'config' }>, parent: DefaultsNode, groupDir: string, where: string, stack: string[]): DefaultsNode {
+    const configPath = entry.absolute ? entry.path : path.posix.join(groupDir, entry.path);
+    const loaded = loadConfig(this.configDir, configPath);
+    if (!loaded) throw new ConfigError(`In '${where}': could not load '${configPath}': ${path.join(this.configDir, configPath)}.yaml does not exist`);
+    const relDir = path.posix.dirname(entry.path) === '.' ? '' : path.posix.dirname(entry.path);
+    const name = path.posix.basename(configPath);
+    let pkg: string;
+    if (entry.package !== null) pkg = joinPackage(parent.package, keywords(entry.package, relDir, name));
+    else if (loaded.packageHeader !== null) pkg = joinPackage('', keywords(loaded.packageHeader, path.posix.dirname(configPath), name));
+    else pkg = joinPackage(parent.package, relDir.replaceAll('/', '.'));
+    return this.expand({ configPath, package: pkg, loaded, choice: null, children: [] }, false, stack);
+  }
+
+  /** Absolute group, override key and final package of a group entry, as Hydra computes them. */
+  private placement(entry: GroupEntry, parent: DefaultsNode, groupDir: string, option?: string, header?: string | null) {
+    const dir = groupDir === '.' ? '' : groupDir;
+    const group = entry.absolute || entry.external ? entry.group : path.posix.join(dir, entry.group);
+    const defaultPackage = joinPackage(parent.package, entry.group.replaceAll('/', '.'));
+    const name = option ?? (typeof entry.option === 'string' ? entry.option : '');
+    const listed = entry.package === null ? null : joinPackage(parent.package, keywords(entry.package, entry.group, name));
+    const key = listed !== null && listed !== defaultPackage && listed !== '' ? `${group}@${listed}` : group;
+    let pkg = listed ?? defaultPackage;
+    if (listed === null && header) pkg = joinPackage('', keywords(header, group, name));
+    return { group, key, package: pkg };
+  }
+
+  private missingOption(group: string, option: string, from: string | null): ConfigError {
+    const prefix = from ? `In '${from}': ` : '';
+    if (!groupExists(this.configDir, group)) {
+      return new ConfigError(`${prefix}Could not find '${group}/${option}': there is no config group '${group}' in ${this.configDir}`);
+    }
+    return new ConfigError(`${prefix}Could not find '${group}/${option}'. Available options in '${group}': ${listOptions(this.configDir, group).join(', ')}`);
+  }
+}
+
+/** Joins a package to its parent's; anything up to the last `_global_` is dropped (absolute). */
+export function joinPackage(parent: string, pkg: string): string {
+  const full = parent === '' ? pkg : pkg === '' ? parent : `${parent}.${pkg}`;
+  const at = full.lastIndexOf('_global_');
+  return at < 0 ? full : full.slice(at + '_global_'.length + 1);
+}
+
+function keywords(pkg: string, group: string, name: string): string {
+  if (pkg === '_here_') return '';
+  return pkg.replaceAll('_group_', group.replaceAll('/', '.')).replaceAll('_name_', name);
+}
+
+function flatten(node: DefaultsNode, out: DefaultsResult['sequence']): void {
+  for (const child of node.children) {
+    if (child === 'self') out.push({ configPath: node.configPath, package: node.package, loaded: node.loaded });
+    else flatten(child, out);
+  }
+}

@@ -1,0 +1,151 @@
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './errors.js';
+import { strftime } from './now.js';
+import { nearest } from './suggest.js';
+import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
+import { isDict, type ConfigDict, type ConfigValue } from './types.js';
+
+export interface ResolveOptions {
+  /** Environment for `${oc.env:...}` (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Leave `???` (and interpolations that need one) in place instead of failing: for printing. */
+  allowMissing?: boolean;
+}
+
+const MISSING = '???';
+
+/** Returns a copy of `root` with every interpolation resolved; errors name the key that failed. */
+export function resolveConfig(root: ConfigDict, options: ResolveOptions = {}): ConfigDict {
+  return new Resolver(root, options).resolveNode([], root) as ConfigDict;
+}
+
+/** Thrown inside resolution when a value is still missing; turned into a message at the top. */
+class MissingValue extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+class Resolver {
+  private readonly resolved = new Map<string, ConfigValue>();
+  private readonly active: string[] = [];
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(private readonly root: ConfigDict, private readonly options: ResolveOptions) {
+    this.env = options.env ?? process.env;
+  }
+
+  resolveNode(path: string[], value: ConfigValue): ConfigValue {
+    if (typeof value === 'string') return this.resolveLeaf(path, value);
+    if (Array.isArray(value)) return value.map((item, i) => this.resolveNode([...path, String(i)], item));
+    if (isDict(value)) {
+      const out: ConfigDict = {};
+      for (const key of Object.keys(value)) out[key] = this.resolveNode([...path, key], value[key]!);
+      return out;
+    }
+    return value;
+  }
+
+  private resolveLeaf(path: string[], raw: string): ConfigValue {
+    const id = path.join('.');
+    if (raw === MISSING) {
+      if (this.options.allowMissing) return raw;
+      throw this.active.length > 0 ? new MissingValue(id) : missingError(id);
+    }
+    if (!hasInterpolation(raw)) return raw;
+    if (this.resolved.has(id)) return this.resolved.get(id)!;
+    if (this.active.includes(id)) {
+      const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
+      throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
+    }
+    this.active.push(id);
+    let value: ConfigValue;
+    try {
+      value = this.evaluate(parseTemplate(raw), path);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      if (error instanceof MissingValue) {
+        if (this.options.allowMissing) return raw;
+        if (this.active.length > 1) throw error;
+        throw missingError(error.key, id);
+      }
+      throw new ConfigError(`Interpolation error at '${id}': ${(error as Error).message}`, { cause: error });
+    } finally {
+      this.active.pop();
+    }
+    this.resolved.set(id, value);
+    return value;
+  }
+
+  /** A lone `${...}` keeps its type (number, dict...); anything else becomes a string. */
+  private evaluate(parts: Part[], at: string[]): ConfigValue {
+    if (parts.length === 1 && typeof parts[0] !== 'string') return this.interpolate(parts[0]!, at);
+    return parts.map((part) => (typeof part === 'string' ? part : asText(this.interpolate(part, at)))).join('');
+  }
+
+  private interpolate(interpolation: Interpolation, at: string[]): ConfigValue {
+    if (interpolation.kind === 'node') return this.lookup(asText(this.evaluate(interpolation.key, at)), at);
+    const args = interpolation.args.map((arg) => this.argument(arg, at));
+    return callResolver(interpolation.name, args, this.env);
+  }
+
+  private argument(arg: Argument, at: string[]): ConfigValue {
+    const value = this.evaluate(arg.parts, at);
+    if (arg.quoted || typeof value !== 'string' || !arg.parts.every((p) => typeof p === 'string')) return value;
+    return value === 'null' ? null : value;
+  }
+
+  /** Finds `key` (absolute `a.b`, or relative `.x`/`..x` to the container of `at`) and resolves it. */
+  private lookup(key: string, at: string[]): ConfigValue {
+    let base: string[] = [];
+    let rest = key;
+    if (key.startsWith('.')) {
+      const dots = /^\.+/.exec(key)![0].length;
+      base = at.slice(0, Math.max(0, at.length - dots));
+      rest = key.slice(dots);
+    }
+    const segments = [...base, ...(rest === '' ? [] : rest.replace(/\[(\d+)\]/g, '.$1').split('.'))];
+    let node: ConfigValue = this.root;
+    for (let i = 0; i < segments.length; i += 1) {
+      const segment = segments[i]!;
+      const next: ConfigValue | undefined = Array.isArray(node) ? node[Number(segment)] : isDict(node) ? node[segment] : undefined;
+      if (next === undefined) {
+        const container = segments.slice(0, i);
+        const siblings = isDict(node) ? Object.keys(node).map((k) => [...container, k].join('.')) : [];
+        const hint = nearest(segments.slice(0, i + 1).join('.'), siblings);
+        throw new Error(`key '${segments.join('.')}' not found${hint.length ? `. Did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : ''}`);
+      }
+      node = next;
+    }
+    return this.resolveNode(segments, node);
+  }
+}
+
+function callResolver(name: string, args: ConfigValue[], env: Record<string, string | undefined>): ConfigValue {
+  switch (name) {
+    case 'oc.env': {
+      if (args.length < 1 || args.length > 2) throw new Error(`oc.env takes a variable name and an optional default, e.g. \${oc.env:HOME,/tmp}`);
+      const value = env[String(args[0])];
+      if (value !== undefined) return value;
+      if (args.length === 2) return args[1] === null ? null : asText(args[1]!);
+      throw new Error(`environment variable '${String(args[0])}' is not set (give a default: \${oc.env:${String(args[0])},<default>})`);
+    }
+    case 'oc.decode':
+      if (args.length !== 1) throw new Error('oc.decode takes one argument');
+      return typeof args[0] === 'string' ? (parseYaml(args[0]) as ConfigValue) ?? null : args[0]!;
+    case 'now':
+      if (args.length !== 1) throw new Error('now takes one strftime format, e.g. ${now:%Y-%m-%d}');
+      return strftime(asText(args[0]!));
+    default:
+      throw new Error(`unsupported interpolation type '${name}' (known: now, oc.env, oc.decode)`);
+  }
+}
+
+function asText(value: ConfigValue): string {
+  return typeof value === 'string' ? value : value === null || typeof value !== 'object' ? String(value) : JSON.stringify(value);
+}
+
+function missingError(key: string, neededBy?: string): ConfigError {
+  const user = neededBy ? ` (needed by '${neededBy}')` : '';
+  return new ConfigError(`Missing mandatory value: ${key}${user}. Set it on the command line, e.g. ${key}=<value>`);
+}

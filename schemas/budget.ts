@@ -1,0 +1,22 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** conf/budget/*.yaml: a parameter budget and the study's hyper-parameters for it. */
+export const budgetSchema = {
+  $id: 'ladder/budget',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'params', 'tolerance', 'strict', 'lr', 'dropout', 'weight_decay', 'warmup_steps', 'epochs'],
+  properties: {
+    name: { type: 'string' },
+    params: { type: 'integer', minimum: 1, description: 'Target parameter count' },
+    tolerance: { type: 'number', minimum: 0, description: 'Accepted relative deviation from params' },
+    strict: { type: 'boolean', description: 'true: a count outside the tolerance is an error' },
+    lr: { type: 'number', exclusiveMinimum: 0 },
+    dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+    weight_decay: { type: 'number', minimum: 0 },
+    warmup_steps: { type: 'integer', minimum: 0 },
+    epochs: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+export type BudgetConfig = FromSchema<typeof budgetSchema>;

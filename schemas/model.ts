@@ -1,0 +1,32 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+const probability = { type: 'number', minimum: 0, exclusiveMaximum: 1 } as const;
+
+/** conf/model/*.yaml: PatchTST architecture. */
+export const modelSchema = {
+  $id: 'ladder/model',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'context_length', 'patch_len', 'stride', 'd_model', 'n_heads', 'n_layers', 'd_ff', 'dropout',
+    'attn_dropout', 'head_dropout', 'norm', 'residual_attention', 'revin', 'revin_affine'],
+  properties: {
+    name: { type: 'string', description: 'Model option name, e.g. patchtst' },
+    context_length: { ...positiveInt, description: 'Days of history per sample' },
+    patch_len: { ...positiveInt, description: 'Days per patch' },
+    stride: { ...positiveInt, description: 'Days between patch starts' },
+    d_model: positiveInt,
+    n_heads: positiveInt,
+    n_layers: positiveInt,
+    d_ff: positiveInt,
+    dropout: probability,
+    attn_dropout: probability,
+    head_dropout: probability,
+    norm: { enum: ['batch', 'layer'] },
+    residual_attention: { type: 'boolean' },
+    revin: { type: 'boolean', description: 'Reversible instance normalisation' },
+    revin_affine: { type: 'boolean' },
+  },
+} as const;
+
+export type ModelConfig = FromSchema<typeof modelSchema>;

@@ -1,0 +1,39 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const beta = { type: 'number', minimum: 0, exclusiveMaximum: 1 } as const;
+
+/** conf/trainer/*.yaml: the training loop. */
+export const trainerSchema = {
+  $id: 'ladder/trainer',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'epochs', 'max_steps', 'batch_size', 'lr', 'weight_decay', 'warmup_steps', 'schedule', 'betas',
+    'eps', 'grad_clip', 'seed', 'backend', 'eval_interval', 'early_stopping'],
+  properties: {
+    name: { type: 'string' },
+    epochs: { type: 'integer', minimum: 1 },
+    max_steps: { type: ['integer', 'null'], minimum: 1, description: 'Cap on optimizer steps (null: no cap)' },
+    batch_size: { type: 'integer', minimum: 1 },
+    lr: { type: 'number', exclusiveMinimum: 0 },
+    weight_decay: { type: 'number', minimum: 0 },
+    warmup_steps: { type: 'integer', minimum: 0 },
+    schedule: { enum: ['cosine', 'constant'] },
+    betas: { type: 'array', items: beta, minItems: 2, maxItems: 2 },
+    eps: { type: 'number', exclusiveMinimum: 0 },
+    grad_clip: { type: 'number', minimum: 0, description: 'Global-norm clip; 0 disables' },
+    seed: { type: 'integer' },
+    backend: { enum: ['node', 'web', 'webgpu'] },
+    eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
+    early_stopping: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['patience', 'min_delta'],
+      properties: {
+        patience: { type: 'integer', minimum: 0 },
+        min_delta: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+} as const;
+
+export type TrainerConfig = FromSchema<typeof trainerSchema>;
