@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { featureCachePath, readFeatureCache, writeAtomic, writeFeatureCache, type CachedFeatures } from './cache.js';
+import { DataError } from './errors.js';
+import { computeFeatures } from './features.js';
+import { bytesOf, canonicalJson, sha256 } from './hash.js';
+import { applyZScore, fitZScore, materializeWindows, trainRows } from './normalize.js';
+import { readCsv } from './source/csv.js';
+import { EMBEDDED_FILE, embeddedSp500Path } from './source/embedded.js';
+import { readParquet } from './source/parquet.js';
+import { SPLIT_NAMES, planSplits } from './splits.js';
+import { thresholdLabels } from './targets.js';
+import type { Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
+import { validateTable } from './validate.js';
+
+/** Bump when features, labels or splits change meaning: every hash and cache key changes with it. */
+export const DATA_VERSION = 1;
+
+/**
+ * Loads a daily OHLCV source and returns model-ready splits: z-scored windows [n, L, C], labels and
+ * sample dates, with the feature names, the train-only normalization and a manifest of hashes, drop
+ * counts and positive rates. The per-day feature table is cached under data.cache_dir keyed by the raw
+ * file's sha256 and the feature settings, so runs that differ only in split/horizon/target reuse it.
+ */
+export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Promise<Dataset> {
+  const { data, split } = cfg;
+  const L = cfg.contextLength;
+  const h = cfg.horizon.days;
+  checkParams(cfg);
+  const cwd = opts.cwd ?? process.cwd();
+  const { absPath, label } = resolveSource(cfg, cwd);
+  const bytes = readFileSync(absPath);
+  const rawSha = sha256(bytes);
+
+  const featureKey = sha256(canonicalJson({ v: DATA_VERSION, raw: rawSha, source: data.source, columns: data.columns, features: data.features, nan: data.nan_tolerance }));
+  const cacheDir = resolve(cwd, data.cache_dir);
+  const cacheFile = featureCachePath(cacheDir, featureKey);
+  let cached: CachedFeatures | null = null;
+  let featureCache = 'off';
+  if (!opts.noCache) {
+    const hit = readFeatureCache(cacheFile, featureKey);
+    if ('table' in hit) {
+      cached = hit;
+      featureCache = 'hit';
+    } else featureCache = hit.reason === 'missing' ? 'miss' : `rebuilt: ${hit.reason}`;
+  }
+  if (!cached) {
+    const raw = data.source === 'parquet' ? await readParquet(absPath, label, data.columns) : readCsv(bytes.toString('utf8'), label, data.columns);
+    const { table, filled } = validateTable(raw, data.nan_tolerance);
+    const n = table.dates.length;
+    cached = { table: computeFeatures(table, data.features), raw: { rows: n, filled, firstDate: table.dates[0], lastDate: table.dates[n - 1] } };
+    if (!opts.noCache) writeFeatureCache(cacheFile, featureKey, cached);
+  }
+  const { table, raw } = cached;
+
+  const rows = table.dates.length;
+  const channels = table.names.length;
+  const plan = planSplits({ dates: table.dates, contextLength: L, horizon: h, split, seed: cfg.seed, note: `${raw.rows} rows read, ${table.warmup} warm-up rows dropped` });
+  const labels = thresholdLabels(table.high, table.close, h, cfg.target.threshold);
+  const normalization = fitZScore(table.values, channels, trainRows(plan.samples.train, L, rows));
+  const normalized = applyZScore(table.values, normalization);
+  const build = (name: SplitName): SplitArrays => {
+    const samples = plan.samples[name];
+    return {
+      x: materializeWindows(normalized, channels, samples, L),
+      y: Float32Array.from(samples, (t) => labels[t]),
+      dates: Array.from(samples, (t) => table.dates[t]),
+      n: samples.length,
+    };
+  };
+  const splits = { train: build('train'), val: build('val'), test: build('test') };
+
+  const configHash = sha256(
+    canonicalJson({
+      v: DATA_VERSION,
+      raw: rawSha,
+      data: { source: data.source, columns: data.columns, features: data.features, nan_tolerance: data.nan_tolerance },
+      split: { ...split, seed: split.name === 'scattered' ? (split.seed ?? cfg.seed) : undefined },
+      horizon: h,
+      threshold: cfg.target.threshold,
+      contextLength: L,
+    }),
+  );
+  const manifest: Manifest = {
+    raw: { path: label, sha256: rawSha, rows: raw.rows, firstDate: raw.firstDate, lastDate: raw.lastDate },
+    processed: { hash: contentHash(splits, table.names, normalization), configHash, featureKey, featureCache },
+    rows: { afterWarmup: rows, samples: { train: splits.train.n, val: splits.val.n, test: splits.test.n } },
+    dropped: { warmup: table.warmup, filled: raw.filled, noFullWindow: L - 1, unlabeled: h, purgedTrain: plan.purgedTrain, purgedVal: plan.purgedVal },
+    positiveRate: { train: mean(splits.train.y), val: mean(splits.val.y), test: mean(splits.test.y) },
+    dateRange: {
+      train: range(splits.train.dates),
+      val: range(splits.val.dates),
+      test: range(splits.test.dates),
+    },
+  };
+  if (!opts.noCache) writeAtomic(join(cacheDir, 'datasets', `${configHash}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { ...splits, featureNames: table.names, contextLength: L, channels, normalization, manifest };
+}
+
+function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: string } {
+  const { data } = cfg;
+  if (data.source === 'embedded') return { absPath: embeddedSp500Path(), label: `vega-datasets/${EMBEDDED_FILE}` };
+  if (data.source !== 'csv' && data.source !== 'parquet') {
+    throw new DataError(`data.source=${String(data.source)} is not supported. Fix: use data=sp500 (embedded), data=csv or data=parquet`);
+  }
+  if (typeof data.path !== 'string' || data.path === '' || data.path === '???') {
+    throw new DataError(`data=${data.source} needs a file: data.path is not set. Fix: add data.path=<file>, e.g. npx run data=${data.source} data.path=spy.${data.source}`);
+  }
+  const absPath = isAbsolute(data.path) ? data.path : resolve(cwd, data.path);
+  if (!existsSync(absPath)) throw new DataError(`data.path=${data.path}: file not found (looked at ${absPath}). Fix: check the path; relative paths resolve against ${cwd}`);
+  return { absPath, label: data.path };
+}
+
+function checkParams(cfg: LoadConfig): void {
+  const positiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+  if (!positiveInt(cfg.contextLength)) throw new DataError(`context_length=${cfg.contextLength} must be a positive integer`);
+  if (!positiveInt(cfg.horizon.days)) throw new DataError(`horizon.days=${cfg.horizon.days} must be a positive integer`);
+  if (!(typeof cfg.target.threshold === 'number' && Number.isFinite(cfg.target.threshold))) throw new DataError(`target.threshold=${cfg.target.threshold} must be a number, e.g. 0.01 for +1%`);
+  if (cfg.data.features !== 'a20' && cfg.data.features !== 'a25') throw new DataError(`data.features=${String(cfg.data.features)} is not a feature tier. Fix: data.features=a20 or data.features=a25`);
+  if (!(Number.isInteger(cfg.data.nan_tolerance) && cfg.data.nan_tolerance >= 0)) throw new DataError(`data.nan_tolerance=${cfg.data.nan_tolerance} must be a non-negative integer (consecutive missing rows)`);
+}
+
+function contentHash(splits: Record<SplitName, SplitArrays>, names: string[], norm: Dataset['normalization']): string {
+  const parts: (Uint8Array | string)[] = [canonicalJson({ names, norm })];
+  for (const name of SPLIT_NAMES) parts.push(name, bytesOf(splits[name].x), bytesOf(splits[name].y), splits[name].dates.join(','));
+  return sha256(...parts);
+}
+
+function mean(y: Float32Array): number {
+  let s = 0;
+  for (const v of y) s += v;
+  return y.length ? s / y.length : 0;
+}
+
+function range(dates: string[]): { first: string; last: string } | null {
+  return dates.length ? { first: dates[0], last: dates[dates.length - 1] } : null;
+}

@@ -1,0 +1,20 @@
+/** data/: daily OHLCV → leak-free, normalized windows and labels. Knows nothing of ONNX or YAML. */
+export { loadDataset, DATA_VERSION } from './dataset.js';
+export { batches, type Batch, type BatchOptions } from './batches.js';
+export { applyZScore } from './normalize.js';
+export { DataError } from './errors.js';
+export { A20, featureColumns } from './features.js';
+export type {
+  ColumnMapping,
+  DataConfig,
+  Dataset,
+  DroppedRows,
+  FeatureTier,
+  LoadConfig,
+  LoadOptions,
+  Manifest,
+  Normalization,
+  SplitArrays,
+  SplitConfig,
+  SplitName,
+} from './types.js';

@@ -1,0 +1,126 @@
+/** Plain config objects data/ receives (shapes of conf/data, conf/split, conf/horizon, conf/target). */
+export type FeatureTier = 'a20' | 'a25';
+
+export interface ColumnMapping {
+  date: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+export interface DataConfig {
+  name?: string;
+  source: 'embedded' | 'csv' | 'parquet';
+  path: string | null;
+  columns: ColumnMapping;
+  features: FeatureTier;
+  /** Max consecutive missing rows allowed (forward-filled); longer gaps are an error. */
+  nan_tolerance: number;
+  cache_dir: string;
+}
+
+export interface SplitConfig {
+  name: 'contiguous' | 'dates' | 'scattered';
+  val_fraction?: number;
+  test_fraction?: number;
+  train_end?: string;
+  val_end?: string;
+  seed?: number;
+  embargo: number;
+}
+
+export interface LoadConfig {
+  data: DataConfig;
+  split: SplitConfig;
+  horizon: { name?: string; days: number };
+  target: { name?: string; threshold: number };
+  contextLength: number;
+  seed: number;
+}
+
+export interface LoadOptions {
+  /** Directory relative data paths resolve against (default: process.cwd()). */
+  cwd?: string;
+  /** Skip reading and writing the feature cache. */
+  noCache?: boolean;
+}
+
+/** Daily OHLCV rows after validation, oldest first. */
+export interface OhlcvTable {
+  dates: string[];
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+export interface RawFile {
+  /** Absolute path of the file read. */
+  path: string;
+  /** The bytes, for hashing. */
+  bytes: Uint8Array;
+}
+
+export interface SplitArrays {
+  /** Windows [n, contextLength, channels], row-major, z-scored with train statistics. */
+  x: Float32Array;
+  /** Labels [n], 0 or 1. */
+  y: Float32Array;
+  /** Sample day t (ISO date) of each window. */
+  dates: string[];
+  n: number;
+}
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export interface DroppedRows {
+  /** Leading rows whose indicators are still undefined (warm-up). */
+  warmup: number;
+  /** Missing rows forward-filled within nan_tolerance (kept, not dropped). */
+  filled: number;
+  /** Rows that cannot end a window: fewer than contextLength-1 days before them. */
+  noFullWindow: number;
+  /** Last `horizon` rows: no label yet, never used as samples. */
+  unlabeled: number;
+  /** Train-segment days purged because their window or label range touches a val/test day (incl. embargo). */
+  purgedTrain: number;
+  /** Val-segment days dropped because their label range reaches a test day. */
+  purgedVal: number;
+}
+
+export interface Manifest {
+  raw: { path: string; sha256: string; rows: number; firstDate: string; lastDate: string };
+  processed: {
+    /** sha256 of the split arrays (x, y, dates) and normalization stats: what the model sees. */
+    hash: string;
+    /** sha256 of every setting that produced them (raw hash, features, split, horizon, target, L, seed). */
+    configHash: string;
+    /** Key of the cached per-day feature table, and what this load did with it. */
+    featureKey: string;
+    /** 'hit', 'miss', 'off' (noCache), or 'rebuilt: <why the entry was rejected>'. */
+    featureCache: string;
+  };
+  rows: { afterWarmup: number; samples: Record<SplitName, number> };
+  dropped: DroppedRows;
+  positiveRate: Record<SplitName, number>;
+  dateRange: Record<SplitName, { first: string; last: string } | null>;
+}
+
+export interface Normalization {
+  mean: number[];
+  std: number[];
+}
+
+export interface Dataset {
+  train: SplitArrays;
+  val: SplitArrays;
+  test: SplitArrays;
+  featureNames: string[];
+  contextLength: number;
+  channels: number;
+  normalization: Normalization;
+  manifest: Manifest;
+}
