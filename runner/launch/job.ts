@@ -1,0 +1,164 @@
+// Runs one job: its folder files, the RunContext handed to the task, and the final status.
+// Everything that finalises a run is synchronous, so a hard stop can still record it.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import {
+  environment,
+  FILES,
+  LineFile,
+  writeFileAtomic,
+  writeJobInputs,
+  writeRunRecord,
+  type MetricRecord,
+  type RunRecord,
+  type RunStatus,
+} from '../outputs/index.js';
+import { getTask, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
+import type { JobOutcome, PlannedJob } from './types.js';
+
+const RESERVED = new Set<string>(Object.values(FILES));
+
+export interface JobHooks {
+  progress: RunContext['progress'];
+  /** Called with every change of the run record (start, info, end) and each metric: the index mirror. */
+  record(record: RunRecord): void;
+  metric(runId: string, metric: MetricRecord): void;
+}
+
+const encodeValue = (v: number) => (Number.isFinite(v) ? v : String(v));
+
+function checkMetric(m: Metric): void {
+  if (typeof m?.name !== 'string' || m.name === '') throw new TypeError('logMetric: name must be a non-empty string');
+  if (typeof m.value !== 'number') throw new TypeError(`logMetric(${m.name}): value must be a number, got ${typeof m.value}`);
+  for (const k of ['step', 'epoch'] as const) {
+    if (m[k] !== undefined && !Number.isInteger(m[k])) throw new TypeError(`logMetric(${m.name}): ${k} must be an integer`);
+  }
+}
+
+export class JobRun {
+  readonly record: RunRecord;
+  private readonly log: LineFile;
+  private readonly metrics: LineFile;
+  private finished = false;
+
+  constructor(
+    readonly job: PlannedJob,
+    readonly dir: string,
+    ids: { runId: string; sweepId: string | null },
+    private readonly hooks: JobHooks,
+    private readonly now: () => Date,
+  ) {
+    writeJobInputs(dir, job.config, job.overrides);
+    this.log = new LineFile(join(dir, FILES.log));
+    this.metrics = new LineFile(join(dir, FILES.metrics));
+    this.record = {
+      id: ids.runId,
+      sweep_id: ids.sweepId,
+      job: job.num,
+      task: job.task,
+      status: 'running',
+      reason: null,
+      overrides: job.overrides,
+      choices: job.choices,
+      started_at: now().toISOString(),
+      finished_at: null,
+      duration_s: null,
+      info: {},
+      ...environment(),
+    };
+    writeRunRecord(dir, this.record);
+    this.hooks.record(this.record);
+    this.writeLog(`task ${job.task}, overrides: ${job.overrides.join(' ') || '(none)'}`);
+  }
+
+  writeLog(message: string): void {
+    this.log.append(`[${this.now().toISOString()}] ${message}`);
+  }
+
+  context(signal: AbortSignal): RunContext {
+    const artifactPath = (name: string) => {
+      const path = resolve(this.dir, name);
+      if (!path.startsWith(this.dir + sep)) throw new Error(`artifact '${name}' must stay inside the run folder`);
+      if (RESERVED.has(name)) throw new Error(`artifact '${name}' would overwrite a file the runner keeps`);
+      mkdirSync(dirname(path), { recursive: true });
+      return path;
+    };
+    const logMetric = (m: Metric) => {
+      checkMetric(m);
+      if (this.finished) return; // a task still running after a hard stop: its run is already recorded
+      const rec: MetricRecord = { name: m.name, value: encodeValue(m.value), step: m.step ?? null, epoch: m.epoch ?? null, time: this.now().toISOString() };
+      this.metrics.append(JSON.stringify(rec));
+      this.hooks.metric(this.record.id, rec);
+    };
+    return {
+      dir: this.dir,
+      runId: this.record.id,
+      sweepId: this.record.sweep_id,
+      job: this.job.num,
+      overrides: this.job.overrides,
+      choices: this.job.choices,
+      signal,
+      log: (message) => this.writeLog(message),
+      logMetric,
+      logMetrics: (values, at = {}) => Object.entries(values).forEach(([name, value]) => logMetric({ name, value, ...at })),
+      progress: (p) => this.hooks.progress(p),
+      writeArtifact: (name, data) => {
+        const path = artifactPath(name);
+        writeFileAtomic(path, data);
+        return path;
+      },
+      artifactPath,
+      setInfo: (fields) => {
+        Object.assign(this.record.info, fields);
+        writeRunRecord(this.dir, this.record);
+        this.hooks.record(this.record);
+      },
+    };
+  }
+
+  /** Runs the task and records how it ended. */
+  async execute(signal: AbortSignal): Promise<JobOutcome> {
+    let result: TaskResult;
+    try {
+      const task = getTask(this.job.task);
+      result = await task.run(this.job.config, this.context(signal));
+    } catch (e) {
+      if (!this.finished) this.writeLog(`error: ${(e as Error)?.stack ?? String(e)}`);
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return this.finish(signal.aborted ? 'interrupted' : 'failed', signal.aborted ? interruptReason(signal) : reason);
+    }
+    if (signal.aborted) return this.finish('interrupted', interruptReason(signal));
+    if (result && (result.status === 'failed' || result.status === 'skipped')) return this.finish(result.status, result.reason);
+    return this.finish('completed', null);
+  }
+
+  /** Records the final status once; later calls (e.g. a task finishing after a hard stop) change nothing. */
+  finish(status: Exclude<RunStatus, 'running'>, reason: string | null): JobOutcome {
+    if (!this.finished) {
+      this.finished = true;
+      const end = this.now();
+      this.record.status = status;
+      this.record.reason = reason;
+      this.record.finished_at = end.toISOString();
+      this.record.duration_s = Math.round((end.getTime() - Date.parse(this.record.started_at)) / 10) / 100;
+      this.writeLog(`${status}${reason ? `: ${reason}` : ''}`);
+      writeRunRecord(this.dir, this.record);
+      this.hooks.record(this.record);
+      this.log.close();
+      this.metrics.close();
+    }
+    return this.outcome();
+  }
+
+  outcome(): JobOutcome {
+    const r = this.record;
+    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0 };
+  }
+}
+
+function interruptReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  if (typeof r === 'string') return r;
+  if (r instanceof Error && r.name !== 'AbortError') return r.message;
+  return 'interrupted';
+}

@@ -1,0 +1,50 @@
+// Run folder names: a strftime-like pattern under the outputs dir, created atomically so that
+// two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface DirPatterns {
+  /** Single run folder, relative to the outputs dir. */
+  run: string;
+  /** Sweep root, relative to the outputs dir; each job gets `<root>/<job#>/`. */
+  sweep: string;
+}
+
+export const DEFAULT_PATTERNS: DirPatterns = { run: '%Y-%m-%d/%H-%M-%S', sweep: 'multirun/%Y-%m-%d/%H-%M-%S' };
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Expands %Y %m %d %H %M %S (local time, as Hydra's ${now:...}) and %% in a folder pattern. */
+export function formatPattern(pattern: string, when: Date): string {
+  const fields: Record<string, string> = {
+    Y: String(when.getFullYear()),
+    m: pad(when.getMonth() + 1),
+    d: pad(when.getDate()),
+    H: pad(when.getHours()),
+    M: pad(when.getMinutes()),
+    S: pad(when.getSeconds()),
+    '%': '%',
+  };
+  return pattern.replace(/%(.)/g, (whole, c: string) => {
+    if (!(c in fields)) throw new Error(`run folder pattern '${pattern}': unknown field ${whole}; use %Y %m %d %H %M %S`);
+    return fields[c];
+  });
+}
+
+/** Creates a fresh folder at `path`, or `path_1`, `path_2`, ... if taken; returns the one created. */
+export function createUniqueDir(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? path : `${path}_${i}`;
+    try {
+      mkdirSync(candidate);
+      return candidate;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+export function createRunDir(outputsDir: string, pattern: string, when: Date): string {
+  return createUniqueDir(join(outputsDir, formatPattern(pattern, when)));
+}

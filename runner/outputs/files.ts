@@ -1,0 +1,112 @@
+// The files of a run folder and their formats. The folders are the source of truth:
+// the SQLite index can always be rebuilt from them (`runs reindex`).
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { Environment } from './environment.js';
+
+export type ConfigValue = null | boolean | number | string | ConfigValue[] | { [key: string]: ConfigValue };
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped';
+export type SweepStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export const FILES = {
+  config: 'config.yaml',
+  overrides: 'overrides.yaml',
+  run: 'run.json',
+  metrics: 'metrics.jsonl',
+  log: 'run.log',
+  multirun: 'multirun.yaml',
+} as const;
+
+/** run.json */
+export interface RunRecord extends Environment {
+  id: string;
+  sweep_id: string | null;
+  job: number | null;
+  task: string;
+  status: RunStatus;
+  /** Why the run ended other than `completed` (the task's failure reason, the error, 'interrupted by SIGINT'). */
+  reason: string | null;
+  overrides: string[];
+  choices: Record<string, string>;
+  started_at: string;
+  finished_at: string | null;
+  duration_s: number | null;
+  /** Facts the task records with ctx.setInfo, e.g. { n_params: 1998720 }. */
+  info: Record<string, ConfigValue>;
+}
+
+/** One line of metrics.jsonl */
+export interface MetricRecord {
+  name: string;
+  /** A number; non-finite values are written as the strings 'NaN', 'Infinity', '-Infinity'. */
+  value: number | string;
+  step: number | null;
+  epoch: number | null;
+  time: string;
+}
+
+/** multirun.yaml at a sweep's root */
+export interface SweepRecord {
+  id: string;
+  status: SweepStatus;
+  started_at: string;
+  finished_at: string | null;
+  /** The command-line overrides as typed, e.g. ['sweep=scaling', 'trainer=smoke']. */
+  overrides: string[];
+  preset: string | null;
+  zip: string[][];
+  jobs: { num: number; overrides: string[] }[];
+}
+
+/** Writes via a temporary file and rename, so a reader never sees half a file. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export const writeRunRecord = (dir: string, r: RunRecord) => writeFileAtomic(join(dir, FILES.run), `${JSON.stringify(r, null, 2)}\n`);
+export const readRunRecord = (dir: string) => JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunRecord;
+
+export const writeSweepRecord = (dir: string, s: SweepRecord) => writeFileAtomic(join(dir, FILES.multirun), stringify(s));
+export const readSweepRecord = (dir: string) => parse(readFileSync(join(dir, FILES.multirun), 'utf8')) as SweepRecord;
+
+export function writeJobInputs(dir: string, config: unknown, overrides: string[]): void {
+  writeFileAtomic(join(dir, FILES.config), stringify(config));
+  writeFileAtomic(join(dir, FILES.overrides), stringify(overrides));
+}
+
+export function readConfig(dir: string): ConfigValue {
+  return parse(readFileSync(join(dir, FILES.config), 'utf8')) as ConfigValue;
+}
+
+export function readMetrics(dir: string): MetricRecord[] {
+  const file = join(dir, FILES.metrics);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as MetricRecord];
+      } catch {
+        return []; // a line cut short by a hard kill
+      }
+    });
+}
+
+/** An append-only line file kept open for the run (metrics.jsonl, run.log). */
+export class LineFile {
+  private fd: number | null;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a');
+  }
+  append(line: string): void {
+    if (this.fd !== null) writeSync(this.fd, `${line}\n`);
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,20 @@
+export { createRunDir, createUniqueDir, DEFAULT_PATTERNS, formatPattern, type DirPatterns } from './dirs.js';
+export { environment, type Environment } from './environment.js';
+export {
+  FILES,
+  LineFile,
+  readConfig,
+  readMetrics,
+  readRunRecord,
+  readSweepRecord,
+  writeFileAtomic,
+  writeJobInputs,
+  writeRunRecord,
+  writeSweepRecord,
+  type ConfigValue,
+  type MetricRecord,
+  type RunRecord,
+  type RunStatus,
+  type SweepRecord,
+  type SweepStatus,
+} from './files.js';

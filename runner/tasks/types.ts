@@ -1,0 +1,52 @@
+// The task interface: what a job function receives and may return. The runner knows nothing
+// about what a task does (training, evaluation, ...); it only records what the task reports.
+import type { ConfigValue } from '../outputs/index.js';
+
+export interface Metric {
+  name: string;
+  value: number;
+  step?: number;
+  epoch?: number;
+}
+
+export interface Progress {
+  /** Units done so far, e.g. the step or epoch. */
+  current?: number;
+  /** Units in all; with current it gives a bar and an ETA. */
+  total?: number;
+  /** A short status line, e.g. 'epoch 3/50 · loss 0.31'. */
+  status?: string;
+}
+
+export interface RunContext {
+  /** The job's run folder (absolute); artifacts go here. */
+  readonly dir: string;
+  readonly runId: string;
+  readonly sweepId: string | null;
+  /** Job number within the sweep (0 for a single run). */
+  readonly job: number;
+  readonly overrides: readonly string[];
+  /** Group → chosen option, e.g. { budget: '2m', horizon: 'h3' }. */
+  readonly choices: Readonly<Record<string, string>>;
+  /** Aborted on Ctrl-C: stop soon, save what should survive, then return (the job becomes `interrupted`). */
+  readonly signal: AbortSignal;
+  /** A line in the run's log file (run.log). */
+  log(message: string): void;
+  /** Appends to metrics.jsonl and the index. */
+  logMetric(metric: Metric): void;
+  /** Several metrics at the same step/epoch, e.g. logMetrics({ train_loss: 0.4, lr: 1e-3 }, { epoch: 2 }). */
+  logMetrics(values: Record<string, number>, at?: { step?: number; epoch?: number }): void;
+  /** Live progress for the terminal (throttled by the renderer; call as often as you like). */
+  progress(p: Progress): void;
+  /** Writes a file in the run folder (subfolders allowed, e.g. 'checkpoints/best.safetensors'); returns its path. */
+  writeArtifact(name: string, data: string | Uint8Array): string;
+  /** Absolute path for an artifact a library writes itself (its folder is created). */
+  artifactPath(name: string): string;
+  /** Records facts about the run in run.json `info` and the index, e.g. { n_params: 1998720 }. */
+  setInfo(fields: Record<string, ConfigValue>): void;
+}
+
+/** What a task may return: nothing (completed), or why it failed or was skipped. */
+export type TaskResult = void | { status: 'failed' | 'skipped'; reason: string };
+
+export type Task<Spec = unknown> = (spec: Spec, ctx: RunContext) => Promise<TaskResult>;

@@ -1,0 +1,77 @@
+// Read-side queries behind the `runs` CLI. All of them use read-only connections.
+import { isAbsolute, resolve } from 'node:path';
+import { openIndexReadOnly, IndexError, type Db } from './db.js';
+import { relativeDir } from './reindex.js';
+import { RUN_SUMMARY_COLUMNS } from './schema.js';
+
+export type Row = Record<string, unknown>;
+
+const LS_COLUMNS = ['id', 'status', 'task', 'model', 'budget', 'horizon', 'best_val_loss', 'started_at', 'duration_s', 'dir'];
+
+/**
+ * `runs ls` filters: `key=value` (also `!=`), where key is a run_summary column
+ * (status, budget, horizon, sweep_id, ...) or a flattened config key from params (trainer.lr, seed).
+ */
+export function listRuns(db: Db, filters: string[]): Row[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  for (const f of filters) {
+    const m = /^([\w.\-/@]+)\s*(!=|=)(.*)$/.exec(f);
+    if (!m) throw new IndexError(`filter '${f}': write key=value or key!=value, e.g. budget=2m status=failed`);
+    const [, key, op, value] = m;
+    if ((RUN_SUMMARY_COLUMNS as readonly string[]).includes(key)) {
+      where.push(`CAST(${key} AS TEXT) IS ${op === '=' ? '' : 'NOT '}?`);
+    } else if (key.includes('.') || key === 'seed') {
+      where.push(`${op === '=' ? '' : 'NOT '}EXISTS (SELECT 1 FROM params p WHERE p.run_id = run_summary.id AND p.key = ? AND CAST(p.value AS TEXT) = ?)`);
+      args.push(key);
+    } else {
+      throw new IndexError(`filter '${f}': unknown key '${key}'; use a run_summary column (${RUN_SUMMARY_COLUMNS.join(', ')}) or a config key like trainer.lr`);
+    }
+    args.push(value);
+  }
+  const sql = `SELECT ${LS_COLUMNS.join(', ')} FROM run_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, job`;
+  return db.prepare(sql).all(...args) as Row[];
+}
+
+/** Finds a run by id, unique id prefix, or folder (absolute, relative to cwd, or relative to the outputs dir). */
+export function findRun(db: Db, ref: string, outputsDir: string): Row | undefined {
+  const byId = db.prepare('SELECT * FROM runs WHERE id = ?').get(ref) as Row | undefined;
+  if (byId) return byId;
+  const candidates = [ref.replace(/\/+$/, '')];
+  const abs = isAbsolute(ref) ? ref : resolve(ref);
+  candidates.push(relativeDir(outputsDir, abs));
+  for (const dir of candidates) {
+    const row = db.prepare('SELECT * FROM runs WHERE dir = ?').get(dir) as Row | undefined;
+    if (row) return row;
+  }
+  const prefixed = db.prepare("SELECT * FROM runs WHERE id LIKE ? || '%' LIMIT 2").all(ref) as Row[];
+  if (prefixed.length > 1) throw new IndexError(`'${ref}' matches more than one run id; give more characters`);
+  return prefixed[0];
+}
+
+export function runMetrics(db: Db, runId: string): Row[] {
+  return db.prepare('SELECT name, n, first, last, min, max, last_step, last_epoch FROM metric_summary WHERE run_id = ? ORDER BY name').all(runId) as Row[];
+}
+
+/** `runs sql`: one SELECT on a read-only connection; anything that writes is refused. */
+export function runSql(indexPath: string, sql: string): { columns: string[]; rows: Row[] } {
+  const db = openIndexReadOnly(indexPath);
+  try {
+    let stmt;
+    try {
+      stmt = db.prepare(sql);
+    } catch (e) {
+      throw new IndexError(`SQL error: ${(e as Error).message}`);
+    }
+    if (!stmt.readonly || !stmt.reader) {
+      throw new IndexError('runs sql is read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed');
+    }
+    try {
+      return { columns: stmt.columns().map((c) => c.name), rows: stmt.all() as Row[] };
+    } catch (e) {
+      throw new IndexError(`SQL error: ${(e as Error).message}`);
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,73 @@
+// Rebuilds the index from the run folders (the source of truth), in one transaction:
+// concurrent readers see either the old index or the new one, never a half-built one.
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { FILES, readConfig, readMetrics, readRunRecord, readSweepRecord } from '../outputs/index.js';
+import { openIndex } from './db.js';
+import { IndexWriter } from './writer.js';
+
+export interface ReindexResult {
+  sweeps: number;
+  runs: number;
+  metrics: number;
+  /** Folders that could not be read, with the reason (they are left out of the index). */
+  skipped: { dir: string; reason: string }[];
+}
+
+/** Folders under `root` holding `file`, in sorted (= chronological) order. */
+function findFolders(root: string, file: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && e.name === file)) found.push(dir);
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+    }
+  };
+  walk(root);
+  return found;
+}
+
+export const relativeDir = (outputsDir: string, dir: string) => relative(outputsDir, dir).split(sep).join('/');
+
+export function reindex(outputsDir: string, indexPath: string): ReindexResult {
+  const db = openIndex(indexPath);
+  const writer = new IndexWriter(db);
+  const result: ReindexResult = { sweeps: 0, runs: 0, metrics: 0, skipped: [] };
+  const guarded = (dir: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      result.skipped.push({ dir: relativeDir(outputsDir, dir), reason: (e as Error).message.split('\n')[0] });
+    }
+  };
+  try {
+    db.transaction(() => {
+      db.exec('DELETE FROM metrics; DELETE FROM params; DELETE FROM runs; DELETE FROM sweeps;');
+      for (const dir of findFolders(outputsDir, FILES.multirun)) {
+        guarded(dir, () => {
+          writer.sweep(readSweepRecord(dir), relativeDir(outputsDir, dir));
+          result.sweeps++;
+        });
+      }
+      for (const dir of findFolders(outputsDir, FILES.run)) {
+        guarded(dir, () => {
+          const record = readRunRecord(dir);
+          const metrics = readMetrics(dir);
+          writer.run(record, relativeDir(outputsDir, dir), readConfig(dir));
+          writer.metrics(record.id, metrics);
+          result.runs++;
+          result.metrics += metrics.length;
+        });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+  return result;
+}

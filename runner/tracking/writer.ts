@@ -1,0 +1,90 @@
+// Writes sweeps, runs, params and metrics into the index. Every write mirrors a run-folder file,
+// so that `runs reindex` can replay the same calls from the folders.
+import type { ConfigValue, MetricRecord, RunRecord, SweepRecord } from '../outputs/index.js';
+import type { Db } from './db.js';
+
+type SqlValue = number | string | null;
+
+/** Flattens a config to dotted keys: dicts recurse, lists stay one JSON value, booleans become 1/0. */
+export function flattenConfig(config: ConfigValue, prefix = '', out: [string, SqlValue][] = []): [string, SqlValue][] {
+  if (config !== null && typeof config === 'object' && !Array.isArray(config)) {
+    for (const [k, v] of Object.entries(config)) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    const value = Array.isArray(config) ? JSON.stringify(config) : typeof config === 'boolean' ? Number(config) : config;
+    out.push([prefix, value]);
+  }
+  return out;
+}
+
+/** metrics.jsonl keeps non-finite values as strings ('NaN', 'Infinity'); SQLite stores NaN as NULL. */
+export function metricValue(v: number | string): number | null {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return Number.isNaN(n) ? null : n;
+}
+
+export class IndexWriter {
+  private readonly stmts;
+
+  constructor(readonly db: Db) {
+    this.stmts = {
+      sweep: db.prepare(`INSERT INTO sweeps (id, dir, status, overrides, preset, zip, n_jobs, started_at, finished_at)
+        VALUES (@id, @dir, @status, @overrides, @preset, @zip, @n_jobs, @started_at, @finished_at)
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at`),
+      run: db.prepare(`INSERT INTO runs (id, sweep_id, job, task, status, reason, dir, overrides, choices, config, info,
+          hostname, git_commit, started_at, finished_at, duration_s)
+        VALUES (@id, @sweep_id, @job, @task, @status, @reason, @dir, @overrides, @choices, @config, @info,
+          @hostname, @git_commit, @started_at, @finished_at, @duration_s)
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason, info = excluded.info,
+          finished_at = excluded.finished_at, duration_s = excluded.duration_s`),
+      param: db.prepare('INSERT OR REPLACE INTO params (run_id, key, value) VALUES (?, ?, ?)'),
+      hasParams: db.prepare('SELECT 1 FROM params WHERE run_id = ? LIMIT 1'),
+      metric: db.prepare('INSERT INTO metrics (run_id, name, step, epoch, value, time) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  /** `dir` is relative to the outputs dir. */
+  sweep(s: SweepRecord, dir: string): void {
+    this.stmts.sweep.run({
+      ...s,
+      dir,
+      overrides: JSON.stringify(s.overrides),
+      zip: JSON.stringify(s.zip),
+      n_jobs: s.jobs.length,
+    });
+  }
+
+  /** Inserts the run with its params on first call; later calls update status, reason, info and times. */
+  run(r: RunRecord, dir: string, config: ConfigValue): void {
+    this.db.transaction(() => {
+      const inserted = this.stmts.run.run({
+        id: r.id,
+        sweep_id: r.sweep_id,
+        job: r.job,
+        task: r.task,
+        status: r.status,
+        reason: r.reason,
+        dir,
+        overrides: JSON.stringify(r.overrides),
+        choices: JSON.stringify(r.choices),
+        config: JSON.stringify(config),
+        info: JSON.stringify(r.info),
+        hostname: r.host.hostname,
+        git_commit: r.git?.commit ?? null,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
+        duration_s: r.duration_s,
+      });
+      if (inserted.changes && !this.stmts.hasParams.get(r.id)) {
+        for (const [key, value] of flattenConfig(config)) this.stmts.param.run(r.id, key, value);
+      }
+    })();
+  }
+
+  metric(runId: string, m: MetricRecord): void {
+    this.stmts.metric.run(runId, m.name, m.step, m.epoch, metricValue(m.value), m.time);
+  }
+
+  metrics(runId: string, ms: MetricRecord[]): void {
+    this.db.transaction(() => ms.forEach((m) => this.metric(runId, m)))();
+  }
+}

@@ -1,0 +1,3 @@
+export { expandSweep, planSweep, type ExpandOptions, type SweepPlan } from './expand.js';
+export { loadPreset, presetNames, type SweepPreset } from './presets.js';
+export { SweepError } from './product.js';
