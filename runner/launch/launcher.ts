@@ -52,6 +52,7 @@ export class Launcher {
       this.sweep = { record, dir: root };
       this.saveSweep();
     }
+    opts.reporter?.start(plan, root ?? opts.outputsDir);
     const outcomes: JobOutcome[] = [];
     let firstDir: string | null = null;
     let next = 0;

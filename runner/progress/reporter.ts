@@ -1,0 +1,186 @@
+// Live progress with listr2: one line per job (with the task's sub-progress under it) and,
+// for a multirun, a sweep line (done / failed / running / ETA). Non-TTY output (CI, pipes)
+// falls back to listr2's plain line renderer, with sub-progress printed at most every few seconds.
+import { Listr, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { relative } from 'node:path';
+import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from '../launch/index.js';
+import type { Progress } from '../tasks/index.js';
+import { bar, eta, formatDuration } from './format.js';
+
+export interface ReporterOptions {
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Default: whether stdout is a TTY. */
+  tty?: boolean;
+  /** Minimum milliseconds between sub-progress updates (default 100 on a TTY, 5000 otherwise). */
+  throttleMs?: number;
+  /** Folders are shown relative to this (default: the current directory). */
+  cwd?: string;
+}
+
+type Wrapper = ListrTaskWrapper<unknown, any, any>;
+
+interface JobSlot {
+  job: PlannedJob;
+  task: Wrapper | null;
+  dir: string | null;
+  started: number;
+  lastDraw: number;
+  pending: Progress | null;
+  settle: (outcome: JobOutcome | null) => void;
+  done: Promise<JobOutcome | null>;
+}
+
+const label = (job: PlannedJob, multirun: boolean) => `${multirun ? `#${job.num} ` : ''}${job.overrides.join(' ') || '(defaults)'}`;
+
+export class ListrReporter implements LaunchReporter {
+  private slots = new Map<number, JobSlot>();
+  private outcomes: JobOutcome[] = [];
+  private sweepTask: Wrapper | null = null;
+  private running: Promise<unknown> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private plan: Plan | null = null;
+  private startedAt = 0;
+  private readonly tty: boolean;
+  private readonly throttleMs: number;
+  private readonly output: ProcessOutput;
+
+  constructor(private readonly opts: ReporterOptions = {}) {
+    const stdout = opts.stdout ?? process.stdout;
+    this.tty = opts.tty ?? Boolean(stdout.isTTY);
+    this.throttleMs = opts.throttleMs ?? (this.tty ? 100 : 5000);
+    this.output = new ProcessOutput(stdout, opts.stderr ?? process.stderr);
+  }
+
+  start(plan: Plan, dir: string): void {
+    this.plan = plan;
+    this.startedAt = Date.now();
+    for (const job of plan.jobs) {
+      let settle!: JobSlot['settle'];
+      const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, settle, done });
+    }
+    const jobTasks = plan.jobs.map((job) => ({
+      title: label(job, plan.multirun),
+      task: async (_ctx: unknown, task: Wrapper) => this.runSlot(this.slots.get(job.num)!, task),
+    }));
+    const where = this.shortDir(dir);
+    const tasks = plan.multirun
+      ? [{
+          title: this.sweepTitle(),
+          task: (_ctx: unknown, task: Wrapper) => {
+            this.sweepTask = task;
+            return task.newListr(jobTasks, { concurrent: false, exitOnError: false });
+          },
+        }]
+      : jobTasks;
+    const listr = new Listr(tasks as any, {
+      concurrent: false,
+      exitOnError: false,
+      registerSignalListeners: false,
+      renderer: this.tty ? 'default' : 'simple',
+      fallbackRendererCondition: !this.tty,
+      rendererOptions: { collapseSubtasks: false, collapseErrors: false, collapseSkips: false, showErrorMessage: true, processOutput: this.output },
+      fallbackRendererOptions: { processOutput: this.output },
+    } as any);
+    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} jobs → ${where}`);
+    this.running = listr.run().catch(() => undefined);
+    if (plan.multirun && this.tty) {
+      this.timer = setInterval(() => this.drawSweep(), 1000);
+      this.timer.unref();
+    }
+  }
+
+  jobStart(job: PlannedJob, dir: string): void {
+    const slot = this.slots.get(job.num)!;
+    slot.started = Date.now();
+    slot.dir = dir;
+    if (slot.task) slot.task.title = this.jobTitle(slot);
+    this.drawSweep();
+  }
+
+  jobProgress(job: PlannedJob, p: Progress): void {
+    const slot = this.slots.get(job.num);
+    if (!slot) return;
+    slot.pending = p;
+    const now = Date.now();
+    if (now - slot.lastDraw >= this.throttleMs) this.drawProgress(slot, now);
+  }
+
+  jobEnd(outcome: JobOutcome): void {
+    this.outcomes.push(outcome);
+    this.slots.get(outcome.num)?.settle(outcome);
+    this.drawSweep();
+  }
+
+  warn(message: string): void {
+    this.output.toStderr(`warning: ${message}`);
+  }
+
+  async end(result: LaunchResult): Promise<void> {
+    for (const job of result.notStarted) this.slots.get(job.num)?.settle(null);
+    if (this.timer) clearInterval(this.timer);
+    this.drawSweep(result);
+    await this.running;
+  }
+
+  private async runSlot(slot: JobSlot, task: Wrapper): Promise<void> {
+    slot.task = task;
+    if (slot.dir) task.title = this.jobTitle(slot);
+    const outcome = await slot.done;
+    if (!outcome) return task.skip('not started: the sweep was interrupted');
+    const took = formatDuration(outcome.duration_s);
+    const base = `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(outcome.dir)}`;
+    if (outcome.status === 'completed') {
+      task.title = `${base} · ${took}`;
+      return;
+    }
+    task.title = base;
+    if (outcome.status === 'skipped') return task.skip(outcome.reason ?? 'skipped');
+    throw new Error(`${outcome.status} after ${took}: ${outcome.reason ?? ''}`);
+  }
+
+  private jobTitle(slot: JobSlot): string {
+    return `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(slot.dir!)}`;
+  }
+
+  private drawProgress(slot: JobSlot, now: number): void {
+    const p = slot.pending;
+    if (!p || !slot.task) return;
+    slot.lastDraw = now;
+    const parts: string[] = [];
+    if (p.current !== undefined && p.total) {
+      parts.push(`${bar(p.current, p.total)} ${p.current}/${p.total}`);
+      const left = eta((now - slot.started) / 1000, p.current, p.total);
+      if (left !== null) parts.push(`ETA ${formatDuration(left)}`);
+    }
+    if (p.status) parts.push(p.status);
+    slot.task.output = parts.join(' · ');
+  }
+
+  private sweepTitle(result?: LaunchResult): string {
+    const total = this.plan?.jobs.length ?? 0;
+    const count = (s: string) => this.outcomes.filter((o) => o.status === s).length;
+    const finished = this.outcomes.length;
+    const running = result ? 0 : finished < total && this.slots.get(this.outcomes.length)?.started ? 1 : 0;
+    const parts = [`sweep ${finished}/${total}`, `${count('completed')} done`, `${count('failed')} failed`];
+    if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+    if (count('interrupted')) parts.push(`${count('interrupted')} interrupted`);
+    parts.push(`${running} running`);
+    if (result) parts.push(`${result.status} in ${formatDuration((Date.now() - this.startedAt) / 1000)}`);
+    else {
+      const left = finished ? ((Date.now() - this.startedAt) / 1000 / finished) * (total - finished) : null;
+      if (left !== null) parts.push(`ETA ${formatDuration(left)}`);
+    }
+    return parts.join(' · ');
+  }
+
+  private drawSweep(result?: LaunchResult): void {
+    if (this.sweepTask) this.sweepTask.title = this.sweepTitle(result);
+  }
+
+  private shortDir(dir: string): string {
+    const rel = relative(this.opts.cwd ?? process.cwd(), dir);
+    return rel.startsWith('..') ? dir : rel;
+  }
+}
