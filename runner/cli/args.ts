@@ -1,0 +1,86 @@
+/** What `npx run` was asked to do, parsed from argv (Hydra's flags). */
+export interface RunArgs {
+  cfg: 'job' | 'all' | null;
+  resolve: boolean;
+  /** Limit --cfg output to one package, e.g. `-p trainer`. */
+  package: string | null;
+  info: boolean;
+  help: boolean;
+  multirun: boolean;
+  configDir: string | null;
+  configName: string | null;
+  overrides: string[];
+}
+
+export class UsageError extends Error {}
+
+const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'> = {
+  '--cfg': 'cfg',
+  '-c': 'cfg',
+  '--package': 'package',
+  '-p': 'package',
+  '--config-dir': 'configDir',
+  '-cd': 'configDir',
+  '--config-name': 'configName',
+  '-cn': 'configName',
+};
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const args: RunArgs = {
+    cfg: null, resolve: false, package: null, info: false, help: false, multirun: false,
+    configDir: null, configName: null, overrides: [],
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('-') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const field = VALUE_FLAGS[flag];
+    if (field) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+      if (field === 'cfg') {
+        if (value !== 'job' && value !== 'all') throw new UsageError(`--cfg takes 'job' or 'all', got '${value}'`);
+        args.cfg = value;
+      } else {
+        args[field] = value;
+      }
+    } else if (arg === '--resolve') args.resolve = true;
+    else if (arg === '--info' || arg === '-i') args.info = true;
+    else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--multirun' || arg === '-m') args.multirun = true;
+    else if (arg.startsWith('-') && !/^-\d/.test(arg)) throw new UsageError(`unknown flag '${arg}'. See npx run --help`);
+    else args.overrides.push(arg);
+  }
+  return args;
+}
+
+export const USAGE = `Usage: npx run [flags] [overrides...]
+
+Compose conf/config.yaml with command-line overrides (Hydra 1.3 grammar) and run the job.
+
+Overrides:
+  group=option          choose a config group option       model=patchtst budget=2b horizon=h3
+  key=value             change a value                      trainer.lr=3e-4 trainer.betas=[0.9,0.95]
+  +key=value            add a key that is not in the config +group=option adds a group
+  ++key=value           add or change                       ++trainer.seed=7
+  ~key  ~group          delete a key or a group entry       ~trainer.max_steps
+  group@pkg=option      choose the option of a group placed at another package
+  a,b  choice() range() glob()   sweeps (need --multirun)  budget=2m,20m horizon=glob(h*)
+
+Flags:
+  --cfg job|all, -c     print the composed config as YAML (all adds the ladder: section) and exit
+  --resolve             resolve \${...} interpolations when printing with --cfg
+  --package, -p PKG     with --cfg: print only this package, e.g. -p trainer
+  --info, -i            show config groups and their options, the search path and the defaults tree
+  --config-dir, -cd DIR config folder (default: conf, or "configDir" in package.json "ladder")
+  --config-name, -cn N  primary config name (default: config)
+  --multirun, -m        run every combination of the sweeps
+  --help, -h            this text
+
+Examples:
+  npx run --cfg job model=patchtst budget=2b horizon=h3
+  npx run --cfg job --resolve trainer=smoke trainer.batch_size=64
+  npx run --info
+  npx run --multirun budget=2m,20m,200m,2b horizon=h1,h3
+
+Set LADDER_FULL_ERROR=1 to see a stack trace with an error.`;

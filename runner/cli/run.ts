@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { loadSettings } from '../config/settings.js';
+import { compose, composeTree, ConfigError, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
+import { renderInfo } from './info.js';
+
+export interface RunIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** `npx run`: compose, validate and (from issue 3 on) launch. Returns the exit code. */
+export async function main(argv: string[], io: RunIO = defaultIO()): Promise<number> {
+  try {
+    const args = parseRunArgs(argv);
+    if (args.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const settings = loadSettings(io.cwd);
+    const configDir = args.configDir ? path.resolve(io.cwd, args.configDir) : settings.configDir;
+    const configName = args.configName ?? settings.configName;
+    if (args.multirun) {
+      io.stderr.write('--multirun: running jobs is not available yet (it arrives with the runner). Print one job with --cfg job.\n');
+      return 2;
+    }
+    if (args.info) {
+      const tree = composeTree({ configDir, configName, overrides: args.overrides });
+      io.stdout.write(`${renderInfo(tree, io.cwd)}\n`);
+      return 0;
+    }
+    if (args.cfg) {
+      io.stdout.write(printConfig(args, configDir, configName, settings, io.cwd));
+      return 0;
+    }
+    const composed = compose({ configDir, configName, overrides: args.overrides });
+    const picked = Object.entries(composed.choices).map(([k, v]) => `${k}=${v}`).join(' ');
+    io.stderr.write(
+      `The config composes and validates (${picked}), but running jobs is not available yet: it arrives with the runner. ` +
+        'Print the composed config with --cfg job.\n',
+    );
+    return 2;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** `--cfg job|all`: unresolved unless --resolve (as Hydra), but always checked so mistakes show. */
+function printConfig(args: RunArgs, configDir: string, configName: string, settings: ReturnType<typeof loadSettings>, cwd: string): string {
+  const tree = composeTree({ configDir, configName, overrides: args.overrides });
+  const resolved = resolveConfig(tree.config, { allowMissing: true });
+  validateSpec(resolved, { skipMissing: true });
+  let config: ConfigDict = args.resolve ? resolved : tree.config;
+  if (args.cfg === 'all') {
+    const ladder: ConfigDict = {
+      settings: {
+        config_dir: configDir,
+        config_name: configName,
+        outputs_dir: settings.outputsDir,
+        index_path: settings.indexPath,
+        launcher: settings.launcher,
+        source: settings.source,
+      },
+      runtime: { choices: tree.choices, cwd },
+      overrides: { task: tree.overrides },
+      mode: args.multirun ? 'MULTIRUN' : 'RUN',
+    };
+    config = { ladder, ...config };
+  }
+  const selected = args.package ? pick(config, args.package) : config;
+  const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
+  return args.package ? `# @package ${args.package}\n${body}` : body;
+}
+
+function pick(config: ConfigDict, pkg: string): ConfigValue {
+  let node: ConfigValue = config;
+  for (const key of pkg.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(key in node)) {
+      throw new ConfigError(`--package: '${pkg}' is not in the composed config (top-level keys: ${Object.keys(config).join(', ')})`);
+    }
+    node = node[key]!;
+  }
+  return node;
+}
+
+function reportError(error: unknown, io: RunIO): number {
+  const full = io.env.LADDER_FULL_ERROR === '1';
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    io.stderr.write(`Error: ${error.message}\n`);
+  } else {
+    io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (!full) io.stderr.write('This looks like a bug in ladder. Set LADDER_FULL_ERROR=1 for a stack trace.\n');
+  }
+  if (full && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+function defaultIO(): RunIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+// `npx tsx runner/cli/run.ts ...` runs it directly; bin/run.js imports it and calls main itself.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,160 @@
+// `npx runs`: inspect results through the SQLite index (ls, show, sql) and rebuild it (reindex).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSettings } from '../config/settings.js';
+import { ConfigError } from '../compose/errors.js';
+import { formatTable } from '../progress/index.js';
+import { findRun, IndexError, listRuns, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
+
+export interface RunsIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export const RUNS_USAGE = `Usage: npx runs <command> [options]
+
+Commands:
+  ls [key=value ...]     list runs, filtered by run_summary columns or config keys
+                         e.g. runs ls budget=2m status=failed   runs ls trainer.lr=0.0008 task!=train
+  show <id|dir>          one run: status, reason, overrides, info, metrics (id prefix or run folder)
+  sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics;
+                         views run_summary, metric_summary. Writes are refused.
+  reindex                rebuild the index from the run folders (they are the source of truth)
+
+Options:
+  --json                 JSON output (ls, show: one JSON value; sql: one JSON object per row)
+  --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
+  --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
+  --help, -h             this text`;
+
+class UsageError extends Error {}
+
+interface RunsArgs {
+  command: string | null;
+  rest: string[];
+  json: boolean;
+  help: boolean;
+  index: string | null;
+  outputs: string | null;
+}
+
+function parseArgs(argv: string[]): RunsArgs {
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, index: null, outputs: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') args.json = true;
+    else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--index' || arg === '--outputs') {
+      const value = argv[++i];
+      if (!value) throw new UsageError(`${arg} needs a value`);
+      args[arg === '--index' ? 'index' : 'outputs'] = value;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown flag '${arg}'. See npx runs --help`);
+    else if (args.command === null) args.command = arg;
+    else args.rest.push(arg);
+  }
+  return args;
+}
+
+const jsonLine = (v: unknown) => `${JSON.stringify(v)}\n`;
+
+export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help || args.command === null) {
+      io.stdout.write(`${RUNS_USAGE}\n`);
+      return args.help ? 0 : 2;
+    }
+    const settings = loadSettings(io.cwd);
+    const outputsDir = args.outputs ? path.resolve(io.cwd, args.outputs) : settings.outputsDir;
+    const indexPath = args.index
+      ? path.resolve(io.cwd, args.index)
+      : args.outputs
+        ? path.join(outputsDir, 'index.sqlite')
+        : settings.indexPath;
+    switch (args.command) {
+      case 'ls':
+        return ls(indexPath, args, io);
+      case 'show':
+        return show(indexPath, outputsDir, args, io);
+      case 'sql':
+        return sql(indexPath, args, io);
+      case 'reindex':
+        return reindexCommand(outputsDir, indexPath, io);
+      default:
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql or reindex (npx runs --help)`);
+    }
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;
+    io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (!known && io.env.LADDER_FULL_ERROR === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return known && !(error instanceof UsageError) ? 1 : error instanceof UsageError ? 2 : 1;
+  }
+}
+
+function withReadOnly<T>(indexPath: string, fn: (db: ReturnType<typeof openIndexReadOnly>) => T): T {
+  const db = openIndexReadOnly(indexPath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function ls(indexPath: string, args: RunsArgs, io: RunsIO): number {
+  const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest));
+  if (args.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else io.stdout.write(rows.length ? `${formatTable(rows)}\n${rows.length} run(s)\n` : 'no runs match\n');
+  return 0;
+}
+
+function show(indexPath: string, outputsDir: string, args: RunsArgs, io: RunsIO): number {
+  if (args.rest.length !== 1) throw new UsageError('runs show takes one run id (or id prefix) or run folder');
+  const found = withReadOnly(indexPath, (db) => {
+    const run = findRun(db, args.rest[0], outputsDir);
+    return run ? { run, metrics: runMetrics(db, run.id as string) } : null;
+  });
+  if (!found) throw new IndexError(`no run '${args.rest[0]}' in ${indexPath}; list them with \`runs ls\` (or \`runs reindex\` if folders were added)`);
+  const run: Row = { ...found.run };
+  for (const key of ['overrides', 'choices', 'config', 'info']) run[key] = JSON.parse(run[key] as string);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ ...run, metrics: found.metrics }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `run ${run.id}  ${run.status}${run.reason ? `: ${run.reason}` : ''}`,
+    `  task:      ${run.task}`,
+    `  folder:    ${path.join(outputsDir, run.dir as string)}`,
+    `  sweep:     ${run.sweep_id ? `${run.sweep_id} job #${run.job}` : '(single run)'}`,
+    `  overrides: ${(run.overrides as string[]).join(' ') || '(none)'}`,
+    `  choices:   ${Object.entries(run.choices as object).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `  started:   ${run.started_at}   finished: ${run.finished_at ?? '-'}   duration: ${run.duration_s ?? '-'} s`,
+    `  host:      ${run.hostname}   git: ${run.git_commit ?? '-'}`,
+  ];
+  if (Object.keys(run.info as object).length) lines.push(`  info:      ${JSON.stringify(run.info)}`);
+  lines.push('', found.metrics.length ? formatTable(found.metrics) : '(no metrics)');
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function sql(indexPath: string, args: RunsArgs, io: RunsIO): number {
+  if (args.rest.length !== 1) throw new UsageError('runs sql takes one query in quotes, e.g. runs sql "SELECT * FROM run_summary"');
+  const { columns, rows } = runSql(indexPath, args.rest[0]);
+  if (args.json) rows.forEach((r) => io.stdout.write(jsonLine(r)));
+  else io.stdout.write(rows.length ? `${formatTable(rows, columns)}\n` : `${columns.join('  ')}\n(0 rows)\n`);
+  return 0;
+}
+
+function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): number {
+  const result = reindex(outputsDir, indexPath);
+  io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
+  for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);
+  return 0;
+}
+
+function defaultIO(): RunsIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) process.exitCode = await main(process.argv.slice(2));

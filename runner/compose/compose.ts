@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { applyOverrides, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
+import { loadSettings, type Settings } from '../config/settings.js';
+import type { Spec } from '../../schemas/spec.js';
+import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { resolveConfig } from './interpolate.js';
+import { groupExists } from './loader.js';
+import { mergeConfigs, placeAtPackage } from './merge.js';
+import { cloneValue, isDict, type ConfigDict } from './types.js';
+import { validateSpec } from './validate.js';
+
+export interface ComposeOptions {
+  /** Config folder; default: the `configDir` setting (conf/). */
+  configDir?: string;
+  /** Primary config name; default: the `configName` setting (config). */
+  configName?: string;
+  /** Command-line overrides, e.g. ['model=patchtst', 'trainer.lr=1e-3']. */
+  overrides?: string[];
+}
+
+export interface Composed {
+  /** Resolved (interpolations done) and validated against schemas/spec. */
+  config: Spec;
+  /** Group (or group@pkg) → chosen option, e.g. { budget: '2m' }. */
+  choices: Record<string, string>;
+  /** The command-line overrides applied. */
+  overrides: string[];
+}
+
+/** The composed config before interpolation and validation, with what made it. */
+export interface ComposedTree {
+  config: ConfigDict;
+  choices: Record<string, string | null>;
+  overrides: string[];
+  defaults: DefaultsNode;
+  configDir: string;
+  configName: string;
+}
+
+/** Composes, resolves and validates one run spec (Hydra's compose API). Synchronous. */
+export function compose(options: ComposeOptions = {}): Composed {
+  const tree = composeTree(options);
+  const resolved = resolveConfig(tree.config);
+  const config = validateSpec(resolved);
+  const choices: Record<string, string> = {};
+  for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
+  return { config, choices, overrides: tree.overrides };
+}
+
+/**
+ * Composes the defaults list and applies the overrides (Hydra's order: groups first, then
+ * key=value in struct mode), leaving interpolations unresolved and the schema unchecked.
+ */
+export function composeTree(options: ComposeOptions = {}): ComposedTree {
+  const settings = options.configDir && options.configName ? null : cachedSettings(process.cwd());
+  const configDir = path.resolve(options.configDir ?? settings!.configDir);
+  const configName = options.configName ?? settings!.configName;
+  const overrides = options.overrides ?? [];
+  const parsed = overrides.map(parseCached);
+  const { groups, keys } = splitOverrides(configDir, parsed);
+  const { sequence, choices, tree } = buildDefaults(configDir, configName, groups);
+  const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
+  const config = applyOverrides(cloneValue(merged), keys, { struct: true }) as ConfigDict;
+  return { config, choices, overrides: [...overrides], defaults: tree, configDir, configName };
+}
+
+const settingsCache = new Map<string, Settings>();
+function cachedSettings(cwd: string): Settings {
+  let settings = settingsCache.get(cwd);
+  if (!settings) {
+    settings = loadSettings(cwd);
+    settingsCache.set(cwd, settings);
+  }
+  return settings;
+}
+
+const parseCache = new Map<string, Override>();
+function parseCached(text: string): Override {
+  let parsed = parseCache.get(text);
+  if (!parsed) {
+    try {
+      parsed = parseOverride(text);
+    } catch (error) {
+      throw new ConfigError((error as Error).message, { cause: error });
+    }
+    parseCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** Hydra's rule: an override whose key names a config group (and whose value is no dict) picks options. */
+function splitOverrides(configDir: string, parsed: Override[]): { groups: GroupOverrides; keys: Override[] } {
+  const groups: GroupOverrides = { select: [], add: [], remove: [] };
+  const keys: Override[] = [];
+  for (const o of parsed) {
+    if (isSweep(o)) {
+      throw new ConfigError(
+        `Ambiguous value for argument '${o.input}'. Sweeps need --multirun: npx run --multirun ${o.input}` +
+          ` (for a list write key=[a,b]; for a string with commas quote it: key='a,b')`,
+      );
+    }
+    const value = o.valueType === null ? null : overrideValue(o);
+    if (!groupExists(configDir, o.key) || isDict(value)) {
+      keys.push(o);
+      continue;
+    }
+    const key = o.package === null ? o.key : `${o.key}@${o.package}`;
+    if (o.type === 'delete') {
+      if (value !== null && typeof value !== 'string') throw new ConfigError(`'${o.input}': a group deletion takes an option name, e.g. ~${o.key}=<option>`);
+      groups.remove.push({ key, option: value, input: o.input });
+    } else if (o.type === 'force_add') {
+      throw new ConfigError(`'${o.input}': ++ cannot add a config group; use +${o.input.slice(2)}`);
+    } else if (!(value === null || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
+      throw new ConfigError(`'${o.input}': a config group takes an option name or a list of names, got ${JSON.stringify(value)}`);
+    } else if (o.type === 'add') {
+      if (value === null) throw new ConfigError(`'${o.input}': +${o.key} needs an option name`);
+      groups.add.push({ group: o.key, package: o.package, option: value as string | string[], input: o.input });
+    } else {
+      groups.select.push({ key, option: value as string | string[] | null, input: o.input });
+    }
+  }
+  return { groups, keys };
+}
