@@ -89,7 +89,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;
     io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
     if (!known && io.env.LADDER_FULL_ERROR === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
-    return known && !(error instanceof UsageError) ? 1 : error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
