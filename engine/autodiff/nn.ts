@@ -1,0 +1,71 @@
+/** Layers composed from the differentiable ops; their gradients come from the op table. */
+import type { Tensor } from '../graph/builder.js';
+import { uniformHash } from './hash.js';
+import * as o from './ops.js';
+
+/** x·W + b with W stored [in, out] (so no transpose in the forward pass). */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  if (x.rank === 2) return o.gemm(x, w, {}, b);
+  const y = o.matmul(x, w);
+  return b ? o.add(y, b) : y;
+}
+
+/**
+ * Numerically stable binary cross-entropy with logits, weighted mean over samples:
+ * Σ wᵢ·[(1−yᵢ)·zᵢ + (1+(pw−1)·yᵢ)·softplus(−zᵢ)] / Σ wᵢ  (PyTorch's BCEWithLogitsLoss with pos_weight).
+ * `weight` is the per-sample mask/weight (0 on padding rows); y and weight carry no gradient.
+ */
+export function bceWithLogits(z: Tensor, y: Tensor, weight: Tensor | null = null, posWeight = 1): Tensor {
+  const c = posWeight === 1 ? null : o.add(1, o.mul(y, posWeight - 1));
+  const sp = o.softplus(o.neg(z));
+  const per = o.add(o.mul(o.sub(1, y), z), c ? o.mul(c, sp) : sp);
+  const all = [...z.shape.keys()];
+  if (!weight) return o.reduceMean(per, all);
+  return o.div(o.reduceSum(o.mul(per, weight), all), o.reduceSum(weight, all));
+}
+
+/**
+ * BatchNorm in training mode over x [N, C, ...]: batch statistics (biased variance, as PyTorch normalises
+ * with) and gradients through them. Also returns the unbiased variance, which PyTorch — and we — keep in
+ * the running estimate (ONNX BatchNormalization training_mode=1 would keep the biased one).
+ */
+export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5): { y: Tensor; mean: Tensor; varUnbiased: Tensor } {
+  const axes = [...x.shape.keys()].filter((i) => i !== 1);
+  const cs = [x.shape[1], ...x.shape.slice(2).map(() => 1)];
+  const n = axes.reduce((p, a) => p * x.shape[a], 1);
+  const mean = o.reduceMean(x, axes, true);
+  const d = o.sub(x, mean);
+  const v = o.reduceMean(o.mul(d, d), axes, true);
+  const y = o.add(o.mul(o.div(d, o.sqrt(o.add(v, eps))), o.reshape(scale, cs)), o.reshape(bias, cs));
+  const flat = (t: Tensor) => o.reshape(o.stopGradient(t), [x.shape[1]]);
+  return { y, mean: flat(mean), varUnbiased: o.mul(flat(v), n / Math.max(n - 1, 1)) };
+}
+
+/**
+ * Inverted dropout with a counter-based hash mask: keep where u ≥ p, scale by 1/(1−p). `key` is the int64
+ * scalar step key (hash.stepKey(seed, step)) and `site` a distinct number per dropout call in the model.
+ */
+export function dropout(x: Tensor, p: number, key: Tensor, site: number): Tensor {
+  if (p <= 0) return x;
+  const g = x.graph;
+  const u = uniformHash(g, key, site, [...x.shape], x.dtype);
+  const keep = g.op('Cast', [g.op('GreaterOrEqual', [u, g.scalar(p, x.dtype)], {}, 'bool', x.shape)], { to: x.dtype === 'float64' ? 11 : 1 }, x.dtype, x.shape);
+  return o.mul(x, g.op('Mul', [keep, g.scalar(1 / (1 - p), x.dtype)], {}, x.dtype, x.shape));
+}
+
+/** Number of patches after end replicate-padding by `padEnd` steps (PatchTST pads by `stride`). */
+export const patchCount = (length: number, patchLen: number, stride: number, padEnd: number): number =>
+  Math.floor((length + padEnd - patchLen) / stride) + 1;
+
+/**
+ * Unfolds the last axis [..., L] into [..., P, patchLen] after replicating the last value `padEnd` times
+ * (PyTorch: ReplicationPad1d((0, padEnd)) then unfold(-1, patchLen, stride)). One Gather with clamped
+ * indices; its gradient scatters back (overlapping patches accumulate).
+ */
+export function patchify(x: Tensor, patchLen: number, stride: number, padEnd: number): Tensor {
+  const L = x.shape[x.rank - 1];
+  const P = patchCount(L, patchLen, stride, padEnd);
+  const indices: number[] = [];
+  for (let p = 0; p < P; p++) for (let j = 0; j < patchLen; j++) indices.push(Math.min(p * stride + j, L - 1));
+  return o.reshape(o.gather(x, indices, -1), [...x.shape.slice(0, -1), P, patchLen]);
+}

@@ -1,0 +1,129 @@
+/**
+ * Serialises a Graph to ONNX (opset 18, IR 8) with onnx-proto. Large initializers can go to an
+ * external-data file, which keeps the protobuf itself under its 2 GB limit.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { ONNX_DTYPE } from './dtype.js';
+import { type Attrs, FloatAttr, type Graph, type Initializer, type NodeDef, type Tensor } from './builder.js';
+
+const { onnx } = onnxProto;
+export const OPSET = 18;
+const IR_VERSION = 8;
+const AT = onnx.AttributeProto.AttributeType;
+
+function attribute(name: string, v: Attrs[string]): onnxProto.onnx.IAttributeProto {
+  if (v instanceof FloatAttr) return { name, type: AT.FLOAT, f: v.value };
+  if (typeof v === 'string') return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v)) {
+    return v.every(Number.isInteger) ? { name, type: AT.INTS, ints: v } : { name, type: AT.FLOATS, floats: v };
+  }
+  return Number.isInteger(v) ? { name, type: AT.INT, i: v } : { name, type: AT.FLOAT, f: v };
+}
+
+function valueInfo(t: Tensor, name = t.name): onnxProto.onnx.IValueInfoProto {
+  return {
+    name,
+    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
+  };
+}
+
+type ExternalRef = { location: string; offset: number; length: number };
+
+function tensorProto(init: Initializer, ext?: ExternalRef): onnxProto.onnx.ITensorProto {
+  const base = { name: init.name, dataType: ONNX_DTYPE[init.dtype], dims: init.dims };
+  if (!ext) return { ...base, rawData: init.data };
+  return {
+    ...base,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: ext.location },
+      { key: 'offset', value: String(ext.offset) },
+      { key: 'length', value: String(ext.length) },
+    ],
+  };
+}
+
+/** Nodes and initializers that some graph output depends on (dead gradient branches are dropped). */
+function live(g: Graph): { nodes: NodeDef[]; initializers: Set<string> } {
+  const needed = new Set(g.outputs.map((o) => o.name));
+  const kept: NodeDef[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i];
+    if (!n.outputs.some((t) => needed.has(t))) continue;
+    kept.push(n);
+    for (const t of n.inputs) if (t) needed.add(t);
+  }
+  return { nodes: kept.reverse(), initializers: needed };
+}
+
+function modelProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITensorProto[]): Uint8Array {
+  const graph: onnxProto.onnx.IGraphProto = {
+    name: g.name,
+    node: nodes.map((n) => ({
+      opType: n.opType,
+      name: n.name,
+      input: n.inputs,
+      output: n.outputs,
+      attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)),
+    })),
+    input: g.inputs.map((t) => valueInfo(t)),
+    output: g.outputs.map((o) => valueInfo(o.tensor, o.name)),
+    initializer: initializers,
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'ladder',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** In-memory model bytes (all initializers inline). */
+export function toModelBytes(g: Graph): Uint8Array {
+  const total = g.initializers.reduce((a, i) => a + i.data.byteLength, 0);
+  if (total > 1.9e9) throw new Error(`graph ${g.name} holds ${(total / 1e9).toFixed(2)} GB of initializers: use saveModel() with external data`);
+  const { nodes, initializers } = live(g);
+  return modelProto(g, nodes, g.initializers.filter((i) => initializers.has(i.name)).map((i) => tensorProto(i)));
+}
+
+/**
+ * Writes `path` (the .onnx) and, when any initializer is at least `externalThreshold` bytes, `path.data`
+ * holding those initializers (64-byte aligned, as ONNX's own tools do). Returns the files written.
+ */
+export function saveModel(g: Graph, path: string, opts: { externalThreshold?: number } = {}): string[] {
+  const threshold = opts.externalThreshold ?? 1024 * 1024;
+  const dataPath = `${path}.data`;
+  const protos: onnxProto.onnx.ITensorProto[] = [];
+  const { nodes, initializers } = live(g);
+  let fd: number | undefined;
+  let offset = 0;
+  try {
+    for (const init of g.initializers) {
+      if (!initializers.has(init.name)) continue;
+      if (init.data.byteLength < threshold) {
+        protos.push(tensorProto(init));
+        continue;
+      }
+      fd ??= openSync(dataPath, 'w');
+      const pad = (64 - (offset % 64)) % 64;
+      if (pad) writeSync(fd, new Uint8Array(pad));
+      offset += pad;
+      writeSync(fd, init.data);
+      protos.push(tensorProto(init, { location: basename(dataPath), offset, length: init.data.byteLength }));
+      offset += init.data.byteLength;
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const bytes = modelProto(g, nodes, protos);
+  const out = openSync(path, 'w');
+  try {
+    writeSync(out, bytes);
+  } finally {
+    closeSync(out);
+  }
+  return fd !== undefined ? [path, dataPath] : [path];
+}

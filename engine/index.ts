@@ -1,0 +1,24 @@
+/** Public surface of the ONNX training engine. */
+export { Graph, Tensor, float } from './graph/builder.js';
+export type { DType } from './graph/dtype.js';
+export { toModelBytes, saveModel, OPSET } from './graph/serialize.js';
+export * as ops from './autodiff/ops.js';
+export { grad } from './autodiff/grad.js';
+export { RULES } from './autodiff/rules.js';
+export { linear, bceWithLogits, batchNormTrain, dropout, patchify, patchCount } from './autodiff/nn.js';
+export { stepKey } from './autodiff/hash.js';
+export { Net, Layout, linearInit, type Init, type ParamSpec, type BufferSpec } from './step/params.js';
+export { Rng, type RngState } from './step/rng.js';
+export {
+  buildTrainStep,
+  buildGradGraph,
+  buildEvalGraph,
+  buildInferenceGraph,
+  layoutOf,
+  type Model,
+  type GraphShape,
+  type BuiltGraph,
+} from './step/graphs.js';
+export { adamwUpdate, type AdamWOptions } from './optim/adamw.js';
+export { learningRate, adamScalars, type LrSchedule } from './optim/schedule.js';
+export { createSession, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';

@@ -1,0 +1,83 @@
+/**
+ * ONNX Runtime backends: 'node' (onnxruntime-node CPU EP, default), 'web' (onnxruntime-web wasm running
+ * inside Node) and 'webgpu' (onnxruntime-node's bundled WebGPU EP, when an adapter exists).
+ */
+import { availableParallelism } from 'node:os';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+
+export type Backend = 'node' | 'web' | 'webgpu';
+export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu'];
+
+export type Feed = Float32Array | Float64Array | BigInt64Array;
+export interface FeedValue {
+  data: Feed;
+  dims: readonly number[];
+}
+
+export interface Session {
+  readonly backend: Backend;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, FeedValue>): Promise<Record<string, Feed>>;
+  release(): Promise<void>;
+}
+
+interface OrtModule {
+  InferenceSession: { create(model: Uint8Array | string, opts?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: new (type: 'float32' | 'float64' | 'int64', data: Feed, dims: readonly number[]) => OrtTensor;
+  env: { wasm?: { numThreads?: number } };
+}
+
+const dtypeOf = (d: Feed): 'float32' | 'float64' | 'int64' => (d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : 'int64');
+
+async function loadOrt(backend: Backend): Promise<OrtModule> {
+  if (backend === 'web') {
+    const ort = (await import('onnxruntime-web')) as unknown as OrtModule;
+    return ort;
+  }
+  return (await import('onnxruntime-node')) as unknown as OrtModule;
+}
+
+export interface SessionOptions {
+  backend?: Backend;
+  /** Intra-op threads; defaults to the machine's cores. */
+  threads?: number;
+  /** Write an ORT JSON profile with this file prefix. */
+  profilePrefix?: string;
+}
+
+/** Compiles `model` (bytes, or a path for models with external data) on the chosen backend. */
+export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<Session> {
+  const backend = opts.backend ?? 'node';
+  if (!BACKENDS.includes(backend)) throw new Error(`unknown backend '${backend}': use one of ${BACKENDS.join(', ')}`);
+  const ort = await loadOrt(backend);
+  const threads = opts.threads ?? availableParallelism();
+  if (backend === 'web' && ort.env.wasm) ort.env.wasm.numThreads = threads;
+  const so: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    executionProviders: [backend === 'node' ? 'cpu' : backend === 'web' ? 'wasm' : 'webgpu'],
+    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+  };
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, so);
+  } catch (e) {
+    if (backend === 'webgpu') throw new Error(`backend 'webgpu' is not available here (no WebGPU adapter?): ${(e as Error).message}. Use trainer.backend=node`);
+    throw e;
+  }
+  return {
+    backend,
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds) {
+      const f: Record<string, OrtTensor> = {};
+      for (const [k, v] of Object.entries(feeds)) f[k] = new ort.Tensor(dtypeOf(v.data), v.data, v.dims);
+      const r = await session.run(f);
+      const out: Record<string, Feed> = {};
+      for (const [k, t] of Object.entries(r)) out[k] = t.data as Feed;
+      return out;
+    },
+    release: () => session.release(),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Assembles whole graphs around a model's forward pass, all sharing one parameter layout:
+ *  - train step: forward, weighted BCE, reverse-mode gradients, global-norm clip, AdamW → new flat state;
+ *  - grad graph: loss and flat gradient only (finite-difference checks, debugging);
+ *  - eval graph: probabilities and weighted loss, BatchNorm on running statistics, no dropout;
+ *  - inference graph: parameters baked in as initializers, x → probability (export).
+ */
+import { Graph, type Tensor } from '../graph/builder.js';
+import type { DType } from '../graph/dtype.js';
+import { grad } from '../autodiff/grad.js';
+import { bceWithLogits } from '../autodiff/nn.js';
+import * as o from '../autodiff/ops.js';
+import { type AdamWOptions, adamwUpdate } from '../optim/adamw.js';
+import { Layout, Net } from './params.js';
+
+/** A model: builds logits [B] from x [B, ...inputShape] with parameters declared on `net`. */
+export interface Model {
+  forward(net: Net, x: Tensor): Tensor;
+}
+
+export interface GraphShape {
+  batchSize: number;
+  /** Per-sample input shape, e.g. [contextLength, channels]. */
+  inputShape: number[];
+  /** float64 only for gradient checks. */
+  dtype?: DType;
+  /** BCE pos_weight (1 = unweighted). */
+  posWeight?: number;
+}
+
+export interface BuiltGraph {
+  graph: Graph;
+  layout: Layout;
+}
+
+interface Io {
+  g: Graph;
+  net: Net;
+  x: Tensor;
+  y: Tensor;
+  w: Tensor;
+  params: Tensor;
+  buffers: Tensor;
+}
+
+function withModel(name: string, model: Model, shape: GraphShape, training: boolean, layout?: Layout): Io & { logits: Tensor; loss: Tensor; key?: Tensor } {
+  const dtype = shape.dtype ?? 'float32';
+  const g = new Graph(name);
+  let params = g.input('params', dtype, [layout?.paramCount ?? 0]);
+  let buffers = g.input('buffers', dtype, [layout?.bufferCount ?? 0]);
+  const x = g.input('x', dtype, [shape.batchSize, ...shape.inputShape]);
+  const y = g.input('y', dtype, [shape.batchSize]);
+  const w = g.input('w', dtype, [shape.batchSize]);
+  const key = training ? g.input('dropout_key', 'int64', []) : undefined;
+  const net = new Net(g, { training, dtype, source: { kind: 'flat', params, buffers }, dropoutKey: key, layout });
+  const logits = model.forward(net, x);
+  net.finish();
+  if (logits.shape.length !== 1 || logits.shape[0] !== shape.batchSize) throw new Error(`model must return logits [${shape.batchSize}], got [${logits.shape}]`);
+  const loss = g.scope('loss', () => bceWithLogits(logits, y, w, shape.posWeight ?? 1));
+  params = g.resizeInput(params, [net.layout.paramCount]);
+  if (net.layout.bufferCount === 0) g.removeInput(buffers);
+  else buffers = g.resizeInput(buffers, [net.layout.bufferCount]);
+  return { g, net, x, y, w, params, buffers, logits, loss, key };
+}
+
+function flatGrad(net: Net, loss: Tensor): Tensor {
+  const grads = grad(loss, net.paramTensors);
+  return net.graph.scope('grad/flatten', () => o.concat(grads.map((t) => o.reshape(t, [-1])), 0));
+}
+
+/** Train step. Inputs: params, m, v, decay_mask, [buffers], x, y, w, dropout_key, lr, step_size, bc2_sqrt. */
+export function buildTrainStep(model: Model, shape: GraphShape & { optim: AdamWOptions }): BuiltGraph {
+  const io = withModel('train_step', model, shape, true);
+  const { g, net } = io;
+  const dtype = shape.dtype ?? 'float32';
+  const n = [net.layout.paramCount];
+  const gradient = flatGrad(net, io.loss);
+  const upd = g.scope('optim', () => {
+    const state = {
+      params: io.params,
+      grad: gradient,
+      m: g.input('m', dtype, n),
+      v: g.input('v', dtype, n),
+      decayMask: g.input('decay_mask', dtype, n),
+      lr: g.input('lr', dtype, []),
+      stepSize: g.input('step_size', dtype, []),
+      bc2Sqrt: g.input('bc2_sqrt', dtype, []),
+    };
+    return adamwUpdate(state, shape.optim);
+  });
+  g.output(io.loss, 'loss');
+  g.output(upd.gradNorm, 'grad_norm');
+  g.output(upd.params, 'params_out');
+  g.output(upd.m, 'm_out');
+  g.output(upd.v, 'v_out');
+  const buffersOut = net.updatedBuffers();
+  if (buffersOut) g.output(buffersOut, 'buffers_out');
+  return { graph: g, layout: net.layout };
+}
+
+/** Loss and flat gradient. Inputs: params, [buffers], x, y, w, dropout_key. Outputs: loss, grad, buffers_out. */
+export function buildGradGraph(model: Model, shape: GraphShape, opts: { training?: boolean; layout?: Layout } = {}): BuiltGraph {
+  const training = opts.training ?? true;
+  const io = withModel('grad', model, shape, training, opts.layout);
+  if (!training) throw new Error('buildGradGraph needs a training-mode graph (eval parameters are not differentiable)');
+  io.g.output(io.loss, 'loss');
+  io.g.output(flatGrad(io.net, io.loss), 'grad');
+  const buffersOut = io.net.updatedBuffers();
+  if (buffersOut) io.g.output(buffersOut, 'buffers_out');
+  return { graph: io.g, layout: io.net.layout };
+}
+
+/** Eval graph with the train layout. Inputs: params, [buffers], x, y, w. Outputs: prob, logits, loss. */
+export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout): BuiltGraph {
+  const io = withModel('eval', model, shape, false, layout);
+  io.g.output(o.sigmoid(io.logits), 'prob');
+  io.g.output(io.logits, 'logits');
+  io.g.output(io.loss, 'loss');
+  return { graph: io.g, layout };
+}
+
+/** Standalone inference graph: parameters and buffers as initializers, x [B, ...] → prob [B]. */
+export function buildInferenceGraph(model: Model, shape: GraphShape, layout: Layout, values: { params: Float32Array; buffers: Float32Array }): Graph {
+  const dtype = shape.dtype ?? 'float32';
+  const g = new Graph('inference');
+  const x = g.input('x', dtype, [shape.batchSize, ...shape.inputShape]);
+  const net = new Net(g, { training: false, dtype, source: { kind: 'values', ...values }, layout });
+  const logits = model.forward(net, x);
+  net.finish();
+  g.output(o.sigmoid(logits), 'prob');
+  return g;
+}
+
+/** Parameter layout of a model without serialising anything (builds the forward graph once). */
+export function layoutOf(model: Model, shape: GraphShape): Layout {
+  return withModel('layout', model, { ...shape, batchSize: shape.batchSize || 1 }, true).net.layout;
+}
