@@ -38,7 +38,7 @@ export function planSplits({ dates, contextLength: L, horizon: h, split, seed, n
   const last = n - 1 - h;
   const eligible = last - first + 1;
   const describe = `${n} rows after warm-up${note ? ` (${note})` : ''}, context_length=${L}, horizon=${h}`;
-  if (eligible <= 0) throw new DataError(`split=${split.name}: too little data: ${describe} leave no sample with a full window and a label; need at least ${L + h} rows. Fix: use a longer data file or a smaller context_length/horizon`);
+  if (eligible <= 0) throw new DataError(`split=${split.name}: too little data: ${describe} leave no sample with a full window and a label; need at least ${L + h} rows after warm-up. Fix: use a longer data file or a smaller context_length/horizon`);
 
   const segment = assignSegments(split, dates, first, last, L + h, seed, describe);
   const embargo = split.embargo ?? 0;

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../data/index.js';
+import { loadConfig } from './helpers.js';
+
+const fixtures = join(import.meta.dirname, '../fixtures/data');
+const columns = { date: 'Date', open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume' };
+
+describe('CSV and Parquet sources with a column mapping', () => {
+  it('the same rows as CSV and as Parquet (TIMESTAMP dates) give the same processed dataset', async () => {
+    const csv = await loadDataset(loadConfig({ data: { source: 'csv', path: 'spy-like.csv', columns } }), { cwd: fixtures, noCache: true });
+    const pq = await loadDataset(loadConfig({ data: { source: 'parquet', path: 'spy-like.parquet', columns } }), { cwd: fixtures, noCache: true });
+    expect(csv.manifest.raw).toMatchObject({ path: 'spy-like.csv', rows: 400, firstDate: '2019-01-02' });
+    expect(pq.manifest.raw.rows).toBe(400);
+    expect(pq.manifest.raw.sha256).not.toBe(csv.manifest.raw.sha256);
+    expect(pq.manifest.processed.hash).toBe(csv.manifest.processed.hash);
+    expect(pq.manifest.processed.configHash).not.toBe(csv.manifest.processed.configHash);
+    expect(csv.train.n).toBeGreaterThan(0);
+  });
+});
