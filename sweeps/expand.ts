@@ -2,7 +2,7 @@
 // in Hydra's BasicSweeper order. Later overrides of a key replace earlier ones in place.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSweep, parseOverride, sweepStrings, type Override } from '../runner/overrides/index.js';
+import { getKeyElement, getValueElementAsStr, isSweep, OverrideParseError, parseOverride, sweepStrings } from '../runner/overrides/index.js';
 import { loadPreset } from './presets.js';
 import { buildAxes, product, SweepError, type SweepKey } from './product.js';
 
@@ -20,12 +20,6 @@ export interface SweepPlan {
   /** The preset chosen with `sweep=<name>`, if any. */
   preset: string | null;
   zip: string[][];
-}
-
-const PREFIX: Record<Override['type'], string> = { change: '', add: '+', force_add: '++', delete: '~' };
-
-function keyElement(o: Override): string {
-  return PREFIX[o.type] + o.key + (o.package !== null ? `@${o.package}` : '');
 }
 
 function defaultGroupOptions(configDir: string) {
@@ -66,10 +60,13 @@ export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepP
   const keys = new Map<string, SweepKey>();
   for (const text of [...(loaded?.overrides ?? []), ...rest]) {
     const o = parseOverride(text);
-    const key = keyElement(o);
+    const key = getKeyElement(o);
+    if (o.valueType === 'interval_sweep') {
+      throw new OverrideParseError(o.input, 'interval() cannot be enumerated by the basic sweeper; use choice() or range()', 'evaluation');
+    }
     const strings = isSweep(o)
       ? sweepStrings(o, o.valueType === 'glob_choice_sweep' ? { groupOptions: groupOptions(o.key) } : {}).map((v) => `${key}=${v}`)
-      : [text.trim()];
+      : [o.valueType === null ? key : `${key}=${getValueElementAsStr(o)}`];
     if (keys.has(key)) keys.get(key)!.overrides = strings;
     else keys.set(key, { key, overrides: strings });
   }
