@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyOverrides, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
+import { applyOverrides, ConfigOverrideError, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
@@ -7,7 +7,7 @@ import { ConfigError } from './errors.js';
 import { resolveConfig } from './interpolate.js';
 import { groupExists } from './loader.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
-import { cloneValue, isDict, type ConfigDict } from './types.js';
+import { isDict, type ConfigDict } from './types.js';
 import { validateSpec } from './validate.js';
 
 export interface ComposeOptions {
@@ -61,8 +61,18 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const { groups, keys } = splitOverrides(configDir, parsed);
   const { sequence, choices, tree } = buildDefaults(configDir, configName, groups);
   const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-  const config = applyOverrides(cloneValue(merged), keys, { struct: true }) as ConfigDict;
+  const config = applyKeyOverrides(merged, keys);
   return { config, choices, overrides: [...overrides], defaults: tree, configDir, configName };
+}
+
+/** key=value, +key, ++key, ~key in struct mode, on a copy (cached file contents stay untouched). */
+function applyKeyOverrides(config: ConfigDict, overrides: Override[]): ConfigDict {
+  try {
+    return applyOverrides(config, overrides, { struct: true });
+  } catch (error) {
+    if (error instanceof ConfigOverrideError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 const settingsCache = new Map<string, Settings>();

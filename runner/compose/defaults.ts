@@ -149,7 +149,6 @@ class TreeBuilder {
     if (options.includes('???')) {
       throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${listOptions(this.configDir, group).join(', ')}`);
     }
-    this.choices[key] = Array.isArray(option) ? `[${option.join(',')}]` : option;
     const nodes: DefaultsNode[] = [];
     for (const name of [...options].reverse()) {
       const loaded = loadConfig(this.configDir, `${group}/${name}`);
@@ -160,6 +159,7 @@ class TreeBuilder {
       const pkg = this.placement(entry, parent, groupDir, name, loaded.packageHeader).package;
       nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, children: [] }, false, stack));
     }
+    if (nodes.length > 0) this.choices[key] = Array.isArray(option) ? `[${option.join(',')}]` : option;
     return nodes.reverse();
   }
 

@@ -48,7 +48,7 @@ export function loadConfig(configDir: string, configPath: string): LoadedConfig 
 }
 
 export function parseConfigText(text: string, where: string): LoadedConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const problem = doc.errors[0];
   if (problem) {
     const line = problem.linePos?.[0]?.line ?? lineOf(text, problem.pos[0]);

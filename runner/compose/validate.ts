@@ -10,7 +10,7 @@ const validators = new Map<boolean, ValidateFunction>();
 function specValidator(allErrors: boolean): ValidateFunction {
   let validate = validators.get(allErrors);
   if (!validate) {
-    validate = new Ajv({ allErrors, strict: true, allowUnionTypes: true }).compile(specSchema);
+    validate = new Ajv({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(specSchema);
     validators.set(allErrors, validate);
   }
   return validate;
