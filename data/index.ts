@@ -3,6 +3,7 @@ export { loadDataset, DATA_VERSION } from './dataset.js';
 export { batches, type Batch, type BatchOptions } from './batches.js';
 export { applyZScore } from './normalize.js';
 export { DataError } from './errors.js';
+export { describeDataset } from './report.js';
 export { A20, featureColumns } from './features.js';
 export type {
   ColumnMapping,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { A20, loadDataset, type Dataset } from '../../data/index.js';
+import { A20, describeDataset, loadDataset, type Dataset } from '../../data/index.js';
 import { CONTIGUOUS, DATES, SCATTERED, loadConfig } from './helpers.js';
 
 // Facts of vega-datasets' data/sp500-2000.csv (S&P 500 index daily OHLCV).
@@ -70,5 +70,17 @@ describe('embedded S&P 500 data', () => {
     const ds = await loadDataset(loadConfig({ data: { features: 'a20' } }), { noCache: true });
     expect(ds.channels).toBe(20);
     expect(ds.featureNames).toEqual(A20.map(([n]) => n));
+  });
+});
+
+describe('describeDataset', () => {
+  it('names every drop reason with its count, the split sizes and the class balance', async () => {
+    const ds = await loadDataset(loadConfig(), { noCache: true });
+    const text = describeDataset(ds).join('\n');
+    expect(text).toContain('vega-datasets/data/sp500-2000.csv: 5105 rows 2000-01-03..2020-04-17');
+    expect(text).toContain('199 warm-up rows dropped at the start');
+    expect(text).toContain(`train 3387 (2001-01-10..2014-06-30, ${(100 * ds.manifest.positiveRate.train).toFixed(1)}% positive)`);
+    expect(text).toMatch(/59 rows before the first full 60-day window, 3 last rows without a label, 3 train days purged/);
+    expect(text).toContain('feature cache off');
   });
 });
