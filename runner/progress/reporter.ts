@@ -1,7 +1,7 @@
 // Live progress with listr2: one line per job (with the task's sub-progress under it) and,
 // for a multirun, a sweep line (done / failed / running / ETA). Non-TTY output (CI, pipes)
 // falls back to listr2's plain line renderer, with sub-progress printed at most every few seconds.
-import { Listr, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import { relative } from 'node:path';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from '../launch/index.js';
 import type { Progress } from '../tasks/index.js';
@@ -81,7 +81,8 @@ export class ListrReporter implements LaunchReporter {
       renderer: this.tty ? 'default' : 'simple',
       fallbackRendererCondition: !this.tty,
       rendererOptions: { collapseSubtasks: false, collapseErrors: false, collapseSkips: false, showErrorMessage: true, processOutput: this.output },
-      fallbackRendererOptions: { processOutput: this.output },
+      // Plain lines all on stdout, so a pipe keeps them in order.
+      fallbackRendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: this.output }) },
     } as any);
     if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} jobs → ${where}`);
     this.running = listr.run().catch(() => undefined);

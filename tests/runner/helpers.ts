@@ -1,5 +1,5 @@
 // Plain-object plans for launcher tests: no composition needed.
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, PlannedJob } from '../../runner/launch/types.js';
@@ -25,4 +25,12 @@ export function sweepPlan(task: string, grid: Record<string, string>[]): Plan {
     zip: [],
     jobs: grid.map((choices, i) => job(i, task, choices)),
   };
+}
+
+/** A copy of conf/ with extra task options (conf/task/<name>.yaml), for tests that run test tasks. */
+export function confWithTasks(...names: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-conf-'));
+  cpSync(join(import.meta.dirname, '..', '..', 'conf'), dir, { recursive: true });
+  for (const name of names) writeFileSync(join(dir, 'task', `${name}.yaml`), `name: ${name}\n`);
+  return dir;
 }
