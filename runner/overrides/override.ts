@@ -41,10 +41,10 @@ export interface ParseOptions {
 let defaultFunctions: Functions | undefined;
 const functionsOf = (opts?: ParseOptions): Functions => opts?.functions ?? (defaultFunctions ??= builtinFunctions());
 
-/** Run one grammar rule over the whole of `input`, turning failures into OverrideParseError. */
-export function runRule<T>(input: string, mode: LexerMode, rule: (p: Parser) => T): T {
+/** Run one grammar rule over `input`, turning failures into OverrideParseError. */
+export function runRule<T>(input: string, mode: LexerMode, rule: (p: Parser) => T, untilEof = true): T {
   try {
-    return new Parser(input, mode).parseAll(rule);
+    return new Parser(input, mode).parseAll(rule, untilEof);
   } catch (e) {
     if (e instanceof LexerError) throw new OverrideParseError(input, e.message, 'lexer', e.start);
     if (e instanceof SyntaxError) throw new OverrideParseError(input, e.message, 'syntax', e.offending.start);

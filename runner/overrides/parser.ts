@@ -91,10 +91,10 @@ export class Parser {
     throw this.mismatch([type]);
   }
 
-  /** Parse the whole input as `rule`; anything left over is an error. */
-  parseAll<T>(rule: (p: Parser) => T): T {
+  /** Parse `input` as `rule`; unless `untilEof` is false, anything left over is an error. */
+  parseAll<T>(rule: (p: Parser) => T, untilEof = true): T {
     const result = rule(this);
-    this.expect('EOF');
+    if (untilEof) this.expect('EOF');
     return result;
   }
 

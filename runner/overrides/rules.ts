@@ -19,7 +19,8 @@ const VALUE_RULES: Record<string, (p: Parser) => Node> = {
 };
 
 /**
- * Parse `text` with one grammar rule. Key rules return strings (`key` returns `{key, package}`),
+ * Parse `text` with one grammar rule. As in Hydra's parse_rule, only `override` must consume the
+ * whole text (its grammar rule ends in EOF); the other rules stop where their syntax ends. Key rules return strings (`key` returns `{key, package}`),
  * `override` returns an Override, value rules return the parser-level value.
  */
 export function parseRule(rule: GrammarRule, text: string, opts?: ParseOptions):
@@ -27,9 +28,9 @@ export function parseRule(rule: GrammarRule, text: string, opts?: ParseOptions):
   const keyMode: LexerMode = 'KEY';
   switch (rule) {
     case 'override': return parseOverride(text, opts);
-    case 'key': return runRule(text, keyMode, (p) => p.key());
-    case 'package': return runRule(text, keyMode, (p) => p.package());
-    case 'packageOrGroup': return runRule(text, keyMode, (p) => p.packageOrGroup());
-    default: return evaluateNode(text, runRule(text, 'VALUE', VALUE_RULES[rule]), opts);
+    case 'key': return runRule(text, keyMode, (p) => p.key(), false);
+    case 'package': return runRule(text, keyMode, (p) => p.package(), false);
+    case 'packageOrGroup': return runRule(text, keyMode, (p) => p.packageOrGroup(), false);
+    default: return evaluateNode(text, runRule(text, 'VALUE', VALUE_RULES[rule], false), opts);
   }
 }
