@@ -5,7 +5,7 @@ import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { resolveConfig } from './interpolate.js';
-import { groupExists } from './loader.js';
+import { clearFileCache, groupExists } from './loader.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
 import { isDict, type ConfigDict } from './types.js';
 import { validateSpec } from './validate.js';
@@ -59,10 +59,33 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const overrides = options.overrides ?? [];
   const parsed = overrides.map(parseCached);
   const { groups, keys } = splitOverrides(configDir, parsed);
-  const { sequence, choices, tree } = buildDefaults(configDir, configName, groups);
-  const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
+  const { merged, choices, tree } = composeGroups(configDir, configName, groups);
   const config = applyKeyOverrides(merged, keys);
-  return { config, choices, overrides: [...overrides], defaults: tree, configDir, configName };
+  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName };
+}
+
+/**
+ * The jobs of a sweep repeat a few group choices many times: the merged result of each distinct
+ * choice is kept (frozen, like the files it comes from; applyOverrides works on a copy).
+ */
+const groupCache = new Map<string, { merged: ConfigDict; choices: Record<string, string | null>; tree: DefaultsNode }>();
+function composeGroups(configDir: string, configName: string, groups: GroupOverrides) {
+  const key = JSON.stringify([configDir, configName, groups.select, groups.add, groups.remove]);
+  let hit = groupCache.get(key);
+  if (!hit) {
+    const { sequence, choices, tree } = buildDefaults(configDir, configName, groups);
+    const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
+    hit = { merged: Object.freeze(merged), choices, tree };
+    groupCache.set(key, hit);
+  }
+  return hit;
+}
+
+/** Forgets parsed files, folder listings, settings and merged choices (for tests that rewrite configs). */
+export function clearConfigCache(): void {
+  clearFileCache();
+  groupCache.clear();
+  settingsCache.clear();
 }
 
 /** key=value, +key, ++key, ~key in struct mode, on a copy (cached file contents stay untouched). */

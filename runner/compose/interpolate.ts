@@ -47,12 +47,13 @@ class Resolver {
   }
 
   private resolveLeaf(path: string[], raw: string): ConfigValue {
-    const id = path.join('.');
     if (raw === MISSING) {
       if (this.options.allowMissing) return raw;
+      const id = path.join('.');
       throw this.active.length > 0 ? new MissingValue(id) : missingError(id);
     }
     if (!hasInterpolation(raw)) return raw;
+    const id = path.join('.');
     if (this.resolved.has(id)) return this.resolved.get(id)!;
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
@@ -61,7 +62,7 @@ class Resolver {
     this.active.push(id);
     let value: ConfigValue;
     try {
-      value = this.evaluate(parseTemplate(raw), path);
+      value = this.evaluate(parsedTemplate(raw), path);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       if (error instanceof MissingValue) {
@@ -119,6 +120,17 @@ class Resolver {
     }
     return this.resolveNode(segments, node);
   }
+}
+
+/** Configs of a sweep repeat the same interpolation strings: parse each once. */
+const templates = new Map<string, Part[]>();
+function parsedTemplate(text: string): Part[] {
+  let parts = templates.get(text);
+  if (!parts) {
+    parts = parseTemplate(text);
+    templates.set(text, parts);
+  }
+  return parts;
 }
 
 function callResolver(name: string, args: ConfigValue[], env: Record<string, string | undefined>): ConfigValue {

@@ -19,8 +19,8 @@ export interface LoadedConfig {
 const fileCache = new Map<string, LoadedConfig>();
 const dirCache = new Map<string, { groups: string[]; options: string[] } | null>();
 
-/** Forgets every cached file and folder listing (tests that rewrite config files call this). */
-export function clearConfigCache(): void {
+/** Forgets every cached file and folder listing. */
+export function clearFileCache(): void {
   fileCache.clear();
   dirCache.clear();
 }
