@@ -20,6 +20,7 @@ const RESERVED = new Set<string>(Object.values(FILES));
 
 export interface JobHooks {
   progress: RunContext['progress'];
+  warn: RunContext['warn'];
   /** Called with every change of the run record (start, info, end) and each metric: the index mirror. */
   record(record: RunRecord): void;
   metric(runId: string, metric: MetricRecord): void;
@@ -99,6 +100,10 @@ export class JobRun {
       choices: this.job.choices,
       signal,
       log: (message) => this.writeLog(message),
+      warn: (message) => {
+        this.writeLog(`warning: ${message}`);
+        this.hooks.warn(message);
+      },
       logMetric,
       logMetrics: (values, at = {}) => Object.entries(values).forEach(([name, value]) => logMetric({ name, value, ...at })),
       progress: (p) => this.hooks.progress(p),

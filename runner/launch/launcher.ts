@@ -63,6 +63,7 @@ export class Launcher {
       opts.reporter?.jobStart(job, dir);
       this.current = new JobRun(job, dir, { runId: newId(), sweepId: this.sweep?.record.id ?? null }, {
         progress: (p) => opts.reporter?.jobProgress(job, p),
+        warn: (message) => opts.reporter?.jobWarn(job, message),
         record: (r) => this.index((w) => w.run(r, relativeDir(opts.outputsDir, dir), job.config)),
         metric: (id, m: MetricRecord) => this.index((w) => w.metric(id, m)),
       }, this.now);

@@ -46,6 +46,7 @@ export interface LaunchReporter {
   start(plan: Plan, dir: string): void;
   jobStart(job: PlannedJob, dir: string): void;
   jobProgress(job: PlannedJob, progress: Progress): void;
+  jobWarn(job: PlannedJob, message: string): void;
   jobEnd(outcome: JobOutcome): void;
   /** A warning for the terminal that is not any one job's (e.g. the index could not be written). */
   warn(message: string): void;

@@ -27,6 +27,7 @@ interface JobSlot {
   started: number;
   lastDraw: number;
   pending: Progress | null;
+  warnings: string[];
   settle: (outcome: JobOutcome | null) => void;
   done: Promise<JobOutcome | null>;
 }
@@ -58,7 +59,7 @@ export class ListrReporter implements LaunchReporter {
     for (const job of plan.jobs) {
       let settle!: JobSlot['settle'];
       const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
-      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, settle, done });
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, warnings: [], settle, done });
     }
     const jobTasks = plan.jobs.map((job) => ({
       title: label(job, plan.multirun),
@@ -108,6 +109,14 @@ export class ListrReporter implements LaunchReporter {
     if (now - slot.lastDraw >= this.throttleMs) this.drawProgress(slot, now);
   }
 
+  jobWarn(job: PlannedJob, message: string): void {
+    const slot = this.slots.get(job.num);
+    if (!slot) return;
+    slot.warnings.push(message);
+    if (!this.tty) this.output.toStdout(`⚠ ${label(job, this.plan!.multirun)}: ${message}`);
+    else if (slot.task) slot.task.title = this.jobTitle(slot);
+  }
+
   jobEnd(outcome: JobOutcome): void {
     this.outcomes.push(outcome);
     this.slots.get(outcome.num)?.settle(outcome);
@@ -131,7 +140,7 @@ export class ListrReporter implements LaunchReporter {
     const outcome = await slot.done;
     if (!outcome) return task.skip('not started: the sweep was interrupted');
     const took = formatDuration(outcome.duration_s);
-    const base = `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(outcome.dir)}`;
+    const base = this.jobTitle(slot);
     if (outcome.status === 'completed') {
       task.title = `${base} · ${took}`;
       return;
@@ -141,8 +150,10 @@ export class ListrReporter implements LaunchReporter {
     throw new Error(`${outcome.status} after ${took}: ${outcome.reason ?? ''}`);
   }
 
+  /** Label, folder and (on a TTY, where a printed line would break the live display) the warnings. */
   private jobTitle(slot: JobSlot): string {
-    return `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(slot.dir!)}`;
+    const warnings = this.tty ? slot.warnings.map((w) => ` ⚠ ${w}`).join('') : '';
+    return `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(slot.dir!)}${warnings}`;
   }
 
   private drawProgress(slot: JobSlot, now: number): void {

@@ -32,6 +32,8 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** A line in the run's log file (run.log). */
   log(message: string): void;
+  /** A warning: in run.log and shown under the job's progress line, e.g. a parameter count off budget. */
+  warn(message: string): void;
   /** Appends to metrics.jsonl and the index. */
   logMetric(metric: Metric): void;
   /** Several metrics at the same step/epoch, e.g. logMetrics({ train_loss: 0.4, lr: 1e-3 }, { epoch: 2 }). */

@@ -24,6 +24,7 @@ beforeAll(() => {
     ctx.setInfo({ n_params: 1234, budget: spec.budget.name });
     ctx.writeArtifact('checkpoints/last.bin', new Uint8Array([1, 2, 3]));
     ctx.log('done here');
+    ctx.warn('n_params off budget');
   });
   registerTask('t-fail-20m', async (spec: any, ctx) => {
     ctx.logMetric({ name: 'train_loss', value: Number.NaN, step: 7 });
@@ -64,7 +65,7 @@ describe('launching a sweep', () => {
     expect(metrics).toHaveLength(7);
     expect(metrics[3]).toMatchObject({ name: 'val_loss', value: 0.5, epoch: 1, step: null });
     expect(readFileSync(join(dir, 'checkpoints', 'last.bin'))).toEqual(Buffer.from([1, 2, 3]));
-    expect(readFileSync(join(dir, 'run.log'), 'utf8')).toMatch(/done here[\s\S]*completed/);
+    expect(readFileSync(join(dir, 'run.log'), 'utf8')).toMatch(/done here\n.*warning: n_params off budget\n[\s\S]*completed/);
   });
 
   it('indexes sweeps, runs, params and metrics, and run_summary has one row per run', () => {
