@@ -75,6 +75,7 @@ export const RULES = {
   layerNorm: {
     // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
     fwd: (g, [x, scale, bias], a: { eps: number }) => {
+      if (x.dtype === 'float64') return layerNormComposed(g, x, scale, bias, a.eps);
       const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, -1), 1] };
       const attrs = { axis: -1, epsilon: float(a.eps), stash_type: ONNX_DTYPE[x.dtype] };
       const [y, mean, inv] = g.emit('LayerNormalization', [x, scale, bias], attrs, [{ dtype: x.dtype, shape: x.shape }, stats, stats]);
@@ -163,6 +164,19 @@ export const RULES = {
   },
 } satisfies Record<string, Rule>;
 
+
+/** ORT has no float64 LayerNormalization kernel: the same outputs from basic ops (gradient checks only). */
+function layerNormComposed(g: Graph, x: Tensor, scale: Tensor, bias: Tensor, eps: number): { out: Tensor; saved: Tensor[] } {
+  const stat = [...x.shape.slice(0, -1), 1];
+  const e = (op: string, ins: Tensor[], shape: readonly number[]) => g.op(op, ins, {}, x.dtype, shape);
+  const last = g.ints([-1]);
+  const mean = g.op('ReduceMean', [x, last], { keepdims: 1 }, x.dtype, stat);
+  const d = e('Sub', [x, mean], x.shape);
+  const variance = g.op('ReduceMean', [e('Mul', [d, d], x.shape), last], { keepdims: 1 }, x.dtype, stat);
+  const inv = e('Reciprocal', [e('Sqrt', [e('Add', [variance, g.scalar(eps, x.dtype)], stat)], stat)], stat);
+  const out = e('Add', [e('Mul', [e('Mul', [d, inv], x.shape), scale], x.shape), bias], x.shape);
+  return { out, saved: [mean, inv] };
+}
 
 function reduce(g: Graph, op: string, x: Tensor, a: { axes: number[]; keepdims: boolean }): Tensor {
   const kept = keptShape(x.shape, a.axes);

@@ -1,0 +1,33 @@
+/** Messages between the trainer (main thread) and the session worker. */
+import type { Backend } from './backends.js';
+
+export interface FlatState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  buffers: Float32Array;
+}
+
+export interface BatchArrays {
+  x: Float32Array;
+  y: Float32Array;
+  w: Float32Array;
+  /** Dims of x, e.g. [B, L, C]. */
+  xDims: number[];
+}
+
+export type Request =
+  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array }
+  | { type: 'step'; batch: BatchArrays; key: number; lr: number; stepSize: number; bc2Sqrt: number }
+  | { type: 'eval'; batch: BatchArrays }
+  | { type: 'getState' }
+  | { type: 'setState'; state: FlatState };
+
+export type Reply =
+  | { type: 'init' }
+  | { type: 'step'; loss: number; gradNorm: number }
+  | { type: 'eval'; prob: Float32Array; loss: number }
+  | { type: 'getState'; state: FlatState }
+  | { type: 'setState' };
+
+export type Envelope<T> = { id: number } & ({ ok: true; value: T } | { ok: false; error: string });

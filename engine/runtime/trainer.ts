@@ -1,0 +1,188 @@
+/**
+ * createTrainer(): the training runtime. Builds the train-step and eval graphs once per (model, batch
+ * shape), initialises parameters from the seed, and steps them in a worker thread. Per-step scalars (lr
+ * schedule, Adam bias corrections, dropout key) are computed here in double precision.
+ */
+import { Worker } from 'node:worker_threads';
+import { stepKey } from '../autodiff/hash.js';
+import { type TrainState, loadCheckpoint, saveCheckpoint } from '../checkpoint/state.js';
+import { saveModel, toModelBytes } from '../graph/serialize.js';
+import type { AdamWOptions } from '../optim/adamw.js';
+import { type LrSchedule, adamScalars, learningRate } from '../optim/schedule.js';
+import { type Model, buildEvalGraph, buildInferenceGraph, buildTrainStep } from '../step/graphs.js';
+import type { Layout } from '../step/params.js';
+import type { Backend } from './backends.js';
+import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
+
+export interface TrainerOptions {
+  model: Model;
+  batchSize: number;
+  /** Per-sample input shape, e.g. [contextLength, channels]. */
+  inputShape: number[];
+  optim: AdamWOptions & LrSchedule;
+  /** Seeds parameter init and the dropout stream. */
+  seed: number;
+  backend?: Backend;
+  threads?: number;
+  /** BCE pos_weight (1 = unweighted). */
+  posWeight?: number;
+  /** Batch size of the eval graph (defaults to batchSize). */
+  evalBatchSize?: number;
+}
+
+export interface Batch {
+  x: Float32Array;
+  y: Float32Array;
+  /** Per-sample weight: 1 for real rows, 0 for padding (defaults to all 1). */
+  mask?: Float32Array;
+  /** Real rows in the batch (the rest is padding). */
+  size?: number;
+}
+
+export interface StepResult {
+  loss: number;
+  gradNorm: number;
+  lr: number;
+  /** Optimizer steps taken so far (this one included). */
+  step: number;
+}
+
+export interface Trainer {
+  readonly layout: Layout;
+  readonly paramCount: number;
+  /** Optimizer steps taken. */
+  readonly stepCount: number;
+  step(batch: Batch): Promise<StepResult>;
+  /** Probabilities for the real rows of every batch, in order, and the sample-weighted mean loss. */
+  evaluate(batches: Iterable<Batch>): Promise<{ loss: number; probs: Float32Array }>;
+  state(): Promise<TrainState>;
+  saveCheckpoint(path: string, extra?: Record<string, string | number>): Promise<void>;
+  /** Restores params, optimizer state and step; returns the checkpoint's metadata. */
+  loadCheckpoint(path: string): Promise<Record<string, string>>;
+  /** Standalone inference model (parameters as initializers), x [batchSize, ...inputShape] → prob. */
+  exportOnnx(path: string, opts?: { batchSize?: number }): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const fromTs = import.meta.url.endsWith('.ts');
+  return { url: new URL(fromTs ? './worker.ts' : './worker.js', import.meta.url), execArgv: fromTs ? ['--import', 'tsx'] : [] };
+}
+
+class WorkerClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor() {
+    const { url, execArgv } = workerUrl();
+    this.worker = new Worker(url, { execArgv });
+    this.worker.on('message', (env: Envelope<Reply>) => {
+      const p = this.pending.get(env.id);
+      this.pending.delete(env.id);
+      if (env.ok) p?.resolve(env.value);
+      else p?.reject(new Error(env.error));
+    });
+    const fail = (e: Error) => {
+      this.failed = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => code !== 0 && fail(new Error(`engine worker exited with code ${code}`)));
+  }
+
+  call<T extends Reply['type']>(req: Request & { type: T }): Promise<Extract<Reply, { type: T }>> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
+      this.worker.postMessage({ id, req });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArrays {
+  const per = inputShape.reduce((a, c) => a * c, 1);
+  if (b.x.length !== batchSize * per || b.y.length !== batchSize) {
+    throw new Error(`batch has x of ${b.x.length} and y of ${b.y.length} values; the graph expects ${batchSize}×[${inputShape}] (pad the last batch)`);
+  }
+  return { x: b.x, y: b.y, w: b.mask ?? new Float32Array(batchSize).fill(1), xDims: [batchSize, ...inputShape] };
+}
+
+export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
+  const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
+  const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim });
+  const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
+  const evalGraph = buildEvalGraph(opts.model, evalShape, layout).graph;
+  const client = new WorkerClient();
+  const init: FlatState = {
+    params: layout.initParams(opts.seed),
+    m: new Float32Array(layout.paramCount),
+    v: new Float32Array(layout.paramCount),
+    buffers: layout.initBuffers(),
+  };
+  let t = 0;
+  try {
+    await client.call({ type: 'init', train: toModelBytes(graph), eval: toModelBytes(evalGraph), backend: opts.backend ?? 'node', threads: opts.threads, state: init, decayMask: layout.decayMask() });
+  } catch (e) {
+    await client.terminate();
+    throw e;
+  }
+  const state = async (): Promise<TrainState> => ({ ...(await client.call({ type: 'getState' })).state, step: t });
+
+  return {
+    layout,
+    paramCount: layout.paramCount,
+    get stepCount() {
+      return t;
+    },
+    async step(batch) {
+      const next = t + 1;
+      const lr = learningRate(next, opts.optim);
+      const sc = adamScalars(next, lr, opts.optim.beta1, opts.optim.beta2);
+      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), key: stepKey(opts.seed, next), ...sc });
+      t = next;
+      return { loss: r.loss, gradNorm: r.gradNorm, lr, step: t };
+    },
+    async evaluate(batches) {
+      const probs: number[] = [];
+      let lossSum = 0;
+      let weight = 0;
+      for (const b of batches) {
+        const arrays = toArrays(b, evalShape.batchSize, opts.inputShape);
+        const r = await client.call({ type: 'eval', batch: arrays });
+        const n = b.size ?? evalShape.batchSize;
+        for (let i = 0; i < n; i++) probs.push(r.prob[i]);
+        const w = arrays.w.reduce((a, c) => a + c, 0);
+        lossSum += r.loss * w;
+        weight += w;
+      }
+      return { loss: weight ? lossSum / weight : NaN, probs: Float32Array.from(probs) };
+    },
+    state,
+    async saveCheckpoint(path, extra = {}) {
+      saveCheckpoint(path, layout, await state(), { seed: opts.seed, ...extra });
+    },
+    async loadCheckpoint(path) {
+      const { state: s, metadata } = loadCheckpoint(path, layout);
+      if (metadata.seed !== undefined && Number(metadata.seed) !== opts.seed) {
+        throw new Error(`${path} was written by a run with seed ${metadata.seed}; resume it with seed=${metadata.seed} (this trainer has seed ${opts.seed})`);
+      }
+      await client.call({ type: 'setState', state: { params: s.params, m: s.m, v: s.v, buffers: s.buffers } });
+      t = s.step;
+      return metadata;
+    },
+    async exportOnnx(path, eopts = {}) {
+      const s = await state();
+      const g = buildInferenceGraph(opts.model, { ...shape, batchSize: eopts.batchSize ?? 1 }, layout, { params: s.params, buffers: s.buffers });
+      return saveModel(g, path);
+    },
+    close: () => client.terminate(),
+  };
+}

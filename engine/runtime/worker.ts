@@ -1,0 +1,83 @@
+/**
+ * The session worker: owns the ORT sessions and the flat training state, and runs one step per message.
+ * onnxruntime-node runs synchronously, so stepping here keeps the main thread (progress, Ctrl-C) free.
+ */
+import { parentPort } from 'node:worker_threads';
+import { type FeedValue, type Session, createSession } from './backends.js';
+import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
+
+let train: Session | undefined;
+let evalSession: Session | undefined;
+let state: FlatState | undefined;
+let decay: Float32Array | undefined;
+
+const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
+const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
+
+function batchFeeds(b: BatchArrays): Record<string, FeedValue> {
+  const n = b.xDims[0];
+  return { x: { data: b.x, dims: b.xDims }, y: { data: b.y, dims: [n] }, w: { data: b.w, dims: [n] } };
+}
+
+function ready(): { train: Session; evalSession: Session; state: FlatState; decay: Float32Array } {
+  if (!train || !evalSession || !state || !decay) throw new Error('worker used before init');
+  return { train, evalSession, state, decay };
+}
+
+async function handle(req: Request): Promise<Reply> {
+  switch (req.type) {
+    case 'init': {
+      train = await createSession(req.train, { backend: req.backend, threads: req.threads });
+      evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads });
+      state = req.state;
+      decay = req.decayMask;
+      return { type: 'init' };
+    }
+    case 'step': {
+      const w = ready();
+      const s = w.state;
+      const feeds: Record<string, FeedValue> = {
+        ...batchFeeds(req.batch),
+        params: vec(s.params),
+        m: vec(s.m),
+        v: vec(s.v),
+        decay_mask: vec(w.decay),
+        dropout_key: { data: BigInt64Array.of(BigInt(req.key)), dims: [] },
+        lr: scalar(req.lr),
+        step_size: scalar(req.stepSize),
+        bc2_sqrt: scalar(req.bc2Sqrt),
+      };
+      if (s.buffers.length) feeds.buffers = vec(s.buffers);
+      const out = await w.train.run(feeds);
+      state = {
+        params: out.params_out as Float32Array,
+        m: out.m_out as Float32Array,
+        v: out.v_out as Float32Array,
+        buffers: s.buffers.length ? (out.buffers_out as Float32Array) : s.buffers,
+      };
+      return { type: 'step', loss: (out.loss as Float32Array)[0], gradNorm: (out.grad_norm as Float32Array)[0] };
+    }
+    case 'eval': {
+      const w = ready();
+      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(w.state.params) };
+      if (w.state.buffers.length) feeds.buffers = vec(w.state.buffers);
+      const out = await w.evalSession.run(feeds);
+      return { type: 'eval', prob: out.prob as Float32Array, loss: (out.loss as Float32Array)[0] };
+    }
+    case 'getState':
+      return { type: 'getState', state: ready().state };
+    case 'setState':
+      state = req.state;
+      return { type: 'setState' };
+  }
+}
+
+parentPort!.on('message', async (msg: { id: number; req: Request }) => {
+  let env: Envelope<Reply>;
+  try {
+    env = { id: msg.id, ok: true, value: await handle(msg.req) };
+  } catch (e) {
+    env = { id: msg.id, ok: false, error: (e as Error).message ?? String(e) };
+  }
+  parentPort!.postMessage(env);
+});
