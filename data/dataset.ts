@@ -93,7 +93,10 @@ export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Prom
       test: range(splits.test.dates),
     },
   };
-  if (!opts.noCache) writeAtomic(join(cacheDir, 'datasets', `${configHash}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (!opts.noCache) {
+    const record = { manifest, featureNames: table.names, contextLength: L, normalization };
+    writeAtomic(join(cacheDir, 'datasets', `${configHash}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  }
   return { ...splits, featureNames: table.names, contextLength: L, channels, normalization, manifest };
 }
 

@@ -22,7 +22,12 @@ describe('feature cache and manifest', () => {
     expect(h5.manifest.processed.hash).not.toBe(first.manifest.processed.hash);
 
     const manifestFile = join(cfg.data.cache_dir, 'datasets', `${first.manifest.processed.configHash}.json`);
-    expect(JSON.parse(readFileSync(manifestFile, 'utf8'))).toMatchObject({ raw: first.manifest.raw, positiveRate: first.manifest.positiveRate });
+    expect(JSON.parse(readFileSync(manifestFile, 'utf8'))).toEqual({
+      manifest: { ...first.manifest, processed: { ...first.manifest.processed, featureCache: 'hit' } }, // last written by the second load
+      featureNames: first.featureNames,
+      contextLength: 60,
+      normalization: first.normalization,
+    });
     // atomic writes leave no temp files behind
     expect(readdirSync(join(cfg.data.cache_dir, 'features')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
