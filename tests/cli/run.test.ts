@@ -17,12 +17,16 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 async function cli(...argv: string[]) {
+  return cliWithEnv({}, ...argv);
+}
+
+async function cliWithEnv(env: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
-    env: {},
+    env,
     cwd: project,
   });
   return { code, stdout, stderr };
@@ -148,7 +152,7 @@ describe('npx run --cfg', () => {
 describe('npx run: errors are one line, exit 1 and create no run folder', () => {
   const cases: Array<[string, string[], string | RegExp]> = [
     ['unknown key', ['trainer.lrr=1'], /^Error: Could not override 'trainer\.lrr'.*\+trainer\.lrr=1.*trainer\.lr\b/],
-    ['+ on an existing key', ['+trainer.lr=1'], /^Error: .*trainer\.lr/],
+    ['+ on an existing key', ['+trainer.lr=1'], /^Error: Could not append to config\. An item is already at 'trainer\.lr'\..*'\+\+trainer\.lr=1'/],
     ['wrong type', ['trainer.batch_size=abc'], "Error: trainer.batch_size: expected integer, got 'abc' (string)"],
     ['unknown group option', ['budget=3m'], "Error: Could not find 'budget/3m'. Available options in 'budget': 200m, 20m, 2b, 2m"],
     ['sweep without --multirun', ['budget=2m,20m'], /^Error: Ambiguous value for argument 'budget=2m,20m'\. Sweeps need --multirun: npx run --multirun budget=2m,20m \(/],
@@ -175,6 +179,12 @@ describe('npx run: errors are one line, exit 1 and create no run folder', () => 
 });
 
 describe('npx run: other flags', () => {
+  it('prints a stack trace with LADDER_FULL_ERROR=1', async () => {
+    const { code, stderr } = await cliWithEnv({ LADDER_FULL_ERROR: '1' }, 'budget=3m');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^Error: Could not find 'budget\/3m'.*\n.*ConfigError.*\n\s+at /);
+  });
+
   it('--help shows usage with examples', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);

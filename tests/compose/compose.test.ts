@@ -88,3 +88,25 @@ describe('compose() on the product configs', () => {
     expect(b.config.trainer.betas).toEqual([0.9, 0.999]);
   });
 });
+
+describe('the schemas accept every option in conf/', () => {
+  const groups: Record<string, string[]> = {
+    model: ['patchtst', 'patchtst_mix'],
+    budget: ['2m', '20m', '200m', '2b'],
+    horizon: ['h1', 'h2', 'h3', 'h5'],
+    target: ['threshold_1pct', 'threshold_2pct', 'threshold_3pct', 'threshold_5pct'],
+    split: ['contiguous', 'dates', 'scattered'],
+    trainer: ['default', 'smoke'],
+    data: ['sp500', 'csv', 'parquet'],
+  };
+  for (const [group, options] of Object.entries(groups)) {
+    it(`${group}: ${options.join(', ')}`, () => {
+      for (const option of options) {
+        const extra = group === 'data' && option !== 'sp500' ? ['data.path=prices.file'] : [];
+        const { config, choices } = run(`${group}=${option}`, ...extra);
+        expect(choices[group]).toBe(option);
+        expect((config as Record<string, { name: string }>)[group]!.name).toBe(option);
+      }
+    });
+  }
+});
