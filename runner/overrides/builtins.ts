@@ -1,6 +1,6 @@
 // Hydra 1.3's built-in grammar functions: the casts int() float() str() bool(), and the sweep
 // functions choice() range() interval() tag() shuffle() sort() glob().
-import { Functions, type GrammarFunction, type TypeSpec } from './functions.js';
+import { Functions, type GrammarFunction, type TypeSpec, typeDisplay } from './functions.js';
 import { PyError, pyFloat, pyFloatStr, pyInt, pySorted, pyTypeName } from './python.js';
 import {
   ChoiceSweep, Glob, IntervalSweep, QuotedString, RangeSweep, Sweep, cloneSweep, isDict,
@@ -9,7 +9,7 @@ import {
 const ELEMENT: TypeSpec[] = ['str', 'int', 'bool', 'float', 'list', 'dict'];
 const CAST_TYPE: TypeSpec = { union: [...ELEMENT, 'QuotedString', 'None', 'Sweep', 'Glob'], display: 'CastType' };
 const NUMBER: TypeSpec = { union: ['int', 'float'] };
-const opt = (t: TypeSpec): TypeSpec => ({ union: [t, 'None'], display: `Optional[${typeof t === 'string' ? t : t.display ?? 'Union'}]` });
+const opt = (t: TypeSpec): TypeSpec => ({ union: [t, 'None'], display: `Optional[${typeDisplay(t)}]` });
 
 type Scalar = string | bigint | number | boolean;
 type Cast = (value: unknown) => unknown;

@@ -20,7 +20,8 @@ export class OverrideParseError extends Error {
     readonly column: number | null = null,
   ) {
     const where = column === null ? '' : ` (at column ${column + 1})`;
-    super(`Error parsing override '${input}': ${detail.trim().replace(/\s*\n\s*/g, ' ')}${where}`);
+    const hint = hintFor(input, kind, column);
+    super(`Error parsing override '${input}': ${detail.trim().replace(/\s*\n\s*/g, ' ')}${where}${hint ? `. ${hint}` : ''}`);
     if (kind === 'lexer') {
       const prefix = 'LexerNoViableAltException: ';
       this.hydraMessage = `${prefix}${input}\n${'^'.padStart(prefix.length + (column ?? 0) + 1)}\n${GRAMMAR_DOCS}`;
@@ -30,4 +31,28 @@ export class OverrideParseError extends Error {
       this.hydraMessage = `Error parsing override '${input}'\n${detail}\n${GRAMMAR_DOCS}`;
     }
   }
+}
+
+/** Advice for the commonest typos, added to the one-line message (Hydra's detail stays intact). */
+function hintFor(input: string, kind: ParseErrorKind, column: number | null): string | null {
+  const equal = input.indexOf('=');
+  const at = column === null ? '' : input[column] ?? '';
+  if (kind === 'lexer' && (at === "'" || at === '"')) {
+    return `Close the ${at === "'" ? 'single' : 'double'} quote, or escape a quote inside it as \\${at}`;
+  }
+  if (kind === 'lexer' && /[ \t]/.test(at) && (equal < 0 || column! < equal)) {
+    return "Keys cannot contain spaces: write key=value, with nothing around '='";
+  }
+  if (kind === 'syntax' && equal < 0 && !input.startsWith('~')) {
+    return `An override needs '=': write ${input || 'key'}=<value> (or ~${input || 'key'} to delete it)`;
+  }
+  if (kind !== 'syntax') return null;
+  const value = input.slice(equal + 1).replace(/\\./g, '').replace(/'[^']*'|"[^"]*"/g, '');
+  for (const [open, close] of [['[', ']'], ['{', '}'], ['(', ')']]) {
+    if (value.split(open).length !== value.split(close).length) return `Check the brackets: '${open}' and '${close}' do not pair up`;
+  }
+  if (/[=,()[\]{}]/.test(value)) {
+    return "To use = , ( ) [ ] { } literally in a value, quote it (key='a=b') or escape them with \\";
+  }
+  return null;
 }

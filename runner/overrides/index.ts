@@ -8,7 +8,9 @@ export {
 } from './override.js';
 export { type GrammarRule, parseRule } from './rules.js';
 export { cartesianJobs, type JobOptions } from './jobs.js';
-export { applyOverrides, ConfigOverrideError, type ApplyOptions, type ConfigSchema } from './apply.js';
+export {
+  applyOverrides, checkSweepsAllowed, ConfigOverrideError, nearestKeys, type ApplyOptions, type ConfigSchema,
+} from './apply.js';
 export { escapeSpecialCharacters, valueElementAsStr, withQuotes } from './render.js';
 export { fnmatch, globFilter } from './glob.js';
 export { floatRange, rangeValues } from './ranges.js';
