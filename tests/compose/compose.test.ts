@@ -105,7 +105,7 @@ describe('the schemas accept every option in conf/', () => {
         const extra = group === 'data' && option !== 'sp500' ? ['data.path=prices.file'] : [];
         const { config, choices } = run(`${group}=${option}`, ...extra);
         expect(choices[group]).toBe(option);
-        expect((config as Record<string, { name: string }>)[group]!.name).toBe(option);
+        expect((config as unknown as Record<string, { name: string }>)[group]!.name).toBe(option);
       }
     });
   }
