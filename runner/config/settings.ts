@@ -67,8 +67,15 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
 function findSettingsFile(cwd: string): { config: unknown; filepath: string } | null {
   try {
     const result = cosmiconfigSync('ladder', { searchPlaces: SEARCH_PLACES, searchStrategy: 'none' }).search(cwd);
-    return result && !result.isEmpty ? { config: result.config, filepath: result.filepath } : null;
+    if (!result || result.isEmpty) return null;
+    // ladder.config.js in an ESM package loads (require(esm)) as a namespace: use its default export
+    const config = result.filepath.endsWith('.js') && isNamespace(result.config) ? result.config.default : result.config;
+    return { config, filepath: result.filepath };
   } catch (error) {
     throw new ConfigError(`could not read ladder settings: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
+}
+
+function isNamespace(value: unknown): value is { default: unknown } {
+  return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Module]' && 'default' in value;
 }

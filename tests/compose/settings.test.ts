@@ -39,6 +39,13 @@ describe('loadSettings', () => {
     expect(loadSettings(dir)).toMatchObject({ configName: 'study', indexPath: path.join(dir, 'db', 'runs.sqlite'), launcher: 'pool' });
   });
 
+  it('reads ladder.config.js in an ESM package and ladder.config.cjs', () => {
+    const esm = project({ 'package.json': '{"type":"module"}', 'ladder.config.js': "export default { configName: 'esm' };\n" });
+    expect(loadSettings(esm).configName).toBe('esm');
+    const cjs = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
+    expect(loadSettings(cjs).launcher).toBe('pool');
+  });
+
   it('rejects an unknown setting with the list of known ones', () => {
     const dir = project({ '.ladderrc.json': '{"confDir": "x"}' });
     expect(() => loadSettings(dir)).toThrow("unknown ladder setting 'confDir'. Known settings: configDir, configName, outputsDir, indexPath, launcher");
