@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DataError } from './errors.js';
 import type { FeatureTable } from './features.js';
 import { bytesOf, sha256 } from './hash.js';
 
@@ -99,13 +100,17 @@ export function writeFeatureCache(file: string, key: string, { table, raw }: Cac
 }
 
 export function writeAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, file);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the temp file never existed (e.g. its folder could not be created)
+    }
+    throw new DataError(`cannot write the data cache at ${file}: ${(err as Error).message}. Fix: set data.cache_dir (or LADDER_CACHE) to a writable folder`);
   }
 }

@@ -29,7 +29,7 @@ export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Prom
   checkParams(cfg);
   const cwd = opts.cwd ?? process.cwd();
   const { absPath, label } = resolveSource(cfg, cwd);
-  const bytes = readFileSync(absPath);
+  const bytes = readSource(absPath, label);
   const rawSha = sha256(bytes);
 
   const featureKey = sha256(canonicalJson({ v: DATA_VERSION, raw: rawSha, source: data.source, columns: data.columns, features: data.features, nan: data.nan_tolerance }));
@@ -112,6 +112,14 @@ function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: 
   const absPath = isAbsolute(data.path) ? data.path : resolve(cwd, data.path);
   if (!existsSync(absPath)) throw new DataError(`data.path=${data.path}: file not found (looked at ${absPath}). Fix: check the path; relative paths resolve against ${cwd}`);
   return { absPath, label: data.path };
+}
+
+function readSource(absPath: string, label: string): Buffer {
+  try {
+    return readFileSync(absPath);
+  } catch (err) {
+    throw new DataError(`${label}: cannot read the file: ${(err as Error).message}. Fix: point data.path at a readable file`);
+  }
 }
 
 function checkParams(cfg: LoadConfig): void {

@@ -57,13 +57,6 @@ export interface OhlcvTable {
   volume: Float64Array;
 }
 
-export interface RawFile {
-  /** Absolute path of the file read. */
-  path: string;
-  /** The bytes, for hashing. */
-  bytes: Uint8Array;
-}
-
 export interface SplitArrays {
   /** Windows [n, contextLength, channels], row-major, z-scored with train statistics. */
   x: Float32Array;

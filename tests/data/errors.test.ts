@@ -110,3 +110,13 @@ describe('bad input files are rejected with file, line and fix', () => {
     expect(existsSync(cfg.data.cache_dir)).toBe(false);
   });
 });
+
+describe('unreadable inputs and unwritable caches', () => {
+  it('a directory as data.path, and a cache folder that cannot be created', async () => {
+    const dir = tempDir();
+    expect(await failure(loadConfig({ data: { source: 'csv', path: dir } }))).toMatch(/cannot read the file: .*Fix: point data\.path at a readable file/);
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    expect(await failure(loadConfig({ data: { cache_dir: join(blocker, 'cache') } }))).toMatch(/cannot write the data cache at .*Fix: set data\.cache_dir \(or LADDER_CACHE\) to a writable folder/);
+  });
+});
