@@ -16,6 +16,21 @@ export const budgetSchema = {
     weight_decay: { type: 'number', minimum: 0 },
     warmup_steps: { type: 'integer', minimum: 0 },
     epochs: { type: 'integer', minimum: 1 },
+    arch: {
+      type: 'object',
+      description: 'PatchTST architecture per horizon name (h1, h3, ...), read by conf/model/patchtst.yaml',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['d_model', 'n_layers', 'n_heads', 'd_ff'],
+        properties: {
+          d_model: { type: 'integer', minimum: 1 },
+          n_layers: { type: 'integer', minimum: 1 },
+          n_heads: { type: 'integer', minimum: 1 },
+          d_ff: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
   },
 } as const;
 
