@@ -63,7 +63,11 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   try {
     session = await ort.InferenceSession.create(model, so);
   } catch (e) {
-    if (backend === 'webgpu') throw new Error(`backend 'webgpu' is not available here (no WebGPU adapter?): ${(e as Error).message}. Use trainer.backend=node`);
+    if (backend === 'webgpu') {
+      const msg = String((e as Error).message ?? e);
+      const why = /adapter/i.test(msg) ? 'no WebGPU adapter found' : msg.split('\n')[0];
+      throw new Error(`backend 'webgpu' is not available here: ${why}. Use trainer.backend=node (or web)`);
+    }
     throw e;
   }
   return {

@@ -64,9 +64,14 @@ export interface Trainer {
   close(): Promise<void>;
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const fromTs = import.meta.url.endsWith('.ts');
-  return { url: new URL(fromTs ? './worker.ts' : './worker.js', import.meta.url), execArgv: fromTs ? ['--import', 'tsx'] : [] };
+/**
+ * Starts the session worker from dist/*.js, or from the .ts sources (vitest, tsx): there a small eval'd
+ * bootstrap registers tsx's loader inside the worker before importing worker.ts.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  const target = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`, { eval: true });
 }
 
 class WorkerClient {
@@ -76,8 +81,7 @@ class WorkerClient {
   private failed: Error | undefined;
 
   constructor() {
-    const { url, execArgv } = workerUrl();
-    this.worker = new Worker(url, { execArgv });
+    this.worker = startWorker();
     this.worker.on('message', (env: Envelope<Reply>) => {
       const p = this.pending.get(env.id);
       this.pending.delete(env.id);
