@@ -72,6 +72,8 @@ export function floatRange(start: bigint | number, stop: bigint | number, step: 
     out.push(toFloat(cur));
     cur = add(cur, inc);
   }
+  // Decimal(-0.0) keeps its sign; our coefficient cannot.
+  if (out.length > 0 && Object.is(start, -0)) out[0] = -0;
   return out;
 }
 

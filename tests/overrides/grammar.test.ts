@@ -60,6 +60,16 @@ describe('values', () => {
     expect(value('x=f\\(1\\)')).toBe('f(1)');
   });
 
+  test('floats render as Python prints them (shortest round-trip, exponent outside 1e-4..1e16)', () => {
+    const python: [number, string][] = [
+      [1e-5, '1e-05'], [0.0001, '0.0001'], [1e16, '1e+16'], [1e15, '1000000000000000.0'], [0.1 + 0.2, '0.30000000000000004'],
+      [1.5e-7, '1.5e-07'], [-0, '-0.0'], [123456789, '123456789.0'], [Infinity, 'inf'], [NaN, 'nan'],
+    ];
+    for (const [x, text] of python) expect(valueElementAsStr(x)).toBe(text);
+    expect(valueElementAsStr(10n)).toBe('10');
+    expect(valueElementAsStr(true)).toBe('True');
+  });
+
   test('rendered values parse back to the same value', () => {
     for (const text of ["x='a b'", 'x=[1,2.5,true,null]', 'x={a:[1,{b:c}]}', 'x=a\\,b', "x='it\\'s'", 'x=1e-05']) {
       const o = parseOverride(text);
