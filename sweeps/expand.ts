@@ -50,6 +50,22 @@ function takePreset(overrides: string[]): { preset: string | null; rest: string[
   return { preset, rest };
 }
 
+/** One override's key element and its per-job override strings; grammar errors become SweepErrors. */
+function jobStrings(text: string, groupOptions: (group: string) => string[]): SweepKey {
+  try {
+    const o = parseOverride(text);
+    const key = getKeyElement(o);
+    if (o.valueType === 'interval_sweep') {
+      throw new OverrideParseError(o.input, 'interval() cannot be enumerated by the basic sweeper; use choice() or range()', 'evaluation');
+    }
+    if (!isSweep(o)) return { key, overrides: [o.valueType === null ? key : `${key}=${getValueElementAsStr(o)}`] };
+    const opts = o.valueType === 'glob_choice_sweep' ? { groupOptions: groupOptions(o.key) } : {};
+    return { key, overrides: sweepStrings(o, opts).map((v) => `${key}=${v}`) };
+  } catch (e) {
+    throw e instanceof SweepError ? e : new SweepError((e as Error).message, { cause: e });
+  }
+}
+
 export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepPlan {
   const configDir = opts.configDir ?? 'conf';
   const groupOptions = opts.groupOptions ?? defaultGroupOptions(configDir);
@@ -59,16 +75,10 @@ export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepP
 
   const keys = new Map<string, SweepKey>();
   for (const text of [...(loaded?.overrides ?? []), ...rest]) {
-    const o = parseOverride(text);
-    const key = getKeyElement(o);
-    if (o.valueType === 'interval_sweep') {
-      throw new OverrideParseError(o.input, 'interval() cannot be enumerated by the basic sweeper; use choice() or range()', 'evaluation');
-    }
-    const strings = isSweep(o)
-      ? sweepStrings(o, o.valueType === 'glob_choice_sweep' ? { groupOptions: groupOptions(o.key) } : {}).map((v) => `${key}=${v}`)
-      : [o.valueType === null ? key : `${key}=${getValueElementAsStr(o)}`];
-    if (keys.has(key)) keys.get(key)!.overrides = strings;
-    else keys.set(key, { key, overrides: strings });
+    const strings = jobStrings(text, groupOptions);
+    const key = strings.key;
+    if (keys.has(key)) keys.get(key)!.overrides = strings.overrides;
+    else keys.set(key, { key, overrides: strings.overrides });
   }
   return { jobs: product(buildAxes([...keys.values()], zip)), preset, zip };
 }

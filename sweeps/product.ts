@@ -1,3 +1,5 @@
+import { ConfigError } from '../runner/compose/errors.js';
+
 // Hydra's BasicSweeper ordering: one axis per key, in first-appearance order, and the
 // cartesian product with the LAST axis varying fastest. Zipped keys share one axis.
 
@@ -7,7 +9,8 @@ export interface SweepKey {
   overrides: string[];
 }
 
-export class SweepError extends Error {
+/** A user-facing sweep mistake (one line, printed by the CLI like any config error). */
+export class SweepError extends ConfigError {
   override name = 'SweepError';
 }
 

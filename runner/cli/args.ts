@@ -7,6 +7,12 @@ export interface RunArgs {
   info: boolean;
   help: boolean;
   multirun: boolean;
+  /** --dry-run: list the jobs (composed and validated), run nothing. */
+  dryRun: boolean;
+  /** --json: one JSON object per job (dry-run listing or outcomes). */
+  json: boolean;
+  /** --zip a,b (repeatable): keys whose sweep values pair up element-wise. */
+  zip: string[][];
   configDir: string | null;
   configName: string | null;
   overrides: string[];
@@ -28,7 +34,7 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
     cfg: null, resolve: false, package: null, info: false, help: false, multirun: false,
-    configDir: null, configName: null, overrides: [],
+    dryRun: false, json: false, zip: [], configDir: null, configName: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -48,6 +54,14 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg === '--info' || arg === '-i') args.info = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--multirun' || arg === '-m') args.multirun = true;
+    else if (arg === '--dry-run') args.dryRun = true;
+    else if (arg === '--json') args.json = true;
+    else if (flag === '--zip') {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      const keys = (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      if (keys.length < 2) throw new UsageError('--zip needs two or more comma-separated keys, e.g. --zip budget,horizon');
+      args.zip.push(keys);
+    }
     else if (arg.startsWith('-') && !/^-\d/.test(arg)) throw new UsageError(`unknown flag '${arg}'. See npx run --help`);
     else args.overrides.push(arg);
   }
@@ -74,7 +88,11 @@ Flags:
   --info, -i            show config groups and their options, the search path and the defaults tree
   --config-dir, -cd DIR config folder (default: conf, or "configDir" in package.json "ladder")
   --config-name, -cn N  primary config name (default: config)
-  --multirun, -m        run every combination of the sweeps
+  --multirun, -m        run every combination of the sweeps (Hydra order: the last key varies fastest)
+  --zip KEY,KEY         with -m: pair these keys' values element-wise instead of crossing them
+                        (repeatable); the zip as a whole takes part in the product
+  --dry-run             compose and validate every job, list them and their count, run nothing
+  --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
   --help, -h            this text
 
 Examples:
@@ -82,5 +100,8 @@ Examples:
   npx run --cfg job --resolve trainer=smoke trainer.batch_size=64
   npx run --info
   npx run --multirun budget=2m,20m,200m,2b horizon=h1,h3
+  npx run -m budget=2m,20m,200m horizon=h1,h3,h5 --zip budget,horizon     (3 jobs)
+  npx run -m sweep=scaling --dry-run                   (preset conf/sweep/scaling.yaml: 16 jobs)
+  npx run -m task=echo budget=2m,20m                  (demo task: try progress, Ctrl-C, npx runs)
 
 Set LADDER_FULL_ERROR=1 to see a stack trace with an error.`;

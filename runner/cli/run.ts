@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
 import { compose, composeTree, ConfigError, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { runLaunchCommand } from '../launch/index.js';
+import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 
@@ -24,10 +26,6 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const settings = loadSettings(io.cwd);
     const configDir = args.configDir ? path.resolve(io.cwd, args.configDir) : settings.configDir;
     const configName = args.configName ?? settings.configName;
-    if (args.multirun) {
-      io.stderr.write('--multirun: running jobs is not available yet (it arrives with the runner). Print one job with --cfg job.\n');
-      return 2;
-    }
     if (args.info) {
       const tree = composeTree({ configDir, configName, overrides: args.overrides });
       io.stdout.write(`${renderInfo(tree, io.cwd)}\n`);
@@ -37,13 +35,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       io.stdout.write(printConfig(args, configDir, configName, settings, io.cwd));
       return 0;
     }
-    const composed = compose({ configDir, configName, overrides: args.overrides });
-    const picked = Object.entries(composed.choices).map(([k, v]) => `${k}=${v}`).join(' ');
-    io.stderr.write(
-      `The config composes and validates (${picked}), but running jobs is not available yet: it arrives with the runner. ` +
-        'Print the composed config with --cfg job.\n',
-    );
-    return 2;
+    const { overrides, multirun, zip, dryRun, json } = args;
+    const { outputsDir, indexPath } = settings;
+    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath }, compose, io);
   } catch (error) {
     return reportError(error, io);
   }

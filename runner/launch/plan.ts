@@ -1,5 +1,6 @@
 // Expands the command line into jobs and composes + validates every one of them before any
 // job is launched, so a typo in job 37 of 64 costs nothing.
+import { ConfigError } from '../compose/errors.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask } from '../tasks/index.js';
 import { planSweep } from '../../sweeps/index.js';
@@ -21,7 +22,7 @@ export interface PlanOptions {
   zip?: string[][];
 }
 
-export class PlanError extends Error {
+export class PlanError extends ConfigError {
   override name = 'PlanError';
 }
 

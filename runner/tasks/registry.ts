@@ -1,4 +1,5 @@
 // Tasks by name. `task=<name>` in the config (task.name) picks which one a job runs.
+import { ConfigError } from '../compose/errors.js';
 import type { Task } from './types.js';
 
 export interface TaskEntry {
@@ -9,7 +10,7 @@ export interface TaskEntry {
 
 const tasks = new Map<string, TaskEntry>();
 
-export class UnknownTaskError extends Error {
+export class UnknownTaskError extends ConfigError {
   override name = 'UnknownTaskError';
 }
 

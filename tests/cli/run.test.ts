@@ -207,13 +207,12 @@ describe('npx run: other flags', () => {
     expect(stdout).toContain('    trainer: smoke:\n      trainer/default\n      _self_\n');
   });
 
-  it('never pretends to run: validates, then says running is not available yet (exit 2)', async () => {
-    const ok = await cli('budget=2b');
-    expect(ok.code).toBe(2);
-    expect(ok.stderr).toMatch(/running jobs is not available yet/);
-    const multi = await cli('--multirun', 'budget=2m,20m');
-    expect(multi.code).toBe(2);
-    expect(multi.stderr).toMatch(/running jobs is not available yet/);
+  it('never pretends to run: a task that is not registered is refused before any folder is made', async () => {
+    const single = await cli('budget=2b', 'task=nonesuch', '+task.x=1');
+    expect(single.code).toBe(1);
+    const multi = await cli('--multirun', 'budget=2m,20m', 'task=nonesuch');
+    expect(multi.code).toBe(1);
+    expect(multi.stderr).toMatch(/^Error: job #0 \(budget=2m task=nonesuch\): /);
     expect(fs.existsSync(path.join(project, 'outputs'))).toBe(false);
   });
 });
