@@ -50,7 +50,21 @@ export function buildDefaults(configDir: string, configName: string, cli: GroupO
   builder.ensureOverridesUsed();
   const sequence: DefaultsResult['sequence'] = [];
   flatten(tree, sequence);
-  return { tree, sequence, choices: builder.choices };
+  return { tree, sequence, choices: inTreeOrder(tree, builder.choices) };
+}
+
+/** Choices listed as the defaults list reads, top to bottom (they are found back to front). */
+function inTreeOrder(tree: DefaultsNode, found: Record<string, string | null>): Record<string, string | null> {
+  const ordered: Record<string, string | null> = {};
+  const walk = (node: DefaultsNode) => {
+    for (const child of node.children) {
+      if (child === 'self') continue;
+      if (child.choice && child.choice.key in found) ordered[child.choice.key] = found[child.choice.key]!;
+      walk(child);
+    }
+  };
+  walk(tree);
+  return { ...ordered, ...found };
 }
 
 class TreeBuilder {

@@ -37,10 +37,10 @@ const EXPECTED_JOB = `model:
   context_length: 60
   patch_len: 16
   stride: 8
-  d_model: 64
-  n_heads: 2
-  n_layers: 32
-  d_ff: 256
+  d_model: \${budget.arch.\${horizon.name}.d_model}
+  n_heads: \${budget.arch.\${horizon.name}.n_heads}
+  n_layers: \${budget.arch.\${horizon.name}.n_layers}
+  d_ff: \${budget.arch.\${horizon.name}.d_ff}
   dropout: \${budget.dropout}
   attn_dropout: 0
   head_dropout: 0
@@ -58,6 +58,27 @@ budget:
   weight_decay: 0.0005
   warmup_steps: 200
   epochs: 50
+  arch:
+    h1:
+      d_model: 1024
+      n_layers: 128
+      n_heads: 2
+      d_ff: 4096
+    h2:
+      d_model: 768
+      n_layers: 256
+      n_heads: 32
+      d_ff: 3072
+    h3:
+      d_model: 768
+      n_layers: 256
+      n_heads: 32
+      d_ff: 3072
+    h5:
+      d_model: 1024
+      n_layers: 180
+      n_heads: 4
+      d_ff: 4096
 horizon:
   name: h3
   days: 3
@@ -121,7 +142,7 @@ describe('npx run --cfg', () => {
     expect(code).toBe(0);
     const config = parse(stdout);
     expect(config.trainer).toMatchObject({ name: 'smoke', lr: 0.00025, epochs: 1, seed: 42, batch_size: 32 });
-    expect(config.model.dropout).toBe(0.22);
+    expect(config.model).toMatchObject({ dropout: 0.22, d_model: 768, n_layers: 256, n_heads: 32, d_ff: 3072 });
     expect(config.data.cache_dir).toBe('.ladder-cache');
   });
 

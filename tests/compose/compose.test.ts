@@ -26,6 +26,7 @@ describe('compose() on the product configs', () => {
       model: 'patchtst', budget: '2m', horizon: 'h3', target: 'threshold_1pct',
       split: 'contiguous', trainer: 'default', data: 'sp500', task: 'train',
     });
+    expect(Object.keys(choices)).toEqual(['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task']);
     expect(overrides).toEqual([]);
     expect(config.seed).toBe(42);
     expect(config.trainer).toMatchObject({ lr: 0.8e-3, weight_decay: 1.0e-3, warmup_steps: 100, epochs: 50, seed: 42 });
