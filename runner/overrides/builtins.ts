@@ -14,19 +14,20 @@ const opt = (t: TypeSpec): TypeSpec => ({ union: [t, 'None'], display: `Optional
 type Scalar = string | bigint | number | boolean;
 type Cast = (value: unknown) => unknown;
 
-function mapValue(value: unknown, cast: Cast, name: string): unknown | undefined {
+/** Apply a cast through containers and sweeps, as Hydra's casts do; undefined for a scalar. */
+function mapValue(value: unknown, cast: Cast, name: string): unknown {
   if (value instanceof QuotedString) return cast(value.text);
   if (isDict(value)) return new Map([...value].map(([k, v]) => [k, cast(v)]));
   if (Array.isArray(value)) return value.map(cast);
   if (value instanceof ChoiceSweep) return new ChoiceSweep(value.list.map(cast), value.simpleForm);
+  const numeric = cast as (v: unknown) => bigint | number;
   if (value instanceof RangeSweep) {
     if (name !== 'int' && name !== 'float') throw new PyError('ValueError', 'Range can only be cast to int or float');
-    const c = cast as (v: unknown) => bigint | number;
-    return new RangeSweep(c(value.start), c(value.stop), c(value.step));
+    return new RangeSweep(numeric(value.start), numeric(value.stop), numeric(value.step));
   }
   if (value instanceof IntervalSweep) {
     if (name !== 'int' && name !== 'float') throw new PyError('ValueError', `Intervals cannot be cast to ${name}`);
-    const copy = new IntervalSweep((cast as (v: unknown) => bigint | number)(value.start), (cast as (v: unknown) => bigint | number)(value.end));
+    const copy = new IntervalSweep(numeric(value.start), numeric(value.end));
     copy.tags = new Set(value.tags);
     return copy;
   }
@@ -199,7 +200,7 @@ function sortSweep(sweep: ChoiceSweep | RangeSweep, reverse: boolean): ChoiceSwe
 
 type Num = bigint | number;
 const pyAbs = (x: Num): Num => (typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x));
-const pyNeg = (x: Num): Num => (typeof x === 'bigint' ? -x : -x);
+const pyNeg = (x: Num): Num => -x;
 const pyGt = (a: Num, b: Num): boolean => (typeof a === 'bigint' && typeof b === 'bigint' ? a > b : Number(a) > Number(b));
 const pyAdd = (a: Num, b: Num): Num => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : Number(a) + Number(b));
 
