@@ -10,7 +10,7 @@ import { EMBEDDED_FILE, embeddedSp500Path } from './source/embedded.js';
 import { readParquet } from './source/parquet.js';
 import { SPLIT_NAMES, planSplits } from './splits.js';
 import { thresholdLabels } from './targets.js';
-import type { Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
+import type { DataConfig, Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
 import { validateTable } from './validate.js';
 
 /** Bump when features, labels or splits change meaning: every hash and cache key changes with it. */
@@ -31,27 +31,8 @@ export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Prom
   const { absPath, label } = resolveSource(cfg, cwd);
   const bytes = readSource(absPath, label);
   const rawSha = sha256(bytes);
-
-  const featureKey = sha256(canonicalJson({ v: DATA_VERSION, raw: rawSha, source: data.source, columns: data.columns, features: data.features, nan: data.nan_tolerance }));
   const cacheDir = resolve(cwd, data.cache_dir);
-  const cacheFile = featureCachePath(cacheDir, featureKey);
-  let cached: CachedFeatures | null = null;
-  let featureCache = 'off';
-  if (!opts.noCache) {
-    const hit = readFeatureCache(cacheFile, featureKey);
-    if ('table' in hit) {
-      cached = hit;
-      featureCache = 'hit';
-    } else featureCache = hit.reason === 'missing' ? 'miss' : `rebuilt: ${hit.reason}`;
-  }
-  if (!cached) {
-    const raw = data.source === 'parquet' ? await readParquet(absPath, label, data.columns) : readCsv(bytes.toString('utf8'), label, data.columns);
-    const { table, filled } = validateTable(raw, data.nan_tolerance);
-    const n = table.dates.length;
-    cached = { table: computeFeatures(table, data.features), raw: { rows: n, filled, firstDate: table.dates[0], lastDate: table.dates[n - 1] } };
-    if (!opts.noCache) writeFeatureCache(cacheFile, featureKey, cached);
-  }
-  const { table, raw } = cached;
+  const { table, raw, featureKey, featureCache } = await loadFeatures(data, { bytes, rawSha, absPath, label, cacheDir, noCache: opts.noCache ?? false });
 
   const rows = table.dates.length;
   const channels = table.names.length;
@@ -65,6 +46,7 @@ export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Prom
       x: materializeWindows(normalized, channels, samples, L),
       y: Float32Array.from(samples, (t) => labels[t]),
       dates: Array.from(samples, (t) => table.dates[t]),
+      nextReturns: Float64Array.from(samples, (t) => table.close[t + 1] / table.close[t] - 1),
       n: samples.length,
     };
   };
@@ -98,6 +80,33 @@ export async function loadDataset(cfg: LoadConfig, opts: LoadOptions = {}): Prom
     writeAtomic(join(cacheDir, 'datasets', `${configHash}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
   return { ...splits, featureNames: table.names, contextLength: L, channels, normalization, manifest };
+}
+
+interface SourceFile {
+  bytes: Buffer;
+  rawSha: string;
+  absPath: string;
+  label: string;
+  cacheDir: string;
+  noCache: boolean;
+}
+
+/** The per-day feature table: from the cache when a valid entry exists, else parsed, validated, computed and cached. */
+async function loadFeatures(data: DataConfig, src: SourceFile): Promise<CachedFeatures & { featureKey: string; featureCache: string }> {
+  const featureKey = sha256(canonicalJson({ v: DATA_VERSION, raw: src.rawSha, source: data.source, columns: data.columns, features: data.features, nan: data.nan_tolerance }));
+  const cacheFile = featureCachePath(src.cacheDir, featureKey);
+  let featureCache = 'off';
+  if (!src.noCache) {
+    const hit = readFeatureCache(cacheFile, featureKey);
+    if ('table' in hit) return { ...hit, featureKey, featureCache: 'hit' };
+    featureCache = hit.reason === 'missing' ? 'miss' : `rebuilt: ${hit.reason}`;
+  }
+  const columns = data.source === 'parquet' ? await readParquet(src.absPath, src.label, data.columns) : readCsv(src.bytes.toString('utf8'), src.label, data.columns);
+  const { table, filled } = validateTable(columns, data.nan_tolerance);
+  const n = table.dates.length;
+  const computed: CachedFeatures = { table: computeFeatures(table, data.features), raw: { rows: n, filled, firstDate: table.dates[0], lastDate: table.dates[n - 1] } };
+  if (!src.noCache) writeFeatureCache(cacheFile, featureKey, computed);
+  return { ...computed, featureKey, featureCache };
 }
 
 function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: string } {

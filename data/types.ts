@@ -64,6 +64,8 @@ export interface SplitArrays {
   y: Float32Array;
   /** Sample day t (ISO date) of each window. */
   dates: string[];
+  /** Close-to-close return from sample day t to the next trading day: for backtests only, never a model input. */
+  nextReturns?: Float64Array;
   n: number;
 }
 
