@@ -97,7 +97,7 @@ class TreeBuilder {
     for (const entry of [...entries].reverse()) {
       if (entry.kind === 'self') children.push('self');
       else if (entry.kind === 'config') children.push(this.expandConfigEntry(entry, node, groupDir, where, [...stack, node.configPath]));
-      else if (!entry.override) children.push(...this.expandGroupEntry(entry, node, groupDir, where, [...stack, node.configPath]));
+      else if (!entry.override) children.push(...this.expandGroupEntry(entry, node, groupDir, where, [...stack, node.configPath]).reverse());
     }
     node.children = children.reverse();
     return node;

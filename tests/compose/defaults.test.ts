@@ -94,6 +94,20 @@ describe('defaults list (Hydra 1.1+ semantics)', () => {
     expect(composeWith('must_choose', ['db=mysql']).config).toHaveProperty('db.driver', 'mysql');
   });
 
+  it('merges every option of a list-valued group entry, in order', () => {
+    const { config, choices } = composeWith('multi');
+    expect(config.site).toEqual({ title: 'extra', extra: true });
+    expect(choices.site).toBe('[main,extra]');
+  });
+
+  it('removes a nested group chosen inside another config', () => {
+    expect(composeWith('config', ['~server/db']).config.server).toEqual({ name: 'apache' });
+  });
+
+  it('rejects a duplicate _self_', () => {
+    expect(() => composeWith('two_selves')).toThrow(/two_selves\.yaml: duplicate _self_ in the defaults list/);
+  });
+
   it('records the defaults tree in order', () => {
     const { defaults } = composeWith('config');
     const labels = defaults.children.map((c) => (c === 'self' ? '_self_' : c.configPath));

@@ -22,6 +22,8 @@ describe('loadSettings', () => {
       outputsDir: path.join(dir, 'outputs'),
       indexPath: path.join(dir, 'outputs', 'index.sqlite'),
       launcher: 'local',
+      runDir: '%Y-%m-%d/%H-%M-%S',
+      sweepDir: 'multirun/%Y-%m-%d/%H-%M-%S',
       source: null,
     });
   });
