@@ -36,10 +36,10 @@ describe('AdamW train step', () => {
     const layout = step.layout;
     const decay = layout.decayMask();
     expect(decay.some((d) => d === 0) && decay.some((d) => d === 1)).toBe(true);
-    let p = Float64Array.from(layout.initParams(4));
-    let m = new Float64Array(p.length);
-    let v = new Float64Array(p.length);
-    let buffers = Float64Array.from(layout.initBuffers());
+    let p: Float64Array = Float64Array.from(layout.initParams(4));
+    let m: Float64Array = new Float64Array(p.length);
+    let v: Float64Array = new Float64Array(p.length);
+    let buffers: Float64Array = Float64Array.from(layout.initBuffers());
     for (const [k, b] of separableBatches(4, 16, 6, 8).entries()) {
       const t = k + 1;
       const lr = learningRate(t, h);

@@ -71,3 +71,21 @@ export async function checkOpGradient(build: (xs: Tensor[]) => Tensor, specs: In
   await session.release();
   return { maxRelErr, checked };
 }
+
+/** Analytic gradients of Σ f(inputs)·R in a graph of `dtype` (to compare the float32 kernels' VJPs with float64). */
+export async function analyticGradients(build: (xs: Tensor[]) => Tensor, specs: InputSpec[], dtype: 'float32' | 'float64', seed = 1): Promise<number[][]> {
+  const rng = new Rng(seed);
+  const g = new Graph('analytic');
+  const xs = specs.map((s, i) => g.input(`in${i}`, dtype, s.shape, !s.constant));
+  const out = build(xs);
+  const r = Array.from({ length: out.size }, () => rng.uniform(-1, 1));
+  const loss = o.reduceSum(o.mul(out, g.constant(r, dtype, out.shape, 'R')), [...out.shape.keys()]);
+  const diff = xs.filter((t) => t.requiresGrad);
+  grad(loss, diff).forEach((t, i) => g.output(t, `grad${i}`));
+  const session = await createSession(toModelBytes(g), { threads: 1 });
+  const values = specs.map((s) => valuesFor(s, rng));
+  const cast = (v: Float64Array) => (dtype === 'float32' ? Float32Array.from(v) : v);
+  const res = await session.run(Object.fromEntries(xs.map((t, i) => [t.name, { data: cast(values[i]), dims: t.shape }])));
+  await session.release();
+  return diff.map((_, i) => Array.from(res[`grad${i}`] as Float64Array | Float32Array));
+}
