@@ -14,11 +14,15 @@ export interface Settings {
   indexPath: string;
   /** Launcher used when none is chosen on the command line. */
   launcher: string;
+  /** Single-run folder under outputsDir, strftime-style (%Y %m %d %H %M %S). */
+  runDir: string;
+  /** Multirun root under outputsDir; each job goes to <root>/<job#>/. */
+  sweepDir: string;
   /** The file the settings came from, or null when only defaults apply. */
   source: string | null;
 }
 
-const KEYS = ['configDir', 'configName', 'outputsDir', 'indexPath', 'launcher'] as const;
+const KEYS = ['configDir', 'configName', 'outputsDir', 'indexPath', 'launcher', 'runDir', 'sweepDir'] as const;
 type SettingKey = (typeof KEYS)[number];
 
 const SEARCH_PLACES = [
@@ -60,6 +64,8 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
     outputsDir,
     indexPath: values.indexPath ? path.resolve(base, values.indexPath) : path.join(outputsDir, 'index.sqlite'),
     launcher: values.launcher ?? 'local',
+    runDir: values.runDir ?? '%Y-%m-%d/%H-%M-%S',
+    sweepDir: values.sweepDir ?? 'multirun/%Y-%m-%d/%H-%M-%S',
     source: found?.filepath ?? null,
   };
 }

@@ -6,6 +6,7 @@ import {
   createRunDir,
   createUniqueDir,
   DEFAULT_PATTERNS,
+  formatPattern,
   writeSweepRecord,
   type MetricRecord,
   type SweepRecord,
@@ -35,8 +36,9 @@ export class Launcher {
     const { plan, opts } = this;
     const signal = opts.signal ?? new AbortController().signal;
     const patterns = opts.patterns ?? DEFAULT_PATTERNS;
-    this.openIndex();
     const started = this.now();
+    Object.values(patterns).forEach((p) => formatPattern(p, started)); // a bad pattern fails before anything starts
+    this.openIndex();
     const root = plan.multirun ? createRunDir(opts.outputsDir, patterns.sweep, started) : null;
     if (root) {
       const record: SweepRecord = {

@@ -2,6 +2,7 @@
 // two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ConfigError } from '../compose/errors.js';
 
 export interface DirPatterns {
   /** Single run folder, relative to the outputs dir. */
@@ -26,7 +27,7 @@ export function formatPattern(pattern: string, when: Date): string {
     '%': '%',
   };
   return pattern.replace(/%(.)/g, (whole, c: string) => {
-    if (!(c in fields)) throw new Error(`run folder pattern '${pattern}': unknown field ${whole}; use %Y %m %d %H %M %S`);
+    if (!(c in fields)) throw new ConfigError(`run folder pattern '${pattern}' (runDir/sweepDir setting): unknown field ${whole}; use %Y %m %d %H %M %S`);
     return fields[c];
   });
 }

@@ -45,4 +45,17 @@ describe('run -m task=echo, then runs', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('Error: --zip needs two or more comma-separated keys, e.g. --zip budget,horizon\n');
   });
+
+  it('puts run folders where the runDir/sweepDir settings say', async () => {
+    fs.writeFileSync(path.join(project, '.ladderrc.yaml'), "sweepDir: 'studies/%Y%m%d/%H%M%S'\nrunDir: 'single/%H%M%S'\n");
+    try {
+      expect((await cli(run, '-m', 'task=echo', 'budget=2m')).stdout).toMatch(/completed: 1 completed → outputs\/studies\/\d{8}\/\d{6}\n/);
+      expect((await cli(run, 'task=echo')).stdout).toMatch(/completed: 1 completed → outputs\/single\/\d{6}\n/);
+      fs.writeFileSync(path.join(project, '.ladderrc.yaml'), "runDir: 'runs/%Q'\n");
+      const bad = await cli(run, 'task=echo');
+      expect(bad.stderr).toBe("Error: run folder pattern 'runs/%Q' (runDir/sweepDir setting): unknown field %Q; use %Y %m %d %H %M %S\n");
+    } finally {
+      fs.rmSync(path.join(project, '.ladderrc.yaml'));
+    }
+  });
 });
