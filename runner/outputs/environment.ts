@@ -1,8 +1,9 @@
 // What a run records about where it ran: host, runtime and package versions, git commit.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Environment {
   host: { hostname: string; platform: string; arch: string; cpus: number; memory_gb: number };
@@ -12,13 +13,14 @@ export interface Environment {
   argv: string[];
 }
 
-const require = createRequire(import.meta.url);
-
+/** A dependency's version from node_modules/<name>/package.json, looked up from here upwards (exports maps hide it from require.resolve). */
 function packageVersion(name: string): string | null {
-  try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  } catch {
-    return null;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      if (dirname(dir) === dir) return null;
+    }
   }
 }
 

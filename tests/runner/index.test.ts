@@ -59,6 +59,14 @@ describe('the index', () => {
     db.close();
   });
 
+  it('refuses an index written by a newer schema instead of guessing', () => {
+    const path = join(tempOutputs(), 'newer.sqlite');
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v1\); upgrade ladder/);
+  });
+
   it('run_summary gives best and last metrics per run', () => {
     const db = new Database(index, { readonly: true });
     const rows = db.prepare("SELECT budget, horizon, status, reason, n_params, best_val_loss, best_epoch, val_loss FROM run_summary ORDER BY started_at, job").all();

@@ -59,6 +59,7 @@ describe('launching a sweep', () => {
     expect(run).toMatchObject({ status: 'completed', reason: null, job: 1, sweep_id: result.sweepId, task: 't-metrics', info: { n_params: 1234 } });
     expect(run.versions.node).toBe(process.versions.node);
     expect(run.versions['onnxruntime-node']).toMatch(/^1\.30/);
+    expect(run.versions['onnxruntime-web']).toMatch(/^1\.30/);
     expect(run.host.hostname).toBeTruthy();
     expect(Date.parse(run.finished_at)).toBeGreaterThanOrEqual(Date.parse(run.started_at));
     const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
