@@ -1,0 +1,1 @@
+export { exportInference, INLINE_LIMIT_BYTES, type ExportOptions, type ExportResult } from './onnx.js';
