@@ -22,3 +22,8 @@ export {
 export { adamwUpdate, type AdamWOptions } from './optim/adamw.js';
 export { learningRate, adamScalars, type LrSchedule } from './optim/schedule.js';
 export { createSession, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
+export { createTrainer, type Trainer, type TrainerOptions, type Batch, type StepResult } from './runtime/trainer.js';
+export { countParams, paramBreakdown, type ParamBreakdown } from './params/index.js';
+export { estimateMemory, describeMemory, formatBytes, type MemoryEstimate } from './memory/index.js';
+export { buildModel, MODEL_NAMES, checkModelConfig, type ModelConfig } from './models/index.js';
+export { exportInference, type ExportOptions, type ExportResult } from './export/index.js';

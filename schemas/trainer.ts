@@ -24,6 +24,7 @@ export const trainerSchema = {
     seed: { type: 'integer' },
     backend: { enum: ['node', 'web', 'webgpu'] },
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
+    resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },
     early_stopping: {
       type: 'object',
       additionalProperties: false,

@@ -1,0 +1,45 @@
+// Final scoring on the best checkpoint: val and test metrics to the index, the calibration tables and
+// the backtest to evaluation.json.
+import type { Dataset, SplitArrays } from '../../../data/index.js';
+import type { Trainer } from '../../../engine/index.js';
+import type { RunContext } from '../types.js';
+import { evalBatches } from './loop.js';
+import { backtest, calibration, score, type Backtest, type CalibrationBin, type Scores } from './metrics.js';
+
+export interface SplitEvaluation {
+  scores: Scores;
+  calibration: CalibrationBin[];
+}
+
+export interface Evaluation {
+  checkpoint: string;
+  val: SplitEvaluation;
+  test: SplitEvaluation & { backtest: Backtest | null };
+}
+
+async function scoreSplit(trainer: Trainer, split: SplitArrays, batchSize: number, seed: number): Promise<{ probs: Float32Array; result: SplitEvaluation }> {
+  const { probs } = await trainer.evaluate(evalBatches(split, batchSize, seed));
+  return { probs, result: { scores: score(probs, split.y), calibration: calibration(probs, split.y) } };
+}
+
+export async function evaluateBest(trainer: Trainer, data: Dataset, checkpoint: string, batchSize: number, seed: number, ctx: RunContext): Promise<Evaluation> {
+  await trainer.loadCheckpoint(checkpoint);
+  const val = await scoreSplit(trainer, data.val, batchSize, seed);
+  const test = await scoreSplit(trainer, data.test, batchSize, seed);
+  const returns = data.test.nextReturns;
+  const trade = returns ? backtest(test.probs, returns) : null;
+  // val_loss stays the per-epoch series (its minimum is the best checkpoint's); the rest is final
+  const { loss: _bestValLoss, ...valScores } = val.result.scores;
+  for (const [name, scores] of [['val', valScores], ['test', test.result.scores]] as const) {
+    ctx.logMetrics(Object.fromEntries(Object.entries(scores).map(([k, v]) => [`${name}_${k}`, v])));
+  }
+  if (trade) {
+    ctx.logMetrics({
+      test_backtest_return: trade.totalReturn,
+      test_buy_hold_return: trade.buyAndHoldReturn,
+      test_backtest_hit_rate: trade.hitRate,
+      test_backtest_trades: trade.trades,
+    });
+  }
+  return { checkpoint, val: val.result, test: { ...test.result, backtest: trade } };
+}

@@ -1,0 +1,64 @@
+// Checks made before anything is built: is the parameter count within the budget, and does one
+// training step fit in the memory this machine has free?
+import si from 'systeminformation';
+import { describeMemory, formatBytes, type MemoryEstimate } from '../../../engine/index.js';
+
+export interface BudgetSpec {
+  name: string;
+  params: number;
+  tolerance: number;
+  strict: boolean;
+}
+
+/** null when the count is within tolerance, else the message (a warning, or an error when strict). */
+export function budgetMismatch(nParams: number, budget: BudgetSpec): string | null {
+  const deviation = (nParams - budget.params) / budget.params;
+  if (Math.abs(deviation) <= budget.tolerance) return null;
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return (
+    `the model has ${nParams.toLocaleString('en-US')} parameters, ${pct(Math.abs(deviation))} ${deviation > 0 ? 'over' : 'under'} ` +
+    `budget=${budget.name} (${budget.params.toLocaleString('en-US')} ± ${pct(budget.tolerance)}). ` +
+    `Fix: change model.d_model/n_layers or the budget's arch table${budget.strict ? ', or set budget.strict=false to only warn' : ''}`
+  );
+}
+
+export interface AvailableMemory {
+  bytes: number;
+  /** Where the figure comes from, for the message. */
+  source: string;
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** Parses '8GiB', '8G', '512m' or a plain byte count. */
+export function parseBytes(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNITS[m[2].toLowerCase()] : null;
+}
+
+/**
+ * The memory a run may use: LADDER_MEMORY_LIMIT when set (e.g. to reserve memory for other work, or in
+ * tests), else what the OS reports as available to new allocations.
+ */
+export async function availableMemory(env: Record<string, string | undefined> = process.env): Promise<AvailableMemory> {
+  const limit = env.LADDER_MEMORY_LIMIT;
+  if (limit !== undefined && limit !== '') {
+    const bytes = parseBytes(limit);
+    if (bytes === null) throw new Error(`LADDER_MEMORY_LIMIT='${limit}' is not a size; use e.g. 16GiB, 512MiB or a byte count`);
+    return { bytes, source: 'LADDER_MEMORY_LIMIT' };
+  }
+  const mem = await si.mem();
+  return { bytes: mem.available, source: 'available RAM' };
+}
+
+/** null when the estimate fits, else the refusal: estimate, memory available and what to do instead. */
+export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemory, job: string): string | null {
+  if (estimate.total <= available.bytes) return null;
+  return (
+    `${job} needs about ${formatBytes(estimate.total)} for one training step at batch ${estimate.batchSize} ` +
+    `(${describeMemory(estimate).slice(0, -1).map((l) => l.replace(/\s+/, ' ')).join(', ')}), ` +
+    `but only ${formatBytes(available.bytes)} is free (${available.source}). ` +
+    `Run it on a GPU node through SLURM (e.g. sbatch --gres=gpu:1 --mem=${Math.ceil(estimate.total / 2 ** 30)}G --wrap "npx run ..."), ` +
+    `or lower trainer.batch_size`
+  );
+}

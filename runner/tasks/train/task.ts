@@ -1,0 +1,141 @@
+// `task=train`: one PatchTST training run. Preflight (parameter budget, memory) before anything is
+// built, then data → engine trainer (its own worker thread) → epoch loop → scoring on the best
+// checkpoint → exported model and charts. Gradients are the engine's business: this file only calls
+// the engine's and data's public APIs.
+import { copyFileSync, existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { describeDataset, featureColumns, loadDataset, type DataConfig, type SplitConfig } from '../../../data/index.js';
+import { buildModel, countParams, createTrainer, estimateMemory, type ModelConfig, type Trainer } from '../../../engine/index.js';
+import type { RunContext, TaskResult } from '../types.js';
+import { renderCurves } from './curves.js';
+import { evaluateBest } from './evaluate.js';
+import { decodeState, freshState, runLoop, totalSteps, type LoopConfig, type LoopState } from './loop.js';
+import { availableMemory, budgetMismatch, memoryRefusal, type BudgetSpec } from './preflight.js';
+
+/** The parts of the composed config (schemas/) this task reads. */
+export interface TrainSpec {
+  seed: number;
+  model: ModelConfig;
+  budget: BudgetSpec;
+  horizon: { name: string; days: number };
+  target: { name: string; threshold: number };
+  split: SplitConfig;
+  data: DataConfig;
+  trainer: {
+    epochs: number;
+    max_steps: number | null;
+    batch_size: number;
+    lr: number;
+    weight_decay: number;
+    warmup_steps: number;
+    schedule: 'cosine' | 'constant';
+    betas: number[];
+    eps: number;
+    grad_clip: number;
+    seed: number;
+    backend: 'node' | 'web' | 'webgpu';
+    eval_interval: number;
+    early_stopping: { patience: number; min_delta: number };
+    resume?: string | null;
+  };
+}
+
+export const CHECKPOINTS = { best: 'checkpoints/best.safetensors', last: 'checkpoints/last.safetensors' } as const;
+
+export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
+  const t0 = performance.now();
+  const channels = featureColumns(spec.data.features).length;
+  const nParams = countParams(spec.model, channels);
+  ctx.setInfo({ n_params: nParams, budget: spec.budget.name, horizon: spec.horizon.name, seed: spec.seed, trainer_seed: spec.trainer.seed });
+  ctx.logMetric({ name: 'n_params', value: nParams });
+  const offBudget = budgetMismatch(nParams, spec.budget);
+  if (offBudget && spec.budget.strict) return { status: 'failed', reason: offBudget };
+  if (offBudget) ctx.warn(offBudget);
+
+  const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
+  const estimate = estimateMemory(spec.model, channels, spec.trainer.batch_size);
+  const refusal = memoryRefusal(estimate, await availableMemory(), job);
+  if (refusal) return { status: 'skipped', reason: refusal };
+
+  ctx.progress({ status: 'loading data' });
+  const data = await loadDataset({
+    data: spec.data, split: spec.split, horizon: spec.horizon, target: spec.target, contextLength: spec.model.context_length, seed: spec.seed,
+  });
+  describeDataset(data).forEach((line) => ctx.log(line));
+  const m = data.manifest;
+  ctx.setInfo({ data: { raw_sha256: m.raw.sha256, processed_hash: m.processed.hash, config_hash: m.processed.configHash, samples: m.rows.samples, positive_rate: m.positiveRate } });
+  if (data.train.n === 0 || data.val.n === 0) return { status: 'failed', reason: `the split leaves ${data.train.n} train and ${data.val.n} val samples; use more data or change split.*` };
+
+  const tr = spec.trainer;
+  const loop: LoopConfig = {
+    epochs: tr.epochs, maxSteps: tr.max_steps, batchSize: tr.batch_size, seed: tr.seed, evalInterval: tr.eval_interval,
+    patience: tr.early_stopping.patience, minDelta: tr.early_stopping.min_delta,
+  };
+  ctx.progress({ status: 'building the training step' });
+  const trainer = await createTrainer({
+    model: buildModel(spec.model, channels),
+    batchSize: tr.batch_size,
+    inputShape: [data.contextLength, data.channels],
+    optim: {
+      beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
+      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: totalSteps(loop, data.train.n), schedule: tr.schedule,
+    },
+    seed: tr.seed,
+    backend: tr.backend,
+  });
+  try {
+    const best = ctx.artifactPath(CHECKPOINTS.best);
+    const last = ctx.artifactPath(CHECKPOINTS.last);
+    const state = tr.resume ? await resumeFrom(tr.resume, trainer, best, ctx) : freshState();
+    ctx.setInfo({ startup_s: round((performance.now() - t0) / 1000) });
+    const end = await runLoop(loop, { trainer, data, ctx, best, last }, state);
+    if (end.kind !== 'nonfinite') await writeCurves(state, spec, ctx);
+    if (end.kind === 'interrupted') return;
+    if (end.kind === 'nonfinite') return { status: 'failed', reason: end.reason };
+    ctx.log(end.why);
+    ctx.setInfo({ best_epoch: state.bestEpoch, epochs_run: state.epoch, steps: trainer.stepCount, stopped: end.why });
+
+    ctx.progress({ status: 'scoring the best checkpoint on val and test' });
+    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx);
+    ctx.writeArtifact('evaluation.json', `${JSON.stringify(evaluation, null, 2)}\n`);
+    const s = evaluation.test.scores;
+    ctx.log(`test (best checkpoint, epoch ${state.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);
+    await exportModel(trainer, data, ctx);
+  } finally {
+    await trainer.close();
+  }
+}
+
+/** Continues a run: the given run folder's last checkpoint (trainer and loop state) and its best checkpoint. */
+async function resumeFrom(from: string, trainer: Trainer, best: string, ctx: RunContext): Promise<LoopState> {
+  const dir = isAbsolute(from) ? from : resolve(from);
+  const last = join(dir, CHECKPOINTS.last);
+  if (!existsSync(last)) throw new Error(`trainer.resume=${from}: no ${CHECKPOINTS.last} there (was the run started with task=train and did it reach a checkpoint?)`);
+  const meta = await trainer.loadCheckpoint(last);
+  if (!meta.loop) throw new Error(`${last}: has no loop state; it was not written by the train task`);
+  if (existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
+  ctx.log(`resumed from ${last} at step ${trainer.stepCount}`);
+  ctx.setInfo({ resumed_from: dir, resumed_at_step: trainer.stepCount });
+  return decodeState(meta.loop);
+}
+
+async function writeCurves(state: LoopState, spec: TrainSpec, ctx: RunContext): Promise<void> {
+  if (state.history.length === 0) return;
+  const title = `${spec.model.name} budget=${spec.budget.name} horizon=${spec.horizon.name}`;
+  ctx.writeArtifact('curves.svg', await renderCurves(state.history, title));
+}
+
+/** model.onnx (x [1, L, C], z-scored → prob) and the normalization it expects. */
+async function exportModel(trainer: Trainer, data: Awaited<ReturnType<typeof loadDataset>>, ctx: RunContext): Promise<void> {
+  await trainer.exportOnnx(ctx.artifactPath('model.onnx'), { batchSize: 1 });
+  const normalization = {
+    input: `x: float32 [1, ${data.contextLength}, ${data.channels}], the last ${data.contextLength} days of features, each (value - mean) / std`,
+    output: 'prob: probability that the target is hit within the horizon',
+    features: data.featureNames,
+    mean: data.normalization.mean,
+    std: data.normalization.std,
+  };
+  ctx.writeArtifact('normalization.json', `${JSON.stringify(normalization, null, 2)}\n`);
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
