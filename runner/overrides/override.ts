@@ -9,7 +9,7 @@ import { LexerError, type LexerMode } from './lexer.js';
 import { type Node, Parser, SyntaxError } from './parser.js';
 import { pyFloatStr } from './python.js';
 import { rangeValues } from './ranges.js';
-import { encodeElement, valueElementAsStr } from './render.js';
+import { NestedSweepError, encodeElement, valueElementAsStr } from './render.js';
 import { ChoiceSweep, Glob, IntervalSweep, QuotedString, RangeSweep, Sweep, isDict, type ParsedValue } from './values.js';
 
 export type OverrideType = 'change' | 'add' | 'force_add' | 'delete';
@@ -100,7 +100,7 @@ export function getValueElementAsStr(o: Override, spaceAfterSep = false): string
   if (o.value instanceof Sweep || o.value instanceof Glob) {
     throw new OverrideParseError(o.input, 'Cannot convert sweep to str', 'evaluation');
   }
-  return valueElementAsStr(o.value, spaceAfterSep);
+  return rendering(o, () => valueElementAsStr(o.value, spaceAfterSep));
 }
 
 function dictKeyToString(k: unknown): string {
@@ -118,8 +118,18 @@ export function toConfigValue(value: unknown): ConfigValue {
     for (const [k, v] of value) out[dictKeyToString(k)] = toConfigValue(v);
     return out;
   }
-  if (value instanceof Sweep || value instanceof Glob) throw new TypeError('a sweep has no single config value');
+  if (value instanceof Sweep || value instanceof Glob) throw new NestedSweepError();
   return value as ConfigValue;
+}
+
+/** Run `fn`, reporting a sweep nested inside a value as an error about this override. */
+function rendering<T>(o: Override, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof NestedSweepError) throw new OverrideParseError(o.input, e.message, 'evaluation');
+    throw e;
+  }
 }
 
 /** Hydra's Override.value() for non-sweeps: the plain value to put in the config. */
@@ -128,7 +138,7 @@ export function overrideValue(o: Override): ConfigValue {
     throw new OverrideParseError(o.input,
       `'${o.input}' is a sweep (${o.valueType}); it has one value per job, see sweepStrings()`, 'evaluation');
   }
-  return toConfigValue(o.value);
+  return rendering(o, () => toConfigValue(o.value));
 }
 
 function shuffled<T>(items: T[]): T[] {
@@ -163,10 +173,10 @@ export function sweepElements(o: Override, opts?: { groupOptions?: readonly stri
 /** Per-job value strings (Hydra's sweep_string_iterator): what goes after `key=` in each job. */
 export function sweepStrings(o: Override, opts?: { groupOptions?: readonly string[] }): string[] {
   const elements = sweepElements(o, opts);
-  return o.value instanceof Glob ? (elements as string[]) : elements.map((e) => valueElementAsStr(e));
+  return o.value instanceof Glob ? (elements as string[]) : rendering(o, () => elements.map((e) => valueElementAsStr(e)));
 }
 
 /** sweep_iterator(Transformer.encode): scalars stay typed, containers become override text. */
 export function sweepEncoded(o: Override, opts?: { groupOptions?: readonly string[] }): unknown[] {
-  return sweepElements(o, opts).map(encodeElement);
+  return rendering(o, () => sweepElements(o, opts).map(encodeElement));
 }

@@ -4,6 +4,13 @@
 import { pyFloatStr } from './python.js';
 import { QuotedString, isDict } from './values.js';
 
+/** A sweep (or glob) found inside a list, dict or another sweep: it has no single text form. */
+export class NestedSweepError extends Error {
+  constructor() {
+    super('a sweep can only be the whole value of an override, not part of a list, dict or another sweep');
+  }
+}
+
 /** Hydra's escape_special_characters: backslash-escape `\ ( ) [ ] { } : = ,` space and tab. */
 export function escapeSpecialCharacters(s: string): string {
   return s.replace(/[\\()[\]{}:=, \t]/g, (c) => `\\${c}`);
@@ -32,7 +39,7 @@ export function valueElementAsStr(value: unknown, spaceAfterSep = false): string
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return pyFloatStr(value);
-  throw new TypeError(`Cannot render ${Object.prototype.toString.call(value)} as an override value`);
+  throw new NestedSweepError();
 }
 
 /** Hydra's Transformer.encode: scalars stay typed, containers (and quoted strings) become text. */

@@ -148,6 +148,49 @@ describe('errors for common typos name the input and say what to do', () => {
   test('empty choice', () => expect(message('x=choice()')).toMatch(/empty choice is not legal/));
 });
 
+describe('robustness', () => {
+  const PIECES = ['a', '1', '0', '=', '+', '~', '@', ',', '(', ')', '[', ']', '{', '}', ':', "'", '"', '\\', ' ', '.',
+    '-', '$', '${x}', 'choice', 'range', 'sort', 'int', 'str', 'glob', 'tag', 'shuffle', 'e', 'inf', 'null', 'true', '#'];
+
+  test('any input either parses or fails with an OverrideParseError; accepted values render back to themselves', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      let text = ['k=', '+k=', '++k=', '~k', 'a/b=', 'k@p='][Math.floor(random() * 6)];
+      for (let n = Math.floor(random() * 10); n > 0; n--) text += PIECES[Math.floor(random() * PIECES.length)];
+      let o;
+      try {
+        o = parseOverride(text);
+      } catch (e) {
+        expect(e, text).toBeInstanceOf(OverrideParseError);
+        continue;
+      }
+      accepted++;
+      if (o.valueType === 'element') {
+        const rendered = (() => {
+          try {
+            return valueElementAsStr(o.value);
+          } catch {
+            return null; // a sweep nested in a list: covered below
+          }
+        })();
+        if (rendered !== null) expect(parseOverride(`k=${rendered}`).value, text).toEqual(o.value);
+      }
+    }
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  test('a sweep nested inside a value is reported against the override', () => {
+    for (const text of ['x=choice(1,2),3', 'x=[choice(1,2)]']) {
+      const o = parseOverride(text);
+      const e = errorOf(() => (isSweep(o) ? sweepStrings(o) : overrideValue(o)));
+      expect(e).toBeInstanceOf(OverrideParseError);
+      expect(e.message).toContain('a sweep can only be the whole value');
+    }
+  });
+});
+
 describe('applyOverrides (struct mode)', () => {
   const config = { seed: 0, trainer: { lr: 0.001, epochs: 50, betas: [0.9, 0.95] }, data: { path: null } };
 
