@@ -27,6 +27,8 @@ interface JobSlot {
   started: number;
   lastDraw: number;
   pending: Progress | null;
+  /** A trailing redraw, so the last update inside a throttle window still shows. */
+  flush: NodeJS.Timeout | null;
   warnings: string[];
   settle: (outcome: JobOutcome | null) => void;
   done: Promise<JobOutcome | null>;
@@ -59,7 +61,7 @@ export class ListrReporter implements LaunchReporter {
     for (const job of plan.jobs) {
       let settle!: JobSlot['settle'];
       const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
-      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, warnings: [], settle, done });
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], settle, done });
     }
     const jobTasks = plan.jobs.map((job) => ({
       title: label(job, plan.multirun),
@@ -107,6 +109,13 @@ export class ListrReporter implements LaunchReporter {
     slot.pending = p;
     const now = Date.now();
     if (now - slot.lastDraw >= this.throttleMs) this.drawProgress(slot, now);
+    else if (!slot.flush) {
+      slot.flush = setTimeout(() => {
+        slot.flush = null;
+        this.drawProgress(slot, Date.now());
+      }, this.throttleMs - (now - slot.lastDraw));
+      slot.flush.unref();
+    }
   }
 
   jobWarn(job: PlannedJob, message: string): void {
@@ -119,7 +128,9 @@ export class ListrReporter implements LaunchReporter {
 
   jobEnd(outcome: JobOutcome): void {
     this.outcomes.push(outcome);
-    this.slots.get(outcome.num)?.settle(outcome);
+    const slot = this.slots.get(outcome.num);
+    if (slot?.flush) clearTimeout(slot.flush);
+    slot?.settle(outcome);
     this.drawSweep();
   }
 
@@ -137,6 +148,7 @@ export class ListrReporter implements LaunchReporter {
   private async runSlot(slot: JobSlot, task: Wrapper): Promise<void> {
     slot.task = task;
     if (slot.dir) task.title = this.jobTitle(slot);
+    this.drawProgress(slot, Date.now()); // updates that came before listr started this task
     const outcome = await slot.done;
     if (!outcome) return task.skip('not started: the sweep was interrupted');
     const took = formatDuration(outcome.duration_s);
