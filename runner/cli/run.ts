@@ -36,9 +36,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       return 0;
     }
     const { overrides, multirun, zip, dryRun, json } = args;
-    const { outputsDir, indexPath, runDir, sweepDir } = settings;
+    const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
-    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns }, compose, io);
+    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);
   } catch (error) {
     return reportError(error, io);
   }

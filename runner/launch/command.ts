@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import type { DirPatterns } from '../outputs/index.js';
 import { formatTable, ListrReporter } from '../progress/index.js';
 import { Launcher } from './launcher.js';
-import { planJobs, type ComposeFn } from './plan.js';
+import { planJobs, PlanError, type ComposeFn } from './plan.js';
 import type { LaunchResult, Plan } from './types.js';
 
 export interface LaunchCommand {
@@ -18,6 +18,8 @@ export interface LaunchCommand {
   outputsDir: string;
   indexPath: string | null;
   patterns?: DirPatterns;
+  /** The `launcher` setting; only 'local' (jobs one after another in this process) exists. */
+  launcher?: string;
 }
 
 export interface CommandIO {
@@ -28,6 +30,9 @@ export interface CommandIO {
 
 /** Exit codes: 0 all jobs completed (or skipped), 1 some failed, 130 interrupted (as a shell's Ctrl-C). */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
+  if (cmd.launcher && cmd.launcher !== 'local') {
+    throw new PlanError(`launcher '${cmd.launcher}' is not available; the only launcher is 'local' (jobs one after another). Fix the "launcher" setting`);
+  }
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
