@@ -1,5 +1,5 @@
 // Final scoring on the best checkpoint: val and test metrics to the index, the calibration tables and
-// the backtest to evaluation.json.
+// the backtest to evaluation.json, each sample's probability to predictions.csv.
 import type { Dataset, SplitArrays } from '../../../data/index.js';
 import type { Trainer } from '../../../engine/index.js';
 import type { RunContext } from '../types.js';
@@ -41,5 +41,7 @@ export async function evaluateBest(trainer: Trainer, data: Dataset, checkpoint: 
       test_backtest_trades: trade.trades,
     });
   }
+  const rows = (name: string, split: SplitArrays, probs: Float32Array) => Array.from(probs, (p, i) => `${name},${split.dates[i]},${split.y[i]},${p}`);
+  ctx.writeArtifact('predictions.csv', ['split,date,label,prob', ...rows('val', data.val, val.probs), ...rows('test', data.test, test.probs), ''].join('\n'));
   return { checkpoint, val: val.result, test: { ...test.result, backtest: trade } };
 }
