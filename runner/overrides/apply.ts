@@ -54,6 +54,7 @@ function allPaths(node: ConfigValue, prefix = ''): string[] {
 export function nearestKeys(config: Dict, key: string, max = 3): string[] {
   const leaf = key.split('.').pop() ?? key;
   const scored = allPaths(config)
+    .filter((path) => !key.startsWith(`${path}.`)) // an existing parent is not what was meant
     .map((path) => {
       const d = Math.min(distance(path, key), path.split('.').pop() === leaf ? 1 : Infinity);
       return { path, d };
