@@ -87,25 +87,36 @@ class Resolver {
   private interpolate(interpolation: Interpolation, at: string[]): ConfigValue {
     if (interpolation.kind === 'node') return this.lookup(asText(this.evaluate(interpolation.key, at)), at);
     const args = interpolation.args.map((arg) => this.argument(arg, at));
+    if (interpolation.name === 'oc.select') return this.select(args, at);
     return callResolver(interpolation.name, args, this.env);
   }
 
   private argument(arg: Argument, at: string[]): ConfigValue {
     const value = this.evaluate(arg.parts, at);
     if (arg.quoted || typeof value !== 'string' || !arg.parts.every((p) => typeof p === 'string')) return value;
-    return value === 'null' ? null : value;
+    return primitive(value);
+  }
+
+  /** `${oc.select:key,default}`: the key's value, or the default when the key does not exist. */
+  private select(args: ConfigValue[], at: string[]): ConfigValue {
+    if (args.length < 1 || args.length > 2) throw new Error('oc.select takes a key and an optional default, e.g. ${oc.select:trainer.resume,null}');
+    const key = asText(args[0]!);
+    if (!this.exists(key, at)) return args.length === 2 ? args[1]! : null;
+    return this.lookup(key, at);
+  }
+
+  private exists(key: string, at: string[]): boolean {
+    let node: ConfigValue | undefined = this.root;
+    for (const segment of keySegments(key, at)) {
+      node = Array.isArray(node) ? node[Number(segment)] : isDict(node) ? node[segment] : undefined;
+      if (node === undefined) return false;
+    }
+    return true;
   }
 
   /** Finds `key` (absolute `a.b`, or relative `.x`/`..x` to the container of `at`) and resolves it. */
   private lookup(key: string, at: string[]): ConfigValue {
-    let base: string[] = [];
-    let rest = key;
-    if (key.startsWith('.')) {
-      const dots = /^\.+/.exec(key)![0].length;
-      base = at.slice(0, Math.max(0, at.length - dots));
-      rest = key.slice(dots);
-    }
-    const segments = [...base, ...(rest === '' ? [] : rest.replace(/\[(\d+)\]/g, '.$1').split('.'))];
+    const segments = keySegments(key, at);
     let node: ConfigValue = this.root;
     for (let i = 0; i < segments.length; i += 1) {
       const segment = segments[i]!;
@@ -120,6 +131,18 @@ class Resolver {
     }
     return this.resolveNode(segments, node);
   }
+}
+
+/** Path segments of `a.b[0]`, or of `.x`/`..x` relative to the container of the key at `at`. */
+function keySegments(key: string, at: string[]): string[] {
+  let base: string[] = [];
+  let rest = key;
+  if (key.startsWith('.')) {
+    const dots = /^\.+/.exec(key)![0].length;
+    base = at.slice(0, Math.max(0, at.length - dots));
+    rest = key.slice(dots);
+  }
+  return [...base, ...(rest === '' ? [] : rest.replace(/\[(\d+)\]/g, '.$1').split('.'))];
 }
 
 /** Configs of a sweep repeat the same interpolation strings: parse each once. */
@@ -149,8 +172,19 @@ function callResolver(name: string, args: ConfigValue[], env: Record<string, str
       if (args.length !== 1) throw new Error('now takes one strftime format, e.g. ${now:%Y-%m-%d}');
       return strftime(asText(args[0]!));
     default:
-      throw new Error(`unsupported interpolation type '${name}' (known: now, oc.env, oc.decode)`);
+      throw new Error(`unsupported interpolation type '${name}' (known: now, oc.env, oc.decode, oc.select)`);
   }
+}
+
+/** An unquoted resolver argument is typed as OmegaConf's grammar does: int, float, bool, null or string. */
+function primitive(text: string): ConfigValue {
+  if (/^null$/i.test(text)) return null;
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  if (/^[-+]?(\d[\d_]*)$/.test(text) || /^[-+]?(\d[\d_]*)?\.\d*([eE][-+]?\d+)?$|^[-+]?\d[\d_]*[eE][-+]?\d+$/.test(text)) {
+    const n = Number(text.replaceAll('_', ''));
+    if (!Number.isNaN(n)) return n;
+  }
+  return text;
 }
 
 function asText(value: ConfigValue): string {

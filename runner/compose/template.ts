@@ -53,6 +53,7 @@ function parseInterpolation(text: string, start: number): [Interpolation, number
   if (!/^[A-Za-z_][\w.]*$/.test(name)) throw new Error(`invalid resolver name in '${text}'`);
   const args: Argument[] = [];
   let j = i + 1;
+  let afterComma = false;
   for (;;) {
     while (text[j] === ' ') j += 1;
     const quote = text[j] === "'" || text[j] === '"' ? text[j]! : null;
@@ -68,8 +69,10 @@ function parseInterpolation(text: string, start: number): [Interpolation, number
       arg = { quoted: false, parts: trim(parts) };
       j = end;
     }
-    if (arg.quoted || arg.parts.length > 0 || text[j] === ',') args.push(arg);
-    if (text[j] === ',') j += 1;
+    // `${r:}` has no argument; `${r:a,}` has an empty second one, as in OmegaConf
+    if (arg.quoted || arg.parts.length > 0 || text[j] === ',' || afterComma) args.push(arg);
+    afterComma = text[j] === ',';
+    if (afterComma) j += 1;
     else if (text[j] === '}') return [{ kind: 'resolver', name, args }, j + 1];
     else throw new Error(`unclosed '\${' in '${text}'`);
   }

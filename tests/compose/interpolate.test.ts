@@ -37,6 +37,13 @@ describe('interpolation', () => {
     expect(resolve(config, { HOME_DIR: '/h', LADDER_CACHE: '/tmp/c' }).dir).toBe('/tmp/c');
   });
 
+  it('takes an empty default and selects keys that may not exist', () => {
+    expect(resolve({ a: '${oc.env:NOPE,}' }).a).toBe('');
+    const out = resolve({ t: { lr: 0.1 }, a: '${oc.select:t.lr,1}', b: '${oc.select:t.nope,1}', c: '${oc.select:t.nope}' });
+    expect(out).toMatchObject({ a: 0.1, b: 1, c: null });
+    expect(resolve({ q: "${oc.select:nope,'1'}", f: '${oc.select:nope,1.5e-3}', t: '${oc.select:nope,True}' })).toEqual({ q: '1', f: 0.0015, t: true });
+  });
+
   it('decodes env strings into typed values with oc.decode', () => {
     expect(resolve({ bs: '${oc.decode:${oc.env:BS,32}}' }).bs).toBe(32);
   });
