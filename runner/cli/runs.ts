@@ -112,7 +112,7 @@ function ls(indexPath: string, args: RunsArgs, io: RunsIO): number {
 function show(indexPath: string, outputsDir: string, args: RunsArgs, io: RunsIO): number {
   if (args.rest.length !== 1) throw new UsageError('runs show takes one run id (or id prefix) or run folder');
   const found = withReadOnly(indexPath, (db) => {
-    const run = findRun(db, args.rest[0], outputsDir);
+    const run = findRun(db, args.rest[0], outputsDir, io.cwd);
     return run ? { run, metrics: runMetrics(db, run.id as string) } : null;
   });
   if (!found) throw new IndexError(`no run '${args.rest[0]}' in ${indexPath}; list them with \`runs ls\` (or \`runs reindex\` if folders were added)`);

@@ -34,11 +34,11 @@ export function listRuns(db: Db, filters: string[]): Row[] {
 }
 
 /** Finds a run by id, unique id prefix, or folder (absolute, relative to cwd, or relative to the outputs dir). */
-export function findRun(db: Db, ref: string, outputsDir: string): Row | undefined {
+export function findRun(db: Db, ref: string, outputsDir: string, cwd = process.cwd()): Row | undefined {
   const byId = db.prepare('SELECT * FROM runs WHERE id = ?').get(ref) as Row | undefined;
   if (byId) return byId;
   const candidates = [ref.replace(/\/+$/, '')];
-  const abs = isAbsolute(ref) ? ref : resolve(ref);
+  const abs = isAbsolute(ref) ? ref : resolve(cwd, ref);
   candidates.push(relativeDir(outputsDir, abs));
   for (const dir of candidates) {
     const row = db.prepare('SELECT * FROM runs WHERE dir = ?').get(dir) as Row | undefined;
