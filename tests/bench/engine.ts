@@ -1,0 +1,146 @@
+/**
+ * Engine benchmark: PatchTST train steps (batch 256, context 60, 25 channels) for the 2m and 20m budget
+ * shapes on the node and wasm backends, against PyTorch eager on the same model. Each case runs in its own
+ * process so peak RSS is per case. Run through `npm run bench -- engine [--json] [--steps N] ...`.
+ */
+import { spawnSync } from 'node:child_process';
+import { freemem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { toModelBytes } from '../../engine/graph/serialize.js';
+import { estimateMemory } from '../../engine/memory/index.js';
+import type { ModelConfig } from '../../engine/models/config.js';
+import { buildModel } from '../../engine/models/index.js';
+import { type Backend, type FeedValue, createSession } from '../../engine/runtime/backends.js';
+import { buildTrainStep } from '../../engine/step/graphs.js';
+import { Rng } from '../../engine/step/rng.js';
+import { withShapes } from './flops.js';
+
+const CHANNELS = 25;
+/** conf/model/patchtst.yaml with the issue-6 architecture table (h3) and each budget's dropout. */
+export const SHAPES: Record<string, ModelConfig> = Object.fromEntries(
+  ([['2m', 64, 32, 2, 0.12], ['20m', 256, 32, 2, 0.2]] as const).map(([name, d, layers, heads, dropout]) => [name, {
+    name: 'patchtst', context_length: 60, patch_len: 16, stride: 8, d_model: d, n_heads: heads, n_layers: layers, d_ff: 4 * d,
+    dropout, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+  } satisfies ModelConfig]),
+);
+/** wasm32 linear memory tops out at 4 GiB; leave room for the runtime itself. */
+const WASM_LIMIT = 3.5 * 2 ** 30;
+
+export interface EngineCase { shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number }
+export interface EngineRow extends EngineCase {
+  params: number;
+  build_s: number | null;
+  steps_per_s: number;
+  samples_per_s: number;
+  gflop_per_step: number;
+  gflop_per_s: number;
+  peak_rss_mb: number;
+  note?: string;
+}
+
+const configOf = (c: EngineCase): ModelConfig => ({ ...SHAPES[c.shape], n_layers: c.layers ?? SHAPES[c.shape].n_layers });
+
+/** One case, in this process (the child side). */
+async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase>> {
+  const cfg = configOf(c);
+  const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1 };
+  const t0 = performance.now();
+  const { result: built, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape: [60, CHANNELS], optim }));
+  const session = await createSession(toModelBytes(built.graph), { backend: c.backend as Backend });
+  const buildS = (performance.now() - t0) / 1000;
+  const { layout } = built;
+  const rng = new Rng(1);
+  const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
+  const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
+  let state: Record<'params' | 'm' | 'v' | 'buffers', Float32Array> = { params: layout.initParams(0), m: new Float32Array(layout.paramCount), v: new Float32Array(layout.paramCount), buffers: layout.initBuffers() };
+  const x = Float32Array.from({ length: c.batch * 60 * CHANNELS }, () => rng.normal());
+  const y = Float32Array.from({ length: c.batch }, () => (rng.next() < 0.5 ? 1 : 0));
+  const step = async (t: number) => {
+    const out = await session.run({
+      params: vec(state.params), m: vec(state.m), v: vec(state.v), decay_mask: vec(layout.decayMask()), buffers: vec(state.buffers),
+      x: { data: x, dims: [c.batch, 60, CHANNELS] }, y: vec(y), w: vec(new Float32Array(c.batch).fill(1)),
+      dropout_key: { data: BigInt64Array.of(BigInt(t)), dims: [] }, lr: scalar(1e-4), step_size: scalar(1e-4 / (1 - 0.9 ** t)), bc2_sqrt: scalar(Math.sqrt(1 - 0.999 ** t)),
+    });
+    state = { params: out.params_out as Float32Array, m: out.m_out as Float32Array, v: out.v_out as Float32Array, buffers: out.buffers_out as Float32Array };
+    if (!Number.isFinite((out.loss as Float32Array)[0])) throw new Error(`loss is not finite at step ${t}`);
+  };
+  for (let t = 1; t <= c.warmup; t++) await step(t);
+  const s0 = performance.now();
+  for (let t = 1; t <= c.steps; t++) await step(c.warmup + t);
+  const dt = (performance.now() - s0) / 1000;
+  const gflop = flops(built.graph) / 1e9;
+  await session.release();
+  return {
+    params: layout.paramCount, build_s: buildS, steps_per_s: c.steps / dt, samples_per_s: (c.steps * c.batch) / dt,
+    gflop_per_step: gflop, gflop_per_s: (gflop * c.steps) / dt, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const PYTHON = '/usr/bin/python3';
+
+function spawnCase(c: EngineCase): EngineRow {
+  const cfg = configOf(c);
+  const [cmd, args] = c.backend === 'pytorch'
+    ? [PYTHON, [fileURLToPath(new URL('./torch_patchtst.py', import.meta.url)), '--d-model', `${cfg.d_model}`, '--layers', `${cfg.n_layers}`, '--heads', `${cfg.n_heads}`,
+      '--d-ff', `${cfg.d_ff}`, '--dropout', `${cfg.dropout}`, '--batch', `${c.batch}`, '--steps', `${c.steps}`, '--warmup', `${c.warmup}`]]
+    : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  const out = JSON.parse(line);
+  if (c.backend !== 'pytorch') return { ...c, ...out };
+  // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
+  return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, note: out.blas };
+}
+
+/** Largest batch ≤ wanted whose estimated peak fits in `limit` bytes (halving), or 0. */
+function fittingBatch(cfg: ModelConfig, wanted: number, limit: number): number {
+  for (let b = wanted; b >= 1; b = Math.floor(b / 2)) if (estimateMemory(cfg, CHANNELS, b).total < limit) return b;
+  return 0;
+}
+
+export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; log?: (msg: string) => void }
+
+export function benchEngine(o: EngineBenchOptions): EngineRow[] {
+  const rows: EngineRow[] = [];
+  for (const shape of o.shapes) {
+    if (!SHAPES[shape]) throw new Error(`unknown shape '${shape}': use ${Object.keys(SHAPES).join(', ')}`);
+    const cfg = configOf({ shape, backend: 'node', batch: o.batch, steps: o.steps, warmup: o.warmup, layers: o.layers });
+    const free = freemem() * 0.8;
+    for (const backend of o.backends) {
+      const limit = backend === 'web' ? Math.min(free, WASM_LIMIT) : free;
+      const batch = fittingBatch(cfg, o.batch, limit);
+      const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers };
+      if (!batch) {
+        o.log?.(`skip ${shape}/${backend}: even batch 1 exceeds the memory at hand`);
+        continue;
+      }
+      o.log?.(`${shape}/${backend}: batch ${batch}${batch < o.batch ? ` (reduced from ${o.batch} to fit ${(limit / 2 ** 30).toFixed(1)} GiB)` : ''}, ${o.warmup} warm-up + ${o.steps} timed steps`);
+      try {
+        const row = spawnCase(c);
+        if (batch < o.batch) row.note = [row.note, `batch reduced from ${o.batch} to fit memory`].filter(Boolean).join('; ');
+        rows.push(row);
+      } catch (e) {
+        o.log?.(String((e as Error).message));
+      }
+    }
+    // FLOPs for PyTorch rows: the same model and batch as a node row, or scaled by batch.
+    const ref = rows.find((r) => r.shape === shape && r.backend === 'node');
+    for (const r of rows) {
+      if (r.shape !== shape || r.backend !== 'pytorch' || !ref) continue;
+      r.gflop_per_step = (ref.gflop_per_step * r.batch) / ref.batch;
+      r.gflop_per_s = r.gflop_per_step * r.steps_per_s;
+    }
+  }
+  return rows;
+}
+
+if (process.argv[2] === '--child') {
+  runCase(JSON.parse(process.argv[3]) as EngineCase).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error((e as Error).stack ?? e);
+      process.exit(1);
+    },
+  );
+}

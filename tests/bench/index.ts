@@ -1,0 +1,66 @@
+/**
+ * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
+ * throughput vs PyTorch), compose, compose-sweep. Timings on a shared machine are noisy: run it idle.
+ *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1  --layers N (override)
+ */
+import { parseArgs } from 'node:util';
+import { benchCompose } from './compose.js';
+import { benchComposeSweep } from './compose-sweep.js';
+import { type EngineRow, benchEngine } from './engine.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    shapes: { type: 'string', default: '2m,20m' },
+    backends: { type: 'string', default: 'node,web,pytorch' },
+    batch: { type: 'string', default: '256' },
+    steps: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
+    layers: { type: 'string' },
+  },
+});
+
+const CASES: Record<string, (log: (m: string) => void) => unknown> = {
+  engine: (log) => benchEngine({
+    shapes: values.shapes.split(','), backends: values.backends.split(',') as never, batch: Number(values.batch),
+    steps: Number(values.steps), warmup: Number(values.warmup), layers: values.layers ? Number(values.layers) : undefined, log,
+  }),
+  compose: () => benchCompose(),
+  'compose-sweep': () => benchComposeSweep(),
+};
+
+const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
+
+function engineTable(rows: EngineRow[]): string {
+  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'vs pytorch'];
+  const body = rows.map((r) => {
+    const torch = rows.find((t) => t.shape === r.shape && t.backend === 'pytorch' && t.batch === r.batch);
+    return [r.shape, r.backend, String(r.layers ?? 32), String(r.batch), r.params.toLocaleString('en-US'), fmt(r.build_s, 1), fmt(r.steps_per_s, 3),
+      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
+  });
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
+  const notes = rows.filter((r) => r.note).map((r) => `  ${r.shape}/${r.backend}: ${r.note}`);
+  return [line(head), ...body.map(line), ...notes].join('\n');
+}
+
+async function main(): Promise<number> {
+  const chosen = positionals.length ? positionals : Object.keys(CASES);
+  const unknown = chosen.filter((c) => !CASES[c]);
+  if (unknown.length) {
+    console.error(`unknown bench case '${unknown[0]}': use one of ${Object.keys(CASES).join(', ')}`);
+    return 1;
+  }
+  const log = (m: string) => !values.json && console.error(`[bench] ${m}`);
+  const results: Record<string, unknown> = {};
+  for (const name of chosen) {
+    log(`${name} ...`);
+    results[name] = await CASES[name](log);
+    if (!values.json) console.log(name === 'engine' ? engineTable(results[name] as EngineRow[]) : `${name}: ${JSON.stringify(results[name])}`);
+  }
+  if (values.json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version }, results }, null, 2));
+  return 0;
+}
+
+main().then((code) => process.exit(code));
