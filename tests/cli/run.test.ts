@@ -94,6 +94,7 @@ describe('npx run: errors are one line, exit 1 and create no run folder', () => 
     ['missing ???', ['data=csv'], 'Error: Missing mandatory value: data.path. Set it on the command line, e.g. data.path=<value>'],
     ['YAML syntax error', ['-cd', 'broken'], /^Error: .*broken\/horizon\/h3\.yaml:3: Tabs are not allowed as indentation$/m],
     ['bad override syntax', ['trainer.lr=[1,'], /^Error: /],
+    ['no config folder', ['-cd', 'nowhere'], /^Error: Cannot find primary config 'config'\. Check that .*nowhere\/config\.yaml exists/],
     ['unknown flag', ['--frobnicate'], "Error: unknown flag '--frobnicate'. See npx run --help"],
   ];
   for (const [name, argv, message] of cases) {
