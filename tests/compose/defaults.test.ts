@@ -42,6 +42,14 @@ describe('defaults list (Hydra 1.1+ semantics)', () => {
     expect(config).toMatchObject({ db: { driver: 'postgresql', timeout: 1 }, debug: true });
   });
 
+  it('lets the command line win over an `override` entry in a config', () => {
+    expect(composeWith('with_override', ['db=mysql']).config.db).toMatchObject({ driver: 'mysql', timeout: 1 });
+  });
+
+  it('requires `override` entries at the end of a defaults list', () => {
+    expect(() => composeWith('late_entry')).toThrow(/late_entry\.yaml: 'override' entries must come at the end of the defaults list/);
+  });
+
   it('adds a group from the command line with +group=option (override inside it applies)', () => {
     const { config, choices } = composeWith('config', ['+experiment=fast']);
     expect(choices).toMatchObject({ experiment: 'fast', db: 'postgresql' });
