@@ -1,7 +1,7 @@
 // Checks made before anything is built: is the parameter count within the budget, and does one
 // training step fit in the memory this machine has free?
 import si from 'systeminformation';
-import { describeMemory, formatBytes, type MemoryEstimate } from '../../../engine/index.js';
+import { formatBytes, type MemoryEstimate } from '../../../engine/index.js';
 
 export interface BudgetSpec {
   name: string;
@@ -56,9 +56,14 @@ export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemo
   if (estimate.total <= available.bytes) return null;
   return (
     `${job} needs about ${formatBytes(estimate.total)} for one training step at batch ${estimate.batchSize} ` +
-    `(${describeMemory(estimate).slice(0, -1).map((l) => l.replace(/\s+/, ' ')).join(', ')}), ` +
+    `(${breakdown(estimate)}), ` +
     `but only ${formatBytes(available.bytes)} is free (${available.source}). ` +
     `Run it on a GPU node through SLURM (e.g. sbatch --gres=gpu:1 --mem=${Math.ceil(estimate.total / 2 ** 30)}G --wrap "npx run ..."), ` +
     `or lower trainer.batch_size`
   );
+}
+
+function breakdown(e: MemoryEstimate): string {
+  const parts = { weights: e.params, gradients: e.grads, 'AdamW moments': e.adamMoments, 'step copies': e.stepCopies, activations: e.activations, overhead: e.overhead };
+  return Object.entries(parts).map(([name, bytes]) => `${name} ${formatBytes(bytes)}`).join(', ');
 }

@@ -1,0 +1,50 @@
+// Ctrl-C mid-epoch saves `last` and marks the job interrupted; resuming from that folder takes the
+// remaining steps and ends bitwise where an uninterrupted run ends.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { metricsOf, runJson, TINY, train, type TrainRun } from './helpers.js';
+
+// 3387 train samples / 512 = 7 steps per epoch, 14 in all; the interrupt lands in epoch 2
+const BASE = ['trainer=smoke', ...TINY, 'trainer.epochs=2', 'trainer.max_steps=null', 'trainer.batch_size=512'];
+const STOP_AT = 10;
+
+let full: TrainRun;
+let cut: TrainRun;
+let resumed: TrainRun;
+beforeAll(async () => {
+  full = await train(BASE);
+  cut = await train(BASE, { onProgress: (p, c) => p.current === STOP_AT && c.abort('interrupted by SIGINT') });
+  resumed = await train([...BASE, `trainer.resume=${cut.outcomes[0]!.dir}`]);
+});
+
+const dirOf = (r: TrainRun) => r.outcomes[0]!.dir;
+const bytes = (r: TrainRun, f: string) => readFileSync(join(dirOf(r), f));
+const series = (r: TrainRun) => metricsOf(dirOf(r)).filter((m) => m.name !== 'n_params').map(({ name, value, step, epoch }) => ({ name, value, step, epoch }));
+
+describe('interrupt and resume', () => {
+  it('Ctrl-C saves the last checkpoint at the step reached and marks the job interrupted', () => {
+    expect(cut.outcomes[0]).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
+    expect(existsSync(join(dirOf(cut), 'checkpoints/last.safetensors'))).toBe(true);
+    expect(existsSync(join(dirOf(cut), 'checkpoints/best.safetensors'))).toBe(true); // epoch 1 was evaluated
+    expect(readFileSync(join(dirOf(cut), 'run.log'), 'utf8')).toContain(`interrupted after step ${STOP_AT} (epoch 2)`);
+  });
+
+  it('a resumed run ends with the same weights, optimizer state and scores as an uninterrupted one', () => {
+    expect(resumed.outcomes[0]!.status).toBe('completed');
+    expect(runJson(dirOf(resumed)).info).toMatchObject({ resumed_at_step: STOP_AT, steps: 14 });
+    expect(bytes(resumed, 'checkpoints/last.safetensors').equals(bytes(full, 'checkpoints/last.safetensors'))).toBe(true);
+    expect(bytes(resumed, 'checkpoints/best.safetensors').equals(bytes(full, 'checkpoints/best.safetensors'))).toBe(true);
+    expect(bytes(resumed, 'predictions.csv').equals(bytes(full, 'predictions.csv'))).toBe(true);
+    // the resumed run logs epoch 2 onwards, value for value
+    const tail = series(full).filter((m) => m.epoch !== 1);
+    expect(series(resumed)).toEqual(tail);
+    expect(tail.some((m) => m.name === 'train_loss' && m.epoch === 2)).toBe(true);
+  });
+
+  it('refuses a folder without a checkpoint, naming it', async () => {
+    const r = await train([...BASE, `trainer.resume=${full.outputsDir}`]);
+    expect(r.outcomes[0]!.status).toBe('failed');
+    expect(r.outcomes[0]!.reason).toContain(`trainer.resume=${full.outputsDir}: no checkpoints/last.safetensors there`);
+  });
+});
