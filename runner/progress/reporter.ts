@@ -77,6 +77,7 @@ export class ListrReporter implements LaunchReporter {
           },
         }]
       : jobTasks;
+    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} jobs → ${where}`); // before listr takes over the terminal
     const listr = new Listr(tasks as any, {
       concurrent: false,
       exitOnError: false,
@@ -87,7 +88,6 @@ export class ListrReporter implements LaunchReporter {
       // Plain lines all on stdout, so a pipe keeps them in order.
       fallbackRendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: this.output }) },
     } as any);
-    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} jobs → ${where}`);
     this.running = listr.run().catch(() => undefined);
     if (plan.multirun && this.tty) {
       this.timer = setInterval(() => this.drawSweep(), 1000);
