@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
- * throughput vs PyTorch), compose, compose-sweep. Timings on a shared machine are noisy: run it idle.
+ * throughput vs PyTorch), compose, compose-sweep, data. Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1  --layers N (override)
  */
 import { parseArgs } from 'node:util';
 import { benchCompose } from './compose.js';
 import { benchComposeSweep } from './compose-sweep.js';
+import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
 
 const { values, positionals } = parseArgs({
@@ -28,6 +29,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   }),
   compose: () => benchCompose(),
   'compose-sweep': () => benchComposeSweep(),
+  data: () => benchData(),
 };
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
