@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,19 @@ describe('the index', () => {
     expect(dump(index)).toEqual(before);
     expect(reindex(outputs, index).runs).toBe(5); // idempotent over an existing index
     expect(dump(index)).toEqual(before);
+  });
+});
+
+describe('reindex of damaged folders', () => {
+  it('indexes what it can and names each folder it had to leave out', () => {
+    const copy = tempOutputs();
+    cpSync(outputs, copy, { recursive: true });
+    rmSync(join(copy, 'index.sqlite'), { force: true });
+    const single = dump(index).runs.find((r: any) => r.sweep_id === null) as { dir: string };
+    writeFileSync(join(copy, single.dir, 'run.json'), '{ "id": "cut sho');
+    const result = reindex(copy, join(copy, 'index.sqlite'));
+    expect(result.runs).toBe(4);
+    expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/JSON/) }]);
   });
 });
 

@@ -136,4 +136,14 @@ describe('failures', () => {
     expect(existsSync(join(result.dir, 'escape.txt'))).toBe(false);
     expect(result.status).toBe('completed');
   });
+
+  it('finishes the runs when the index cannot be written, warning once to run reindex', async () => {
+    const outputs = tempOutputs();
+    const warnings: string[] = [];
+    const reporter = { start() {}, jobStart() {}, jobProgress() {}, jobWarn() {}, jobEnd() {}, warn: (m: string) => warnings.push(m), end: async () => {} };
+    const result = await launch(sweepPlan('t-metrics', grid.slice(0, 2)), { outputsDir: outputs, indexPath: outputs, reporter });
+    expect(result.outcomes.map((o) => o.status)).toEqual(['completed', 'completed']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not updated .*run `runs reindex` later/);
+  });
 });
