@@ -12,7 +12,7 @@ export interface ReporterOptions {
   stderr?: NodeJS.WriteStream;
   /** Default: whether stdout is a TTY. */
   tty?: boolean;
-  /** Minimum milliseconds between sub-progress updates (default 100 on a TTY, 5000 otherwise). */
+  /** Minimum milliseconds between sub-progress updates (default 100 live, 1000 plain on a TTY, 5000 otherwise). */
   throttleMs?: number;
   /** Folders are shown relative to this (default: the current directory). */
   cwd?: string;
@@ -34,6 +34,8 @@ interface JobSlot {
   done: Promise<JobOutcome | null>;
 }
 
+const MAX_LIVE_JOBS = 24;
+
 const label = (job: PlannedJob, multirun: boolean) => `${multirun ? `#${job.num} ` : ''}${job.overrides.join(' ') || '(defaults)'}`;
 
 export class ListrReporter implements LaunchReporter {
@@ -44,20 +46,24 @@ export class ListrReporter implements LaunchReporter {
   private timer: NodeJS.Timeout | null = null;
   private plan: Plan | null = null;
   private startedAt = 0;
-  private readonly tty: boolean;
-  private readonly throttleMs: number;
+  private readonly isTTY: boolean;
+  /** Live display (listr2's redrawing renderer); plain lines otherwise. */
+  private tty = false;
+  private throttleMs = 0;
   private readonly output: ProcessOutput;
 
   constructor(private readonly opts: ReporterOptions = {}) {
     const stdout = opts.stdout ?? process.stdout;
-    this.tty = opts.tty ?? Boolean(stdout.isTTY);
-    this.throttleMs = opts.throttleMs ?? (this.tty ? 100 : 5000);
+    this.isTTY = opts.tty ?? Boolean(stdout.isTTY);
     this.output = new ProcessOutput(stdout, opts.stderr ?? process.stderr);
   }
 
   start(plan: Plan, dir: string): void {
     this.plan = plan;
     this.startedAt = Date.now();
+    // A live display redraws every job line; past a screenful that garbles the terminal, so big sweeps get plain lines.
+    this.tty = this.isTTY && plan.jobs.length <= MAX_LIVE_JOBS;
+    this.throttleMs = this.opts.throttleMs ?? (this.tty ? 100 : this.isTTY ? 1000 : 5000);
     for (const job of plan.jobs) {
       let settle!: JobSlot['settle'];
       const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
