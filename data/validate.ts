@@ -30,7 +30,7 @@ export function validateTable(raw: RawColumns, nanTolerance: number): ValidatedT
 
   const cols = Object.fromEntries(
     OHLCV_FIELDS.map((f) => [f, Float64Array.from(raw.values[f], (v, i) => parseNumber(v, () => `${where(i)}, column ${f}`))]),
-  ) as Record<(typeof OHLCV_FIELDS)[number], Float64Array>;
+  ) as Record<OhlcvField, Float64Array>;
 
   let filled = 0;
   let run = 0;
