@@ -1,5 +1,5 @@
 import { DataError } from './errors.js';
-import { OHLCV_FIELDS, type RawColumns } from './source/raw.js';
+import { OHLCV_FIELDS, type OhlcvField, type RawColumns } from './source/raw.js';
 import type { OhlcvTable } from './types.js';
 
 const ISO_DATE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$/;
