@@ -2,9 +2,10 @@
 // in Hydra's BasicSweeper order. Later overrides of a key replace earlier ones in place.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getKeyElement, getValueElementAsStr, isSweep, OverrideParseError, parseOverride, sweepStrings } from '../runner/overrides/index.js';
+import { getKeyElement, getValueElementAsStr, IntervalSweep, isSweep, parseOverride, sweepStrings } from '../runner/overrides/index.js';
 import { loadPreset } from './presets.js';
-import { buildAxes, product, SweepError, type SweepKey } from './product.js';
+import { buildAxes, product, SweepError } from './product.js';
+import { sampleJobs, type SampledKey } from './sample.js';
 
 export interface ExpandOptions {
   /** Where `sweep/<name>.yaml` presets and group folders (for glob) live. Default 'conf'. */
@@ -50,14 +51,12 @@ function takePreset(overrides: string[]): { preset: string | null; rest: string[
   return { preset, rest };
 }
 
-/** One override's key element and its per-job override strings; grammar errors become SweepErrors. */
-function jobStrings(text: string, groupOptions: (group: string) => string[]): SweepKey {
+/** One override's key element and its per-job override strings (or its interval); grammar errors become SweepErrors. */
+function sweepKey(text: string, groupOptions: (group: string) => string[]): SampledKey {
   try {
     const o = parseOverride(text);
     const key = getKeyElement(o);
-    if (o.valueType === 'interval_sweep') {
-      throw new OverrideParseError(o.input, 'interval() cannot be enumerated by the basic sweeper; use choice() or range()', 'evaluation');
-    }
+    if (o.value instanceof IntervalSweep) return { key, interval: o.value };
     if (!isSweep(o)) return { key, overrides: [o.valueType === null ? key : `${key}=${getValueElementAsStr(o)}`] };
     const opts = o.valueType === 'glob_choice_sweep' ? { groupOptions: groupOptions(o.key) } : {};
     return { key, overrides: sweepStrings(o, opts).map((v) => `${key}=${v}`) };
@@ -73,14 +72,21 @@ export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepP
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
 
-  const keys = new Map<string, SweepKey>();
+  // a later override of a key replaces the earlier one in place (Map keeps first-insertion order)
+  const keys = new Map<string, SampledKey>();
   for (const text of [...(loaded?.overrides ?? []), ...rest]) {
-    const strings = jobStrings(text, groupOptions);
-    const key = strings.key;
-    if (keys.has(key)) keys.get(key)!.overrides = strings.overrides;
-    else keys.set(key, { key, overrides: strings.overrides });
+    const k = sweepKey(text, groupOptions);
+    keys.set(k.key, k);
   }
-  return { jobs: product(buildAxes([...keys.values()], zip)), preset, zip };
+  if (loaded?.sampler) {
+    if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
+    return { jobs: sampleJobs([...keys.values()], loaded.sampler), preset, zip };
+  }
+  const grid = [...keys.values()].map((k) => {
+    if ('overrides' in k) return k;
+    throw new SweepError(`${k.key}=interval(...) cannot be enumerated as a grid: use choice() or range(), or a preset with a sampler (see conf/sweep/)`);
+  });
+  return { jobs: product(buildAxes(grid, zip)), preset, zip };
 }
 
 /** Each job's override list, e.g. [['budget=2m','horizon=h1'], ['budget=2m','horizon=h3'], ...]. */

@@ -45,8 +45,8 @@ describe('expandSweep', () => {
     ]);
   });
 
-  it('refuses interval(), which needs a sampler', () => {
-    expect(() => expandSweep(['trainer.lr=interval(0.1,1)'], { configDir })).toThrow(/interval\(\) cannot be enumerated/);
+  it('refuses interval() in a grid: it needs a sampler', () => {
+    expect(() => expandSweep(['trainer.lr=interval(0.1,1)'], { configDir })).toThrow(/trainer.lr=interval\(...\) cannot be enumerated as a grid: .* a preset with a sampler/);
   });
 });
 
@@ -78,8 +78,48 @@ describe('sweep presets', () => {
   });
 
   it('names the available presets for an unknown one, and the file for a malformed one', () => {
-    expect(() => expandSweep(['sweep=scalng'], { configDir })).toThrow(/sweep=scalng: no preset .*scalng\.yaml; available: scaling/);
+    expect(() => expandSweep(['sweep=scalng'], { configDir })).toThrow(/sweep=scalng: no preset .*scalng\.yaml; available: lr_search, scaling/);
     const dir = presetDir({ bad: 'parms:\n  budget: 2m\n' });
     expect(() => expandSweep(['sweep=bad'], { configDir: dir })).toThrow(/bad\.yaml: unknown key 'parms'/);
+  });
+});
+
+describe('random sampler presets', () => {
+  const dir = presetDir({
+    search: [
+      'sampler: {type: random, samples: 40, seed: 7}',
+      'params:',
+      '  trainer.lr: tag(log, interval(1e-4, 1e-2))',
+      '  trainer.batch_size: int(interval(16, 20))',
+      '  budget: 2m,20m',
+      '  seed: 3',
+      '',
+    ].join('\n'),
+    zipped: 'sampler: {type: random, samples: 2}\nparams:\n  budget: 2m,20m\n  horizon: h1,h3\nzip: [[budget, horizon]]\n',
+  });
+
+  it('draws the given number of jobs, each key within its sweep, the same jobs for the same seed', () => {
+    const jobs = expandSweep(['sweep=search', 'trainer=smoke'], { configDir: dir });
+    expect(jobs).toHaveLength(40);
+    expect(expandSweep(['sweep=search', 'trainer=smoke'], { configDir: dir })).toEqual(jobs);
+    const values = (key: string) => jobs.map((j) => j.find((o) => o.startsWith(`${key}=`))!.slice(key.length + 1));
+    const lrs = values('trainer.lr').map(Number);
+    expect(lrs.every((v) => v >= 1e-4 && v < 1e-2)).toBe(true);
+    expect(lrs.filter((v) => v < 1e-3).length).toBeGreaterThan(8); // log-uniform: about half below the geometric middle
+    expect(lrs.filter((v) => v >= 1e-3).length).toBeGreaterThan(8);
+    expect(new Set(values('trainer.batch_size'))).toEqual(new Set(['16', '17', '18', '19', '20']));
+    expect(new Set(values('budget'))).toEqual(new Set(['2m', '20m']));
+    expect(new Set(values('seed'))).toEqual(new Set(['3']));
+    expect(jobs[0].map((o) => o.split('=')[0])).toEqual(['trainer.lr', 'trainer.batch_size', 'budget', 'seed', 'trainer']);
+  });
+
+  it('ships lr_search, and refuses a zip under a sampler', () => {
+    expect(expandSweep(['sweep=lr_search'], { configDir })).toHaveLength(20);
+    expect(() => expandSweep(['sweep=zipped'], { configDir: dir })).toThrow(/a sampler draws each key on its own, so drop the zip/);
+  });
+
+  it('names the fix for a malformed sampler', () => {
+    const bad = presetDir({ s: 'sampler: {type: grid, samples: 3}\nparams: {budget: 2m}\n' });
+    expect(() => expandSweep(['sweep=s'], { configDir: bad })).toThrow(/s\.yaml: sampler.type must be 'random'; e.g. sampler: \{type: random, samples: 20, seed: 0\}/);
   });
 });
