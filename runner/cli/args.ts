@@ -15,12 +15,15 @@ export interface RunArgs {
   zip: string[][];
   configDir: string | null;
   configName: string | null;
+  /** --resume DIR: rerun DIR's job from its last checkpoint. */
+  resume: string | null;
   overrides: string[];
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'> = {
+const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName' | 'resume'> = {
+  '--resume': 'resume',
   '--cfg': 'cfg',
   '-c': 'cfg',
   '--package': 'package',
@@ -34,7 +37,7 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
     cfg: null, resolve: false, package: null, info: false, help: false, multirun: false,
-    dryRun: false, json: false, zip: [], configDir: null, configName: null, overrides: [],
+    dryRun: false, json: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -89,6 +92,7 @@ Flags:
   --config-dir, -cd DIR config folder (default: conf, or "configDir" in package.json "ladder")
   --config-name, -cn N  primary config name (default: config)
   --multirun, -m        run every combination of the sweeps (Hydra order: the last key varies fastest)
+  --resume DIR          continue run folder DIR from its last checkpoint (its overrides, then yours)
   --zip KEY,KEY         with -m: pair these keys' values element-wise instead of crossing them
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing

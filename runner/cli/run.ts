@@ -7,6 +7,7 @@ import { runLaunchCommand } from '../launch/index.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
+import { resumeOverrides } from './resume.js';
 
 export interface RunIO {
   stdout: { write(text: string): unknown };
@@ -35,7 +36,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       io.stdout.write(printConfig(args, configDir, configName, settings, io.cwd));
       return 0;
     }
-    const { overrides, multirun, zip, dryRun, json } = args;
+    const { multirun, zip, dryRun, json } = args;
+    if (args.resume && multirun) throw new UsageError('--resume continues one run: drop --multirun');
+    const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides) : args.overrides;
     const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
     return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);

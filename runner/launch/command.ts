@@ -5,7 +5,7 @@ import type { DirPatterns } from '../outputs/index.js';
 import { formatTable, ListrReporter } from '../progress/index.js';
 import { Launcher } from './launcher.js';
 import { planJobs, PlanError, type ComposeFn } from './plan.js';
-import type { LaunchResult, Plan } from './types.js';
+import type { JobOutcome, LaunchResult, Plan } from './types.js';
 
 export interface LaunchCommand {
   overrides: string[];
@@ -82,6 +82,7 @@ function summary(result: LaunchResult, cwd: string): string {
   const where = relative(cwd, result.dir).startsWith('..') ? result.dir : relative(cwd, result.dir);
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const lines: string[] = [];
+  if (result.outcomes.some((o) => Object.keys(o.results).length)) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, cwd))));
   const notDone = result.outcomes.filter((o) => o.status !== 'completed');
   if (notDone.length) {
     const rows = notDone.map((o) => ({ job: o.num, status: o.status, reason: o.reason, overrides: o.overrides.join(' '), folder: relative(cwd, o.dir) }));
@@ -93,4 +94,17 @@ function summary(result: LaunchResult, cwd: string): string {
   lines.push(`${result.status}: ${parts.join(', ')} → ${where}`);
   if (result.sweepId) lines.push(`query it: npx runs sql "SELECT * FROM run_summary WHERE sweep_id = '${result.sweepId}'"`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line of the results table: what a training job achieved. */
+function resultRow(o: JobOutcome, cwd: string): Record<string, unknown> {
+  const r = o.results;
+  return {
+    job: o.num,
+    status: o.status,
+    params: r.n_params?.toLocaleString('en-US'),
+    best_val_loss: r.best_val_loss?.toFixed(4),
+    test_auc: r.test_auc?.toFixed(4),
+    folder: relative(cwd, o.dir),
+  };
 }

@@ -14,7 +14,7 @@ import {
   type RunStatus,
 } from '../outputs/index.js';
 import { getTask, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
-import type { JobOutcome, PlannedJob } from './types.js';
+import type { JobOutcome, JobResults, PlannedJob } from './types.js';
 
 const RESERVED = new Set<string>(Object.values(FILES));
 
@@ -41,6 +41,7 @@ export class JobRun {
   private readonly log: LineFile;
   private readonly metrics: LineFile;
   private finished = false;
+  private readonly results: JobResults = {};
 
   constructor(
     readonly job: PlannedJob,
@@ -89,6 +90,7 @@ export class JobRun {
       if (this.finished) return; // a task still running after a hard stop: its run is already recorded
       const rec: MetricRecord = { name: m.name, value: encodeValue(m.value), step: m.step ?? null, epoch: m.epoch ?? null, time: this.now().toISOString() };
       this.metrics.append(JSON.stringify(rec));
+      this.noteResult(m);
       this.hooks.metric(this.record.id, rec);
     };
     return {
@@ -157,7 +159,13 @@ export class JobRun {
 
   outcome(): JobOutcome {
     const r = this.record;
-    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0 };
+    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0, results: { ...this.results } };
+  }
+
+  /** The same conventional numbers as the index's run_summary view. */
+  private noteResult(m: Metric): void {
+    if (m.name === 'n_params' || m.name === 'test_auc') this.results[m.name] = m.value;
+    else if (m.name === 'val_loss' && !(m.value >= (this.results.best_val_loss ?? Infinity))) this.results.best_val_loss = m.value;
   }
 }
 

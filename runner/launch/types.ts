@@ -29,6 +29,14 @@ export interface JobOutcome {
   status: RunStatus;
   reason: string | null;
   duration_s: number;
+  /** The run's headline numbers when its task logged them (n_params, lowest val_loss, last test_auc), for the summary table. */
+  results: JobResults;
+}
+
+export interface JobResults {
+  n_params?: number;
+  best_val_loss?: number;
+  test_auc?: number;
 }
 
 export interface LaunchResult {

@@ -18,7 +18,11 @@ export interface LoopConfig {
 
 export interface EpochRecord {
   epoch: number;
+  /** Optimizer steps taken by the end of the epoch. */
+  step: number;
   train_loss: number;
+  /** Learning rate of the epoch's last step. */
+  lr: number;
   val_loss: number | null;
 }
 
@@ -114,16 +118,16 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
     state.epoch = epoch;
     state.lossSum = 0;
     state.lossCount = 0;
-    ctx.logMetrics({ train_loss: trainLoss, lr: lastLr }, { epoch, step: trainer.stepCount });
-    const record: EpochRecord = { epoch, train_loss: trainLoss, val_loss: null };
+    const record: EpochRecord = { epoch, step: trainer.stepCount, train_loss: trainLoss, lr: lastLr, val_loss: null };
     state.history.push(record);
+    logEpoch(ctx, record, 'train');
 
     const finalEpoch = epoch === cfg.epochs || trainer.stepCount >= total;
     if (epoch % cfg.evalInterval === 0 || finalEpoch) {
       const val = await trainer.evaluate(evalBatches(data.val, cfg.batchSize, cfg.seed));
       if (!Number.isFinite(val.loss)) return { kind: 'nonfinite', reason: `val loss is ${val.loss} after epoch ${epoch} (step ${trainer.stepCount})` };
       record.val_loss = lastVal = val.loss;
-      ctx.logMetric({ name: 'val_loss', value: val.loss, epoch, step: trainer.stepCount });
+      logEpoch(ctx, record, 'val');
       if (val.loss < state.bestValLoss) {
         state.bestValLoss = val.loss;
         state.bestEpoch = epoch;
@@ -142,4 +146,11 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
     if (ctx.signal.aborted) return { kind: 'interrupted' };
   }
   return { kind: 'completed', why: trainer.stepCount >= total && state.epoch < cfg.epochs ? `reached trainer.max_steps=${total}` : `ran all ${cfg.epochs} epochs` };
+}
+
+/** The per-epoch metrics; a resumed run replays its predecessor's with the same function. */
+export function logEpoch(ctx: RunContext, r: EpochRecord, part: 'train' | 'val'): void {
+  const at = { epoch: r.epoch, step: r.step };
+  if (part === 'train') ctx.logMetrics({ train_loss: r.train_loss, lr: r.lr }, at);
+  else if (r.val_loss !== null) ctx.logMetric({ name: 'val_loss', value: r.val_loss, ...at });
 }

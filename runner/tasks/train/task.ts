@@ -9,7 +9,7 @@ import { buildModel, countParams, createTrainer, estimateMemory, type ModelConfi
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
-import { decodeState, freshState, runLoop, totalSteps, type LoopConfig, type LoopState } from './loop.js';
+import { decodeState, freshState, logEpoch, runLoop, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, budgetMismatch, memoryRefusal, type BudgetSpec } from './preflight.js';
 
 /** The parts of the composed config (schemas/) this task reads. */
@@ -116,7 +116,13 @@ async function resumeFrom(from: string, trainer: Trainer, best: string, ctx: Run
   if (existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
   ctx.log(`resumed from ${last} at step ${trainer.stepCount}`);
   ctx.setInfo({ resumed_from: dir, resumed_at_step: trainer.stepCount });
-  return decodeState(meta.loop);
+  const state = decodeState(meta.loop);
+  // this run's metrics hold the whole history, as an uninterrupted run's would
+  for (const record of state.history) {
+    logEpoch(ctx, record, 'train');
+    logEpoch(ctx, record, 'val');
+  }
+  return state;
 }
 
 async function writeCurves(state: LoopState, spec: TrainSpec, ctx: RunContext): Promise<void> {
