@@ -26,7 +26,7 @@ export const SHAPES: Record<string, ModelConfig> = Object.fromEntries(
 /** wasm32 linear memory tops out at 4 GiB; leave room for the runtime itself. */
 const WASM_LIMIT = 3.5 * 2 ** 30;
 
-export interface EngineCase { shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number }
+export interface EngineCase { shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number; dropout?: number }
 export interface EngineRow extends EngineCase {
   params: number;
   build_s: number | null;
@@ -35,13 +35,15 @@ export interface EngineRow extends EngineCase {
   gflop_per_step: number;
   gflop_per_s: number;
   peak_rss_mb: number;
+  /** engine/memory's estimate for this case, to check it against peak_rss_mb. */
+  est_peak_mb: number;
   note?: string;
 }
 
-const configOf = (c: EngineCase): ModelConfig => ({ ...SHAPES[c.shape], n_layers: c.layers ?? SHAPES[c.shape].n_layers });
+const configOf = (c: EngineCase): ModelConfig => ({ ...SHAPES[c.shape], n_layers: c.layers ?? SHAPES[c.shape].n_layers, dropout: c.dropout ?? SHAPES[c.shape].dropout });
 
 /** One case, in this process (the child side). */
-async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase>> {
+async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase | 'est_peak_mb'>> {
   const cfg = configOf(c);
   const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1 };
   const t0 = performance.now();
@@ -90,7 +92,7 @@ function spawnCase(c: EngineCase): EngineRow {
   const out = JSON.parse(line);
   if (c.backend !== 'pytorch') return { ...c, ...out };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
-  return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, note: out.blas };
+  return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, note: out.blas };
 }
 
 /** Largest batch ≤ wanted whose estimated peak fits in `limit` bytes (halving), or 0. */

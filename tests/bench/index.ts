@@ -35,11 +35,11 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 function engineTable(rows: EngineRow[]): string {
-  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'vs pytorch'];
+  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'est MB', 'vs pytorch'];
   const body = rows.map((r) => {
     const torch = rows.find((t) => t.shape === r.shape && t.backend === 'pytorch' && t.batch === r.batch);
     return [r.shape, r.backend, String(r.layers ?? 32), String(r.batch), r.params.toLocaleString('en-US'), fmt(r.build_s, 1), fmt(r.steps_per_s, 3),
-      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
+      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), fmt(r.est_peak_mb, 0), torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
   });
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
