@@ -21,7 +21,8 @@ Commands:
   show <id|dir>          one run: status, reason, overrides, info, metrics (id prefix or run folder)
   sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics;
                          views run_summary, metric_summary. Writes are refused.
-  reindex                rebuild the index from the run folders (they are the source of truth)
+  reindex                rebuild the index from the run folders (they are the source of truth);
+                         runs left "running" by a killed process are marked interrupted
 
 Options:
   --json                 JSON output (ls, show: one JSON value; sql: one JSON object per row)
@@ -150,6 +151,7 @@ function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): numb
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
   for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);
+  for (const dir of result.closed) io.stdout.write(`marked interrupted (its process is gone): ${dir}\n`);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import {
   createRunDir,
   createUniqueDir,
   DEFAULT_PATTERNS,
+  environment,
   formatPattern,
   writeSweepRecord,
   type MetricRecord,
@@ -50,6 +51,8 @@ export class Launcher {
         preset: plan.preset,
         zip: plan.zip,
         jobs: plan.jobs.map((j) => ({ num: j.num, overrides: j.overrides })),
+        hostname: environment().host.hostname,
+        pid: process.pid,
       };
       this.sweep = { record, dir: root };
       this.saveSweep();

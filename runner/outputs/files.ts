@@ -57,6 +57,9 @@ export interface SweepRecord {
   preset: string | null;
   zip: string[][];
   jobs: { num: number; overrides: string[] }[];
+  /** Where the sweep ran, to tell a crashed sweep from a running one. */
+  hostname: string;
+  pid: number;
 }
 
 /** Writes via a temporary file and rename, so a reader never sees half a file. */

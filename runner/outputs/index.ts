@@ -1,5 +1,6 @@
 export { createRunDir, createUniqueDir, DEFAULT_PATTERNS, formatPattern, type DirPatterns } from './dirs.js';
 export { environment, type Environment } from './environment.js';
+export { closeOrphanRun, closeOrphanSweep, ORPHAN_REASON } from './orphans.js';
 export {
   FILES,
   LineFile,

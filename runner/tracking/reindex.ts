@@ -2,7 +2,7 @@
 // concurrent readers see either the old index or the new one, never a half-built one.
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { FILES, readConfig, readMetrics, readRunRecord, readSweepRecord } from '../outputs/index.js';
+import { closeOrphanRun, closeOrphanSweep, FILES, readConfig, readMetrics, readRunRecord, readSweepRecord } from '../outputs/index.js';
 import { openIndex } from './db.js';
 import { IndexWriter } from './writer.js';
 
@@ -12,6 +12,8 @@ export interface ReindexResult {
   metrics: number;
   /** Folders that could not be read, with the reason (they are left out of the index). */
   skipped: { dir: string; reason: string }[];
+  /** Runs and sweeps still marked running whose process is gone: now recorded as interrupted. */
+  closed: string[];
 }
 
 /** Folders under `root` holding `file`, in sorted (= chronological) order. */
@@ -38,7 +40,11 @@ export const relativeDir = (outputsDir: string, dir: string) => relative(outputs
 export function reindex(outputsDir: string, indexPath: string): ReindexResult {
   const db = openIndex(indexPath);
   const writer = new IndexWriter(db);
-  const result: ReindexResult = { sweeps: 0, runs: 0, metrics: 0, skipped: [] };
+  const result: ReindexResult = { sweeps: 0, runs: 0, metrics: 0, skipped: [], closed: [] };
+  const noteClosed = <T extends { status: string }>(dir: string, before: T, after: T) => {
+    if (after.status !== before.status) result.closed.push(relativeDir(outputsDir, dir));
+    return after;
+  };
   const guarded = (dir: string, fn: () => void) => {
     try {
       fn();
@@ -51,13 +57,15 @@ export function reindex(outputsDir: string, indexPath: string): ReindexResult {
       db.exec('DELETE FROM metrics; DELETE FROM params; DELETE FROM runs; DELETE FROM sweeps;');
       for (const dir of findFolders(outputsDir, FILES.multirun)) {
         guarded(dir, () => {
-          writer.sweep(readSweepRecord(dir), relativeDir(outputsDir, dir));
+          const sweep = readSweepRecord(dir);
+          writer.sweep(noteClosed(dir, sweep, closeOrphanSweep(dir, sweep)), relativeDir(outputsDir, dir));
           result.sweeps++;
         });
       }
       for (const dir of findFolders(outputsDir, FILES.run)) {
         guarded(dir, () => {
-          const record = readRunRecord(dir);
+          const read = readRunRecord(dir);
+          const record = noteClosed(dir, read, closeOrphanRun(dir, read));
           const metrics = readMetrics(dir);
           writer.run(record, relativeDir(outputsDir, dir), readConfig(dir));
           writer.metrics(record.id, metrics);

@@ -1,9 +1,11 @@
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../runner/cli/runs.js';
 import { launch } from '../../runner/launch/launcher.js';
+import { ORPHAN_REASON } from '../../runner/outputs/index.js';
 import { registerTask, unregisterTask } from '../../runner/tasks/index.js';
 import { MIGRATIONS, openIndex, reindex, schemaVersion } from '../../runner/tracking/index.js';
 import { job, sweepPlan, tempOutputs } from './helpers.js';
@@ -105,6 +107,28 @@ describe('reindex of damaged folders', () => {
     const result = reindex(copy, join(copy, 'index.sqlite'));
     expect(result.runs).toBe(4);
     expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/JSON/) }]);
+  });
+});
+
+describe('reindex closes orphaned runs', () => {
+  it('records a run whose process died as interrupted, and leaves a live one running', async () => {
+    const copy = tempOutputs();
+    cpSync(outputs, copy, { recursive: true });
+    const runs = dump(index).runs as { dir: string; job: number | null }[];
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const set = (dir: string, pid: number) => {
+      const file = join(copy, dir, 'run.json');
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), status: 'running', reason: null, pid }));
+    };
+    set(runs[0].dir, deadPid);
+    set(runs[1].dir, process.pid);
+    const result = reindex(copy, join(copy, 'index.sqlite'));
+    expect(result.closed).toEqual([runs[0].dir]);
+    expect(JSON.parse(readFileSync(join(copy, runs[0].dir, 'run.json'), 'utf8'))).toMatchObject({ status: 'interrupted', reason: ORPHAN_REASON });
+    const db = new Database(join(copy, 'index.sqlite'), { readonly: true });
+    const status = (dir: string) => db.prepare('SELECT status FROM runs WHERE dir = ?').pluck().get(dir);
+    expect([status(runs[0].dir), status(runs[1].dir)]).toEqual(['interrupted', 'running']);
+    db.close();
   });
 });
 
