@@ -156,6 +156,11 @@ function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): numb
 }
 
 function defaultIO(): RunsIO {
+  // `runs sql ... | head` closes the pipe early: that is the reader's choice, not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
