@@ -101,18 +101,18 @@ function fittingBatch(cfg: ModelConfig, wanted: number, limit: number): number {
   return 0;
 }
 
-export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; log?: (msg: string) => void }
+export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; dropout?: number; log?: (msg: string) => void }
 
 export function benchEngine(o: EngineBenchOptions): EngineRow[] {
   const rows: EngineRow[] = [];
   for (const shape of o.shapes) {
     if (!SHAPES[shape]) throw new Error(`unknown shape '${shape}': use ${Object.keys(SHAPES).join(', ')}`);
-    const cfg = configOf({ shape, backend: 'node', batch: o.batch, steps: o.steps, warmup: o.warmup, layers: o.layers });
+    const cfg = configOf({ shape, backend: 'node', batch: o.batch, steps: o.steps, warmup: o.warmup, layers: o.layers, dropout: o.dropout });
     const free = freemem() * 0.8;
     for (const backend of o.backends) {
       const limit = backend === 'web' ? Math.min(free, WASM_LIMIT) : free;
       const batch = fittingBatch(cfg, o.batch, limit);
-      const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers };
+      const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers, dropout: o.dropout };
       if (!batch) {
         o.log?.(`skip ${shape}/${backend}: even batch 1 exceeds the memory at hand`);
         continue;

@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
  * throughput vs PyTorch), compose, compose-sweep, data. Timings on a shared machine are noisy: run it idle.
- *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1  --layers N (override)
+ *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
+ *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
+ * A batch whose estimated peak (engine/memory) exceeds 80% of free memory (3.5 GiB for wasm) is halved until it fits.
  */
 import { parseArgs } from 'node:util';
 import { benchCompose } from './compose.js';
@@ -19,13 +21,15 @@ const { values, positionals } = parseArgs({
     steps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     layers: { type: 'string' },
+    dropout: { type: 'string' },
   },
 });
 
 const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   engine: (log) => benchEngine({
     shapes: values.shapes.split(','), backends: values.backends.split(',') as never, batch: Number(values.batch),
-    steps: Number(values.steps), warmup: Number(values.warmup), layers: values.layers ? Number(values.layers) : undefined, log,
+    steps: Number(values.steps), warmup: Number(values.warmup), layers: values.layers ? Number(values.layers) : undefined,
+    dropout: values.dropout ? Number(values.dropout) : undefined, log,
   }),
   compose: () => benchCompose(),
   'compose-sweep': () => benchComposeSweep(),
