@@ -61,21 +61,30 @@ export class Launcher {
     const outcomes: JobOutcome[] = [];
     let firstDir: string | null = null;
     let next = 0;
-    for (; next < plan.jobs.length && !signal.aborted; next++) {
-      const job = plan.jobs[next];
-      const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
-      firstDir ??= dir;
-      opts.reporter?.jobStart(job, dir);
-      this.current = new JobRun(job, dir, { runId: newId(), sweepId: this.sweep?.record.id ?? null }, {
-        progress: (p) => opts.reporter?.jobProgress(job, p),
-        warn: (message) => opts.reporter?.jobWarn(job, message),
-        record: (r) => this.index((w) => w.run(r, relativeDir(opts.outputsDir, dir), job.config)),
-        metric: (id, m: MetricRecord) => this.index((w) => w.metric(id, m)),
-      }, this.now);
-      const outcome = await this.current.execute(signal);
-      this.current = null;
-      outcomes.push(outcome);
-      opts.reporter?.jobEnd(outcome);
+    try {
+      for (; next < plan.jobs.length && !signal.aborted; next++) {
+        const job = plan.jobs[next];
+        const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
+        firstDir ??= dir;
+        opts.reporter?.jobStart(job, dir);
+        this.current = new JobRun(job, dir, { runId: newId(), sweepId: this.sweep?.record.id ?? null }, {
+          progress: (p) => opts.reporter?.jobProgress(job, p),
+          warn: (message) => opts.reporter?.jobWarn(job, message),
+          record: (r) => this.index((w) => w.run(r, relativeDir(opts.outputsDir, dir), job.config)),
+          metric: (id, m: MetricRecord) => this.index((w) => w.metric(id, m)),
+        }, this.now);
+        const outcome = await this.current.execute(signal);
+        this.current = null;
+        outcomes.push(outcome);
+        opts.reporter?.jobEnd(outcome);
+      }
+    } catch (e) {
+      // the runner itself failed (e.g. the disk is full): record what is known, release the display, re-throw
+      const reason = `runner error: ${(e as Error)?.message ?? String(e)}`;
+      if (this.current) outcomes.push(this.current.finish('failed', reason));
+      const result = this.finish(outcomes, plan.jobs.slice(next + (this.current ? 1 : 0)), root ?? firstDir ?? opts.outputsDir);
+      await opts.reporter?.end(result);
+      throw e;
     }
     const result = this.finish(outcomes, plan.jobs.slice(next), root ?? firstDir ?? opts.outputsDir);
     await opts.reporter?.end(result);

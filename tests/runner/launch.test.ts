@@ -146,4 +146,22 @@ describe('failures', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not updated .*run `runs reindex` later/);
   });
+
+  it('on a runner error, records the sweep as stopped and releases the display before re-throwing', async () => {
+    const outputs = tempOutputs();
+    let ended: string | null = null;
+    const reporter = {
+      start() {}, jobProgress() {}, jobWarn() {}, jobEnd() {}, warn() {},
+      jobStart(job: { num: number }) {
+        if (job.num === 1) throw new Error('display broke');
+      },
+      end: async (r: { status: string }) => void (ended = r.status),
+    };
+    await expect(launch(sweepPlan('t-metrics', grid), { outputsDir: outputs, indexPath: null, reporter })).rejects.toThrow('display broke');
+    expect(ended).toBe('interrupted');
+    const root = join(outputs, 'multirun', readdirSync(join(outputs, 'multirun'))[0]);
+    const sweepDir = join(root, readdirSync(root)[0]);
+    expect(parse(readFileSync(join(sweepDir, 'multirun.yaml'), 'utf8')).status).toBe('interrupted');
+    expect(JSON.parse(readFileSync(join(sweepDir, '0', 'run.json'), 'utf8')).status).toBe('completed');
+  });
 });
