@@ -1,6 +1,5 @@
 /** Layers composed from the differentiable ops; their gradients come from the op table. */
 import type { Tensor } from '../graph/builder.js';
-import { uniformHash } from './hash.js';
 import * as o from './ops.js';
 
 /** x·W + b with W stored [in, out] (so no transpose in the forward pass). */
@@ -42,15 +41,20 @@ export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-
 }
 
 /**
- * Inverted dropout with a counter-based hash mask: keep where u ≥ p, scale by 1/(1−p). `key` is the int64
- * scalar step key (hash.stepKey(seed, step)) and `site` a distinct number per dropout call in the model.
+ * Inverted dropout from a random table: u = table[offset : offset + numel] (uniforms in [0, 1), 24-bit),
+ * keep where u ≥ p, scale kept values by 1/(1−p). `offsets` is the int64 vector of per-site offsets fed each
+ * step (engine/step/dropout.ts); the mask carries no gradient. See dropout.ts for why a table, not a hash.
  */
-export function dropout(x: Tensor, p: number, key: Tensor, site: number): Tensor {
+export function tableDropout(x: Tensor, p: number, table: Tensor, offsets: Tensor, site: number): Tensor {
   if (p <= 0) return x;
   const g = x.graph;
-  const u = uniformHash(g, key, site, [...x.shape], x.dtype);
-  const keep = g.op('Cast', [g.op('GreaterOrEqual', [u, g.scalar(p, x.dtype)], {}, 'bool', x.shape)], { to: x.dtype === 'float64' ? 11 : 1 }, x.dtype, x.shape);
-  return o.mul(x, g.op('Mul', [keep, g.scalar(1 / (1 - p), x.dtype)], {}, x.dtype, x.shape));
+  const n = x.size;
+  const start = g.op('Slice', [offsets, g.ints([site]), g.ints([site + 1])], {}, 'int64', [1]);
+  const end = g.op('Add', [start, g.ints([n])], {}, 'int64', [1]);
+  const u = g.op('Reshape', [g.op('Slice', [table, start, end], {}, table.dtype, [n]), g.ints([...x.shape])], {}, table.dtype, x.shape);
+  const keep = g.op('GreaterOrEqual', [u, g.scalar(p, table.dtype)], {}, 'bool', x.shape);
+  const mask = g.op('Where', [keep, g.scalar(1 / (1 - p), x.dtype), g.scalar(0, x.dtype)], {}, x.dtype, x.shape);
+  return o.mul(x, mask);
 }
 
 /** Number of patches after end replicate-padding by `padEnd` steps (PatchTST pads by `stride`). */

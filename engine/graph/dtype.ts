@@ -1,7 +1,7 @@
 /** Element types the engine emits, with their ONNX TensorProto codes and JS storage. */
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint32' | 'bool';
 
-export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
+export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11, uint32: 12 };
 
 export type TypedArrayOf<D extends DType> = D extends 'float32'
   ? Float32Array
@@ -11,9 +11,11 @@ export type TypedArrayOf<D extends DType> = D extends 'float32'
       ? BigInt64Array
       : D extends 'int32'
         ? Int32Array
-        : Uint8Array;
+        : D extends 'uint32'
+          ? Uint32Array
+          : Uint8Array;
 
-export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 };
+export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint32: 4, bool: 1 };
 
 export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
 
@@ -24,6 +26,7 @@ export function toRawBytes(values: ArrayLike<number> | BigInt64Array, dtype: DTy
   if (dtype === 'float32') arr = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
   else if (dtype === 'float64') arr = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>);
   else if (dtype === 'int32') arr = Int32Array.from(values as ArrayLike<number>);
+  else if (dtype === 'uint32') arr = Uint32Array.from(values as ArrayLike<number>);
   else if (dtype === 'int64') {
     if (values instanceof BigInt64Array) arr = values;
     else {

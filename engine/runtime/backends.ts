@@ -8,7 +8,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 export type Backend = 'node' | 'web' | 'webgpu';
 export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu'];
 
-export type Feed = Float32Array | Float64Array | BigInt64Array;
+export type Feed = Float32Array | Float64Array | BigInt64Array | Uint32Array;
 export interface FeedValue {
   data: Feed;
   dims: readonly number[];
@@ -19,16 +19,20 @@ export interface Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, FeedValue>): Promise<Record<string, Feed>>;
+  /** Flushes the profile started by SessionOptions.profilePrefix. */
+  endProfiling(): void;
   release(): Promise<void>;
 }
 
 interface OrtModule {
   InferenceSession: { create(model: Uint8Array | string, opts?: InferenceSession.SessionOptions): Promise<InferenceSession> };
-  Tensor: new (type: 'float32' | 'float64' | 'int64', data: Feed, dims: readonly number[]) => OrtTensor;
+  Tensor: new (type: FeedType, data: Feed, dims: readonly number[]) => OrtTensor;
   env: { wasm?: { numThreads?: number } };
 }
 
-const dtypeOf = (d: Feed): 'float32' | 'float64' | 'int64' => (d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : 'int64');
+type FeedType = 'float32' | 'float64' | 'int64' | 'uint32';
+const dtypeOf = (d: Feed): FeedType =>
+  d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : d instanceof Uint32Array ? 'uint32' : 'int64';
 
 async function loadOrt(backend: Backend): Promise<OrtModule> {
   if (backend === 'web') {
@@ -82,6 +86,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
       for (const [k, t] of Object.entries(r)) out[k] = t.data as Feed;
       return out;
     },
+    endProfiling: () => session.endProfiling(),
     release: () => session.release(),
   };
 }

@@ -17,8 +17,8 @@ export interface BatchArrays {
 }
 
 export type Request =
-  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array }
-  | { type: 'step'; batch: BatchArrays; key: number; lr: number; stepSize: number; bc2Sqrt: number }
+  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array }
+  | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; lr: number; stepSize: number; bc2Sqrt: number }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }
   | { type: 'setState'; state: FlatState };

@@ -4,13 +4,13 @@
  * schedule, Adam bias corrections, dropout key) are computed here in double precision.
  */
 import { Worker } from 'node:worker_threads';
-import { stepKey } from '../autodiff/hash.js';
 import { type TrainState, loadCheckpoint, saveCheckpoint } from '../checkpoint/state.js';
 import { saveModel, toModelBytes } from '../graph/serialize.js';
 import type { AdamWOptions } from '../optim/adamw.js';
 import { type LrSchedule, adamScalars, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildInferenceGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/params.js';
+import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import type { Backend } from './backends.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
@@ -94,7 +94,7 @@ class WorkerClient {
       this.pending.clear();
     };
     this.worker.on('error', fail);
-    this.worker.on('exit', (code) => code !== 0 && fail(new Error(`engine worker exited with code ${code}`)));
+    this.worker.on('exit', (code) => fail(new Error(`engine worker exited (code ${code})`)));
   }
 
   call<T extends Reply['type']>(req: Request & { type: T }): Promise<Extract<Reply, { type: T }>> {
@@ -133,7 +133,7 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
   };
   let t = 0;
   try {
-    await client.call({ type: 'init', train: toModelBytes(graph), eval: toModelBytes(evalGraph), backend: opts.backend ?? 'node', threads: opts.threads, state: init, decayMask: layout.decayMask() });
+    await client.call({ type: 'init', train: toModelBytes(graph), eval: toModelBytes(evalGraph), backend: opts.backend ?? 'node', threads: opts.threads, state: init, decayMask: layout.decayMask(), dropoutTable: dropoutTable(layout.dropout, opts.seed) });
   } catch (e) {
     await client.terminate();
     throw e;
@@ -150,7 +150,8 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
       const next = t + 1;
       const lr = learningRate(next, opts.optim);
       const sc = adamScalars(next, lr, opts.optim.beta1, opts.optim.beta2);
-      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), key: stepKey(opts.seed, next), ...sc });
+      const offsets = dropoutOffsets(layout.dropout, opts.seed, next);
+      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), dropoutOffsets: offsets, ...sc });
       t = next;
       return { loss: r.loss, gradNorm: r.gradNorm, lr, step: t };
     },

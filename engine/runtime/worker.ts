@@ -10,6 +10,7 @@ let train: Session | undefined;
 let evalSession: Session | undefined;
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
+let table: Float32Array | undefined;
 
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
@@ -31,6 +32,7 @@ async function handle(req: Request): Promise<Reply> {
       evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads });
       state = req.state;
       decay = req.decayMask;
+      table = req.dropoutTable;
       return { type: 'init' };
     }
     case 'step': {
@@ -42,12 +44,15 @@ async function handle(req: Request): Promise<Reply> {
         m: vec(s.m),
         v: vec(s.v),
         decay_mask: vec(w.decay),
-        dropout_key: { data: BigInt64Array.of(BigInt(req.key)), dims: [] },
         lr: scalar(req.lr),
         step_size: scalar(req.stepSize),
         bc2_sqrt: scalar(req.bc2Sqrt),
       };
       if (s.buffers.length) feeds.buffers = vec(s.buffers);
+      if (req.dropoutOffsets.length) {
+        feeds.dropout_table = vec(table!);
+        feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
+      }
       const out = await w.train.run(feeds);
       state = {
         params: out.params_out as Float32Array,

@@ -43,7 +43,7 @@ interface Io {
   buffers: Tensor;
 }
 
-function withModel(name: string, model: Model, shape: GraphShape, training: boolean, layout?: Layout): Io & { logits: Tensor; loss: Tensor; key?: Tensor } {
+function withModel(name: string, model: Model, shape: GraphShape, training: boolean, layout?: Layout): Io & { logits: Tensor; loss: Tensor } {
   const dtype = shape.dtype ?? 'float32';
   const g = new Graph(name);
   let params = g.input('params', dtype, [layout?.paramCount ?? 0]);
@@ -51,8 +51,10 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   const x = g.input('x', dtype, [shape.batchSize, ...shape.inputShape]);
   const y = g.input('y', dtype, [shape.batchSize]);
   const w = g.input('w', dtype, [shape.batchSize]);
-  const key = training ? g.input('dropout_key', 'int64', []) : undefined;
-  const net = new Net(g, { training, dtype, source: { kind: 'flat', params, buffers }, dropoutKey: key, layout });
+  let table = training ? g.input('dropout_table', dtype, [0]) : undefined;
+  let offsets = training ? g.input('dropout_offsets', 'int64', [0]) : undefined;
+  const dropout = table && offsets ? { table, offsets } : undefined;
+  const net = new Net(g, { training, dtype, source: { kind: 'flat', params, buffers }, dropout, layout });
   const logits = model.forward(net, x);
   net.finish();
   if (logits.shape.length !== 1 || logits.shape[0] !== shape.batchSize) throw new Error(`model must return logits [${shape.batchSize}], got [${logits.shape}]`);
@@ -60,7 +62,13 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   params = g.resizeInput(params, [net.layout.paramCount]);
   if (net.layout.bufferCount === 0) g.removeInput(buffers);
   else buffers = g.resizeInput(buffers, [net.layout.bufferCount]);
-  return { g, net, x, y, w, params, buffers, logits, loss, key };
+  if (table && offsets) {
+    const plan = net.dropoutPlan;
+    net.layout.dropout = { ...plan };
+    if (plan.sites === 0) [table, offsets].forEach((t) => g.removeInput(t));
+    else [table, offsets] = [g.resizeInput(table, [2 * plan.tableSize]), g.resizeInput(offsets, [plan.sites])];
+  }
+  return { g, net, x, y, w, params, buffers, logits, loss };
 }
 
 function flatGrad(net: Net, loss: Tensor): Tensor {
@@ -68,7 +76,7 @@ function flatGrad(net: Net, loss: Tensor): Tensor {
   return net.graph.scope('grad/flatten', () => o.concat(grads.map((t) => o.reshape(t, [-1])), 0));
 }
 
-/** Train step. Inputs: params, m, v, decay_mask, [buffers], x, y, w, dropout_key, lr, step_size, bc2_sqrt. */
+/** Train step. Inputs: params, m, v, decay_mask, [buffers], x, y, w, [dropout_table, dropout_offsets], lr, step_size, bc2_sqrt. */
 export function buildTrainStep(model: Model, shape: GraphShape & { optim: AdamWOptions }): BuiltGraph {
   const io = withModel('train_step', model, shape, true);
   const { g, net } = io;
@@ -98,7 +106,7 @@ export function buildTrainStep(model: Model, shape: GraphShape & { optim: AdamWO
   return { graph: g, layout: net.layout };
 }
 
-/** Loss and flat gradient. Inputs: params, [buffers], x, y, w, dropout_key. Outputs: loss, grad, buffers_out. */
+/** Loss and flat gradient. Inputs: params, [buffers], x, y, w, [dropout_table, dropout_offsets]. Outputs: loss, grad, [buffers_out]. */
 export function buildGradGraph(model: Model, shape: GraphShape, opts: { training?: boolean; layout?: Layout } = {}): BuiltGraph {
   const training = opts.training ?? true;
   const io = withModel('grad', model, shape, training, opts.layout);

@@ -6,7 +6,8 @@ import { type Graph, Tensor } from '../graph/builder.js';
 import type { DType } from '../graph/dtype.js';
 import { numel } from '../graph/shape.js';
 import * as o from '../autodiff/ops.js';
-import { batchNormTrain, dropout as hashDropout } from '../autodiff/nn.js';
+import { batchNormTrain, tableDropout } from '../autodiff/nn.js';
+import type { DropoutPlan } from './dropout.js';
 import { Rng } from './rng.js';
 
 export type Init = { kind: 'uniform'; bound: number } | { kind: 'normal'; std: number } | { kind: 'const'; value: number };
@@ -19,6 +20,8 @@ export interface BufferSpec { name: string; shape: number[]; offset: number; siz
 export class Layout {
   readonly params: ParamSpec[] = [];
   readonly buffers: BufferSpec[] = [];
+  /** Dropout sites of the training graph (set when one is built). */
+  dropout: DropoutPlan = { sites: 0, tableSize: 0 };
   get paramCount(): number {
     return this.params.reduce((a, p) => a + p.size, 0);
   }
@@ -57,8 +60,8 @@ export interface NetOptions {
   training: boolean;
   dtype: DType;
   source: ParamSource;
-  /** int64 scalar dropout key (hash.stepKey); required when training with dropout. */
-  dropoutKey?: Tensor;
+  /** Dropout table and per-site offsets inputs (engine/step/dropout.ts); required when training with dropout. */
+  dropout?: { table: Tensor; offsets: Tensor };
   /** When given, parameters must match it (eval/export graphs reuse the train layout). */
   layout?: Layout;
 }
@@ -68,7 +71,8 @@ export class Net {
   private readonly fixed: boolean;
   private paramAt = 0;
   private bufferAt = 0;
-  private site = 0;
+  /** Dropout sites met so far and the largest one's size. */
+  readonly dropoutPlan: DropoutPlan = { sites: 0, tableSize: 0 };
   /** New values for buffers updated in this (training) graph, by buffer name. */
   readonly bufferUpdates = new Map<string, Tensor>();
   /** The differentiable parameter tensors, in layout order. */
@@ -134,12 +138,13 @@ export class Net {
     return g.emit('Reshape', [sl, g.ints(spec.shape)], {}, [{ dtype: this.dtype, shape: spec.shape }], `${kind}/${full}`)[0];
   }
 
-  /** Inverted dropout with the in-graph hash mask in training, identity otherwise. */
+  /** Inverted dropout (random-table mask, see dropout.ts) in training graphs, identity otherwise. */
   dropout(x: Tensor, p: number): Tensor {
-    const site = this.site++;
     if (!this.training || p <= 0) return x;
-    if (!this.opts.dropoutKey) throw new Error('dropout in a training graph needs a dropoutKey input');
-    return hashDropout(x, p, this.opts.dropoutKey, site);
+    if (!this.opts.dropout) throw new Error('dropout in a training graph needs the dropout table inputs');
+    const site = this.dropoutPlan.sites++;
+    this.dropoutPlan.tableSize = Math.max(this.dropoutPlan.tableSize, x.size);
+    return tableDropout(x, p, this.opts.dropout.table, this.opts.dropout.offsets, site);
   }
 
   /**

@@ -43,7 +43,7 @@ describe('AdamW train step', () => {
     for (const [k, b] of separableBatches(4, 16, 6, 8).entries()) {
       const t = k + 1;
       const lr = learningRate(t, h);
-      const batch = { x: { data: Float64Array.from(b.x), dims: [16, 6] }, y: vec(b.y), w: vec(new Float64Array(16).fill(1)), dropout_key: { data: BigInt64Array.of(0n), dims: [] } };
+      const batch = { x: { data: Float64Array.from(b.x), dims: [16, 6] }, y: vec(b.y), w: vec(new Float64Array(16).fill(1)) };
       const g = await gs.run({ ...batch, params: vec(p), buffers: vec(buffers) });
       const sc = adamScalars(t, lr, h.beta1, h.beta2);
       const out = await ss.run({ ...batch, params: vec(p), m: vec(m), v: vec(v), buffers: vec(buffers), decay_mask: vec(decay), lr: s64(sc.lr), step_size: s64(sc.stepSize), bc2_sqrt: s64(sc.bc2Sqrt) });

@@ -1,33 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../../engine/graph/builder.js';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
-import { dropout } from '../../../engine/autodiff/nn.js';
-import { stepKey, uniformHashAt } from '../../../engine/autodiff/hash.js';
+import { tableDropout } from '../../../engine/autodiff/nn.js';
+import { dropoutFeeds, dropoutOffsets, dropoutTable } from '../../../engine/step/dropout.js';
 import { type Backend, createSession } from '../../../engine/runtime/backends.js';
 import { createTrainer } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from './fixtures.js';
 
-async function dropoutMask(backend: Backend, key: number, site: number): Promise<Float32Array> {
+const PLAN = { sites: 2, tableSize: 2100 };
+
+async function dropoutMasks(backend: Backend, step: number): Promise<Float32Array[]> {
   const g = new Graph('mask');
   const x = g.input('x', 'float32', [7, 300]);
-  g.output(dropout(x, 0.3, g.input('key', 'int64', []), site), 'y');
+  const table = g.input('dropout_table', 'float32', [4200]);
+  const offsets = g.input('dropout_offsets', 'int64', [2]);
+  g.output(tableDropout(x, 0.3, table, offsets, 0), 'a');
+  g.output(tableDropout(x, 0.3, table, offsets, 1), 'b');
   const s = await createSession(toModelBytes(g), { backend, threads: 1 });
-  const out = await s.run({ x: { data: new Float32Array(2100).fill(1), dims: [7, 300] }, key: { data: BigInt64Array.of(BigInt(key)), dims: [] } });
-  return out.y as Float32Array;
+  const out = await s.run({ x: { data: new Float32Array(2100).fill(1), dims: [7, 300] }, ...dropoutFeeds(PLAN, dropoutTable(PLAN, 42), 42, step) });
+  return [out.a as Float32Array, out.b as Float32Array];
 }
 
 describe('backends', () => {
-  it('dropout mask: bit-identical on node and wasm, equal to the JS mirror, new per step and site', async () => {
-    const key = stepKey(42, 7);
-    const [node, web] = [await dropoutMask('node', key, 3), await dropoutMask('web', key, 3)];
-    expect(Buffer.from(web.buffer)).toEqual(Buffer.from(node.buffer));
-    const expected = Float32Array.from({ length: 2100 }, (_, i) => (uniformHashAt(key, 3, i) >= 0.3 ? 1 / 0.7 : 0));
-    expect(node).toEqual(expected);
-    const dropped = node.filter((v) => v === 0).length / node.length;
-    expect(dropped).toBeGreaterThan(0.25);
-    expect(dropped).toBeLessThan(0.35);
-    expect(await dropoutMask('node', stepKey(42, 8), 3)).not.toEqual(node);
-    expect(await dropoutMask('node', key, 4)).not.toEqual(node);
+  it('dropout masks: bit-identical on node and wasm, equal to the JS definition, new per step and site', async () => {
+    const [node, web] = [await dropoutMasks('node', 7), await dropoutMasks('web', 7)];
+    expect(Buffer.from(web[0].buffer)).toEqual(Buffer.from(node[0].buffer));
+    expect(Buffer.from(web[1].buffer)).toEqual(Buffer.from(node[1].buffer));
+    const table = dropoutTable(PLAN, 42);
+    const off = Number(dropoutOffsets(PLAN, 42, 7)[0]);
+    expect(node[0]).toEqual(Float32Array.from({ length: 2100 }, (_, i) => (table[off + i] >= Math.fround(0.3) ? Math.fround(1 / 0.7) : 0)));
+    const dropped = node[0].filter((v) => v === 0).length / 2100;
+    expect(dropped).toBeGreaterThan(0.26);
+    expect(dropped).toBeLessThan(0.34);
+    expect(node[1]).not.toEqual(node[0]);
+    expect((await dropoutMasks('node', 8))[0]).not.toEqual(node[0]);
+    expect(dropoutTable(PLAN, 42)).toEqual(table);
+    expect(dropoutTable(PLAN, 43)).not.toEqual(table);
   });
 
   it('node vs wasm: the same training run agrees within fp32 tolerance', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../engine/graph/builder.js';
 import * as o from '../../../engine/autodiff/ops.js';
 import { RULES } from '../../../engine/autodiff/rules.js';
-import { batchNormTrain, bceWithLogits, dropout, linear, patchify } from '../../../engine/autodiff/nn.js';
+import { batchNormTrain, bceWithLogits, linear, patchify, tableDropout } from '../../../engine/autodiff/nn.js';
 import { checkOpGradient, type InputSpec } from './gradcheck.js';
 
 const TOL = 1e-6;
@@ -59,7 +59,10 @@ const COMPOSITE_CASES: Case[] = [
     [{ shape: [5] }, { shape: [5], values: [1, 0, 1, 1, 0], constant: true }, { shape: [5], values: [1, 1, 0.5, 1, 0], constant: true }]],
   ['bceWithLogits mean', ([z, y]) => bceWithLogits(z, y), [{ shape: [3] }, { shape: [3], values: [0, 1, 1], constant: true }]],
   ['batchNormTrain [4,2,3]', ([x, s, b]) => batchNormTrain(x, s, b).y, [{ shape: [4, 2, 3] }, { shape: [2] }, { shape: [2] }]],
-  ['dropout p=0.5 (fixed mask)', ([x]) => dropout(x, 0.5, x.graph.scalar(12345, 'int64'), 0), [{ shape: [3, 4] }]],
+  ['dropout p=0.5 (fixed mask)', ([x]) => {
+    const table = x.graph.constant(Array.from({ length: 24 }, (_, i) => ((i * 7) % 24) / 24), 'float64', [24], 'table');
+    return tableDropout(x, 0.5, table, x.graph.constant([5, 2], 'int64', [2], 'offsets'), 1);
+  }, [{ shape: [3, 4] }]],
   ['patchify overlapping + replicate pad', ([x]) => patchify(x, 4, 2, 2), [{ shape: [2, 7] }]],
   ['attention block', ([q, k, v]) => o.matmul(o.softmax(o.div(o.matmul(q, o.mT(k)), 2), -1), v), [{ shape: [2, 3, 4] }, { shape: [2, 3, 4] }, { shape: [2, 3, 4] }]],
 ];

@@ -3,6 +3,7 @@ import { toModelBytes } from '../../../engine/graph/serialize.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 import { buildModel } from '../../../engine/models/index.js';
 import { createSession } from '../../../engine/runtime/backends.js';
+import { dropoutFeeds, dropoutTable } from '../../../engine/step/dropout.js';
 import { buildGradGraph } from '../../../engine/step/graphs.js';
 import { Rng } from '../../../engine/step/rng.js';
 
@@ -31,7 +32,7 @@ export function randomInputs(batch: number, L: number, C: number, seed: number):
 }
 
 /**
- * Analytic flat gradient (float64 train-mode graph: dropout masks fixed by the key, BatchNorm on batch
+ * Analytic flat gradient (float64 train-mode graph: dropout masks fixed by table and step, BatchNorm on batch
  * statistics) against central differences of the loss, for `perParam` elements of every parameter tensor.
  */
 export async function checkModelGradient(cfg: ModelConfig, channels: number, batch = 3, perParam = 2, h = 1e-6) {
@@ -41,13 +42,14 @@ export async function checkModelGradient(cfg: ModelConfig, channels: number, bat
   const params = Float64Array.from(layout.initParams(7));
   const buffers = Float64Array.from(layout.initBuffers());
   const { x, y } = randomInputs(batch, cfg.context_length, channels, 3);
+  const table = Float64Array.from(dropoutTable(layout.dropout, 5));
   const feeds = () => ({
     params: { data: params, dims: [params.length] },
     ...(buffers.length ? { buffers: { data: buffers, dims: [buffers.length] } } : {}),
     x: { data: x, dims: [batch, cfg.context_length, channels] },
     y: { data: y, dims: [batch] },
     w: { data: new Float64Array(batch).fill(1), dims: [batch] },
-    dropout_key: { data: BigInt64Array.from([123456789n]), dims: [] },
+    ...dropoutFeeds(layout.dropout, table, 5, 1),
   });
   const loss = async () => ((await session.run(feeds())).loss as Float64Array)[0];
   const analytic = (await session.run(feeds())).grad as Float64Array;
