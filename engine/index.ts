@@ -5,8 +5,8 @@ export { toModelBytes, saveModel, OPSET } from './graph/serialize.js';
 export * as ops from './autodiff/ops.js';
 export { grad } from './autodiff/grad.js';
 export { RULES } from './autodiff/rules.js';
-export { linear, bceWithLogits, batchNormTrain, dropout, patchify, patchCount } from './autodiff/nn.js';
-export { stepKey } from './autodiff/hash.js';
+export { linear, bceWithLogits, batchNormTrain, tableDropout, patchify, patchCount } from './autodiff/nn.js';
+export { dropoutTable, dropoutOffsets, dropoutFeeds, type DropoutPlan } from './step/dropout.js';
 export { Net, Layout, linearInit, type Init, type ParamSpec, type BufferSpec } from './step/params.js';
 export { Rng, type RngState } from './step/rng.js';
 export {
