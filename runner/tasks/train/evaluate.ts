@@ -17,14 +17,17 @@ export interface Evaluation {
   test: SplitEvaluation & { backtest: Backtest | null };
 }
 
-async function scoreSplit(trainer: Trainer, split: SplitArrays, batchSize: number, seed: number): Promise<{ probs: Float32Array; result: SplitEvaluation }> {
-  const { probs } = await trainer.evaluate(evalBatches(split, batchSize, seed));
+async function scoreSplit(trainer: Trainer, split: SplitArrays, batchSize: number, seed: number, known?: Float32Array): Promise<{ probs: Float32Array; result: SplitEvaluation }> {
+  const probs = known ?? (await trainer.evaluate(evalBatches(split, batchSize, seed))).probs;
   return { probs, result: { scores: score(probs, split.y), calibration: calibration(probs, split.y) } };
 }
 
-export async function evaluateBest(trainer: Trainer, data: Dataset, checkpoint: string, batchSize: number, seed: number, ctx: RunContext): Promise<Evaluation> {
+/** `valProbs`: the best checkpoint's val probabilities if the loop kept them (the eval graph is deterministic). */
+export async function evaluateBest(
+  trainer: Trainer, data: Dataset, checkpoint: string, batchSize: number, seed: number, ctx: RunContext, valProbs?: Float32Array,
+): Promise<Evaluation> {
   await trainer.loadCheckpoint(checkpoint);
-  const val = await scoreSplit(trainer, data.val, batchSize, seed);
+  const val = await scoreSplit(trainer, data.val, batchSize, seed, valProbs);
   const test = await scoreSplit(trainer, data.test, batchSize, seed);
   const returns = data.test.nextReturns;
   const trade = returns ? backtest(test.probs, returns) : null;

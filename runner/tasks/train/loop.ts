@@ -57,6 +57,8 @@ export interface LoopIO {
   /** Absolute paths of the best and last checkpoints. */
   best: string;
   last: string;
+  /** Set to the best checkpoint's val probabilities as they are computed, so scoring need not redo them. */
+  bestValProbs?: Float32Array;
 }
 
 export const stepsPerEpoch = (n: number, batchSize: number) => Math.ceil(n / batchSize);
@@ -132,6 +134,7 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
         state.bestValLoss = val.loss;
         state.bestEpoch = epoch;
         await trainer.saveCheckpoint(io.best, { epoch, val_loss: val.loss });
+        io.bestValProbs = val.probs;
       }
       if (val.loss < state.stopRef - cfg.minDelta) {
         state.stopRef = val.loss;

@@ -9,7 +9,7 @@ import { buildModel, countParams, createTrainer, estimateMemory, type ModelConfi
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
-import { decodeState, freshState, logEpoch, runLoop, totalSteps, type LoopConfig, type LoopState } from './loop.js';
+import { decodeState, freshState, logEpoch, runLoop, totalSteps, type LoopConfig, type LoopIO, type LoopState } from './loop.js';
 import { availableMemory, budgetMismatch, memoryRefusal, type BudgetSpec } from './preflight.js';
 
 /** The parts of the composed config (schemas/) this task reads. */
@@ -88,7 +88,8 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     const last = ctx.artifactPath(CHECKPOINTS.last);
     const state = tr.resume ? await resumeFrom(tr.resume, trainer, best, ctx) : freshState();
     ctx.setInfo({ startup_s: round((performance.now() - t0) / 1000) });
-    const end = await runLoop(loop, { trainer, data, ctx, best, last }, state);
+    const io: LoopIO = { trainer, data, ctx, best, last };
+    const end = await runLoop(loop, io, state);
     if (end.kind !== 'nonfinite') await writeCurves(state, spec, ctx);
     if (end.kind === 'interrupted') return;
     if (end.kind === 'nonfinite') return { status: 'failed', reason: end.reason };
@@ -96,7 +97,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     ctx.setInfo({ best_epoch: state.bestEpoch, epochs_run: state.epoch, steps: trainer.stepCount, stopped: end.why });
 
     ctx.progress({ status: 'scoring the best checkpoint on val and test' });
-    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx);
+    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx, io.bestValProbs);
     ctx.writeArtifact('evaluation.json', `${JSON.stringify(evaluation, null, 2)}\n`);
     const s = evaluation.test.scores;
     ctx.log(`test (best checkpoint, epoch ${state.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);
