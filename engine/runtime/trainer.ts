@@ -5,10 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type TrainState, loadCheckpoint, saveCheckpoint } from '../checkpoint/state.js';
-import { saveModel, toModelBytes } from '../graph/serialize.js';
+import { toModelBytes } from '../graph/serialize.js';
+import { type ExportOptions, type ExportResult, exportInference } from '../export/onnx.js';
 import type { AdamWOptions } from '../optim/adamw.js';
 import { type LrSchedule, adamScalars, learningRate } from '../optim/schedule.js';
-import { type Model, buildEvalGraph, buildInferenceGraph, buildTrainStep } from '../step/graphs.js';
+import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/params.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import type { Backend } from './backends.js';
@@ -59,8 +60,8 @@ export interface Trainer {
   saveCheckpoint(path: string, extra?: Record<string, string | number>): Promise<void>;
   /** Restores params, optimizer state and step; returns the checkpoint's metadata. */
   loadCheckpoint(path: string): Promise<Record<string, string>>;
-  /** Standalone inference model (parameters as initializers), x [batchSize, ...inputShape] → prob. */
-  exportOnnx(path: string, opts?: { batchSize?: number }): Promise<string[]>;
+  /** Standalone inference model of the current weights (engine/export): x [batchSize, ...inputShape] → prob. */
+  exportOnnx(path: string, opts?: ExportOptions): Promise<ExportResult>;
   close(): Promise<void>;
 }
 
@@ -185,8 +186,7 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
     },
     async exportOnnx(path, eopts = {}) {
       const s = await state();
-      const g = buildInferenceGraph(opts.model, { ...shape, batchSize: eopts.batchSize ?? 1 }, layout, { params: s.params, buffers: s.buffers });
-      return saveModel(g, path);
+      return exportInference(opts.model, layout, { params: s.params, buffers: s.buffers }, opts.inputShape, path, eopts);
     },
     close: () => client.terminate(),
   };

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../../engine/runtime/backends.js';
 import { type Trainer, type TrainerOptions, createTrainer } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from './fixtures.js';
 
@@ -83,6 +84,21 @@ describe('trainer (worker thread, node backend)', () => {
     expect(padded.probs).toEqual(ev.probs.slice(0, 10));
     const garbage = { ...val[0], x: val[0].x.map((v, i) => (i >= 10 * 6 ? 1e3 : v)), mask, size: 10 };
     expect((await t.evaluate([garbage])).loss).toBeCloseTo(padded.loss, 6);
+    await t.close();
+  });
+
+  it('exports the trained weights: node and wasm sessions reproduce evaluate() probabilities', async () => {
+    const t = await createTrainer(opts({ model: tinyMlp(6, 16, 0.2) }));
+    await losses(t, data.slice(0, 6));
+    const ev = await t.evaluate(data.slice(0, 1));
+    const path = join(dir, 'model.onnx');
+    const res = await t.exportOnnx(path, { batchSize: B });
+    expect(res).toMatchObject({ files: [path], externalData: false, inputShape: [B, 3, 2], input: 'x', output: 'prob' });
+    for (const backend of ['node', 'web'] as const) {
+      const s = await createSession(readFileSync(path), { backend, threads: 1 });
+      const prob = (await s.run({ x: { data: data[0].x, dims: [B, 3, 2] } })).prob as Float32Array;
+      prob.forEach((p, i) => expect(Math.abs(p - ev.probs[i])).toBeLessThan(1e-6));
+    }
     await t.close();
   });
 
