@@ -51,15 +51,23 @@ export async function availableMemory(env: Record<string, string | undefined> = 
   return { bytes: mem.available, source: 'available RAM' };
 }
 
-/** null when the estimate fits, else the refusal: estimate, memory available and what to do instead. */
-export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemory, job: string): string | null {
+/**
+ * null when the estimate fits, else the refusal: estimate, memory available and what to do instead,
+ * with the largest power-of-two batch size that would fit (`at` estimates another batch size).
+ */
+export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemory, job: string, at: (batchSize: number) => MemoryEstimate): string | null {
   if (estimate.total <= available.bytes) return null;
+  let smaller = 2 ** Math.floor(Math.log2(Math.max(1, estimate.batchSize - 1)));
+  while (smaller >= 1 && at(smaller).total > available.bytes) smaller /= 2;
+  const lower = smaller >= 1 && smaller < estimate.batchSize
+    ? `or lower the batch: trainer.batch_size=${smaller} needs about ${formatBytes(at(smaller).total)}`
+    : 'a smaller batch does not fit either';
   return (
     `${job} needs about ${formatBytes(estimate.total)} for one training step at batch ${estimate.batchSize} ` +
     `(${breakdown(estimate)}), ` +
     `but only ${formatBytes(available.bytes)} is free (${available.source}). ` +
     `Run it on a GPU node through SLURM (e.g. sbatch --gres=gpu:1 --mem=${Math.ceil(estimate.total / 2 ** 30)}G --wrap "npx run ..."), ` +
-    `or lower trainer.batch_size`
+    lower
   );
 }
 

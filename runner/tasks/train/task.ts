@@ -53,8 +53,8 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   if (offBudget) ctx.warn(offBudget);
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
-  const estimate = estimateMemory(spec.model, channels, spec.trainer.batch_size);
-  const refusal = memoryRefusal(estimate, await availableMemory(), job);
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize);
+  const refusal = memoryRefusal(estimateAt(spec.trainer.batch_size), await availableMemory(), job, estimateAt);
   if (refusal) return { status: 'skipped', reason: refusal };
 
   ctx.progress({ status: 'loading data' });
