@@ -25,7 +25,7 @@ const session = await createSession(toModelBytes(graph), { threads: 1 });
 const vec = (d: ArrayLike<number>): FeedValue => ({ data: Float64Array.from(d), dims: [d.length] });
 const scalar = (x: number): FeedValue => ({ data: Float64Array.of(x), dims: [] });
 const init = Float64Array.from(layout.initParams(3));
-let [p, m, v, buf] = [init, new Float64Array(init.length), new Float64Array(init.length), Float64Array.from(layout.initBuffers())];
+let [p, m, v, buf]: Float64Array[] = [init, new Float64Array(init.length), new Float64Array(init.length), Float64Array.from(layout.initBuffers())];
 const batches = separableBatches(steps, B, 6, 17);
 const losses: number[] = [];
 for (let t = 1; t <= steps; t++) {
