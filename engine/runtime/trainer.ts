@@ -34,7 +34,7 @@ export interface TrainerOptions {
 export interface Batch {
   x: Float32Array;
   y: Float32Array;
-  /** Per-sample weight: 1 for real rows, 0 for padding (defaults to all 1). */
+  /** Per-sample weight: 1 for real rows, 0 for padding (defaults to 1 for the first `size` rows). */
   mask?: Float32Array;
   /** Real rows in the batch (the rest is padding). */
   size?: number;
@@ -117,7 +117,8 @@ function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArray
   if (b.x.length !== batchSize * per || b.y.length !== batchSize) {
     throw new Error(`batch has x of ${b.x.length} and y of ${b.y.length} values; the graph expects ${batchSize}×[${inputShape}] (pad the last batch)`);
   }
-  return { x: b.x, y: b.y, w: b.mask ?? new Float32Array(batchSize).fill(1), xDims: [batchSize, ...inputShape] };
+  const w = b.mask ?? Float32Array.from({ length: batchSize }, (_, i) => (i < (b.size ?? batchSize) ? 1 : 0));
+  return { x: b.x, y: b.y, w, xDims: [batchSize, ...inputShape] };
 }
 
 export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {

@@ -82,8 +82,9 @@ describe('trainer (worker thread, node backend)', () => {
     const mask = Float32Array.from({ length: B }, (_, j) => (j < 10 ? 1 : 0));
     const padded = await t.evaluate([{ ...val[0], mask, size: 10 }]);
     expect(padded.probs).toEqual(ev.probs.slice(0, 10));
-    const garbage = { ...val[0], x: val[0].x.map((v, i) => (i >= 10 * 6 ? 1e3 : v)), mask, size: 10 };
-    expect((await t.evaluate([garbage])).loss).toBeCloseTo(padded.loss, 6);
+    const garbage = { ...val[0], x: val[0].x.map((v, i) => (i >= 10 * 6 ? 1e3 : v)), y: val[0].y.map((v, i) => (i >= 10 ? 1 - v : v)) };
+    expect((await t.evaluate([{ ...garbage, mask, size: 10 }])).loss).toBeCloseTo(padded.loss, 6);
+    expect((await t.evaluate([{ ...garbage, size: 10 }])).loss).toBeCloseTo(padded.loss, 6); // mask from size
     await t.close();
   });
 
