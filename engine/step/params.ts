@@ -62,6 +62,11 @@ export interface NetOptions {
   source: ParamSource;
   /** Dropout table and per-site offsets inputs (engine/step/dropout.ts); required when training with dropout. */
   dropout?: { table: Tensor; offsets: Tensor };
+  /**
+   * Per-sample weights [B] (0 on padding rows) of a training graph; BatchNorm keeps padded rows out of its
+   * batch statistics with them.
+   */
+  sampleWeight?: Tensor;
   /** When given, parameters must match it (eval/export graphs reuse the train layout). */
   layout?: Layout;
 }
@@ -149,7 +154,9 @@ export class Net {
 
   /**
    * BatchNorm over x [N, C, ...] with scale/bias params and running stats (PyTorch momentum semantics,
-   * unbiased running variance). Training uses batch statistics and updates the buffers.
+   * unbiased running variance). Training uses batch statistics and updates the buffers. The rows of x must
+   * be batch-major (row r belongs to sample ⌊r·B/N⌋, as after reshaping [B, C, ...] to [B·C, ...]), so
+   * padded samples' rows can be left out of the statistics.
    */
   batchNorm(x: Tensor, name: string, opts: { eps?: number; momentum?: number } = {}): Tensor {
     const eps = opts.eps ?? 1e-5;
@@ -161,11 +168,20 @@ export class Net {
       const mean = this.buffer('running_mean', [c], 0);
       const variance = this.buffer('running_var', [c], 1);
       if (!this.training) return o.batchNormEval(x, scale, bias, mean, variance, eps);
-      const bn = batchNormTrain(x, scale, bias, eps);
+      const bn = batchNormTrain(x, scale, bias, eps, this.rowWeights(x.shape[0]));
       this.bufferUpdates.set(this.fullName('running_mean'), o.add(o.mul(mean, 1 - mom), o.mul(bn.mean, mom)));
       this.bufferUpdates.set(this.fullName('running_var'), o.add(o.mul(variance, 1 - mom), o.mul(bn.varUnbiased, mom)));
       return bn.y;
     });
+  }
+
+  /** Sample weights repeated for N batch-major rows (null when the graph has none). */
+  private rowWeights(rows: number): Tensor | null {
+    const w = this.opts.sampleWeight;
+    if (!w) return null;
+    const B = w.shape[0];
+    if (rows % B !== 0) throw new Error(`batchNorm: ${rows} rows are not a whole number of rows per sample for batch ${B}`);
+    return o.reshape(o.expand(o.reshape(w, [B, 1]), [B, rows / B]), [rows]);
   }
 
   /** The flat vector of buffers after this step (unchanged ones passed through), in layout order. */

@@ -59,6 +59,8 @@ const COMPOSITE_CASES: Case[] = [
     [{ shape: [5] }, { shape: [5], values: [1, 0, 1, 1, 0], constant: true }, { shape: [5], values: [1, 1, 0.5, 1, 0], constant: true }]],
   ['bceWithLogits mean', ([z, y]) => bceWithLogits(z, y), [{ shape: [3] }, { shape: [3], values: [0, 1, 1], constant: true }]],
   ['batchNormTrain [4,2,3]', ([x, s, b]) => batchNormTrain(x, s, b).y, [{ shape: [4, 2, 3] }, { shape: [2] }, { shape: [2] }]],
+  ['batchNormTrain with padded rows', ([x, s, b, w]) => o.mul(batchNormTrain(x, s, b, 1e-5, w).y, o.reshape(w, [4, 1, 1])),
+    [{ shape: [4, 2, 3] }, { shape: [2] }, { shape: [2] }, { shape: [4], values: [1, 1, 0, 1], constant: true }]],
   ['dropout p=0.5 (fixed mask)', ([x]) => {
     const table = x.graph.constant(Array.from({ length: 24 }, (_, i) => ((i * 7) % 24) / 24), 'float64', [24], 'table');
     return tableDropout(x, 0.5, table, x.graph.constant([5, 2], 'int64', [2], 'offsets'), 1);

@@ -103,6 +103,20 @@ describe('trainer (worker thread, node backend)', () => {
     await t.close();
   });
 
+  it('padded rows of a training batch change nothing (loss, BatchNorm statistics, weights)', async () => {
+    const [a, b] = [await createTrainer(opts()), await createTrainer(opts())];
+    const mask = Float32Array.from({ length: B }, (_, i) => (i < 20 ? 1 : 0));
+    const pad = (fill: number) => ({ x: data[0].x.map((v, i) => (i < 20 * 6 ? v : fill)), y: data[0].y, mask });
+    expect((await a.step(pad(0))).loss).toBe((await b.step(pad(37))).loss);
+    const [sa, sb] = [await a.state(), await b.state()];
+    expect(Buffer.from(sb.params.buffer)).toEqual(Buffer.from(sa.params.buffer));
+    expect(Buffer.from(sb.buffers.buffer)).toEqual(Buffer.from(sa.buffers.buffer));
+    const full = await createTrainer(opts());
+    await full.step({ ...pad(0), mask: undefined });
+    expect(Buffer.from((await full.state()).buffers.buffer)).not.toEqual(Buffer.from(sa.buffers.buffer));
+    await Promise.all([a.close(), b.close(), full.close()]);
+  });
+
   it('rejects a batch of the wrong size with a clear message', async () => {
     const t = await createTrainer(opts());
     await expect(t.step({ x: new Float32Array(10), y: new Float32Array(2) })).rejects.toThrow(/expects 32×\[3,2\].*pad the last batch/);
