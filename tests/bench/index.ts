@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
- * throughput vs PyTorch), compose, compose-sweep, data. Timings on a shared machine are noisy: run it idle.
+ * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3 for
+ * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export).
+ * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
  * A batch whose estimated peak (engine/memory) exceeds 80% of free memory (3.5 GiB for wasm) is halved until it fits.
@@ -10,6 +12,7 @@ import { benchCompose } from './compose.js';
 import { benchComposeSweep } from './compose-sweep.js';
 import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
+import { benchTrain } from './train.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,6 +25,8 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '1' },
     layers: { type: 'string' },
     dropout: { type: 'string' },
+    'train-steps': { type: 'string', default: '5' },
+    'train-batch': { type: 'string', default: '64' },
   },
 });
 
@@ -34,6 +39,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   compose: () => benchCompose(),
   'compose-sweep': () => benchComposeSweep(),
   data: () => benchData(),
+  train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
 };
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));

@@ -88,6 +88,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     const last = ctx.artifactPath(CHECKPOINTS.last);
     const state = tr.resume ? await resumeFrom(tr.resume, trainer, best, ctx) : freshState();
     ctx.setInfo({ startup_s: round((performance.now() - t0) / 1000) });
+    ctx.progress({ current: trainer.stepCount, total: totalSteps(loop, data.train.n), status: `epoch ${state.epoch + 1}/${tr.epochs} · first step` });
     const io: LoopIO = { trainer, data, ctx, best, last };
     const end = await runLoop(loop, io, state);
     if (end.kind !== 'nonfinite') await writeCurves(state, spec, ctx);
