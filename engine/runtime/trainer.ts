@@ -98,18 +98,25 @@ class WorkerClient {
     this.worker.on('exit', (code) => fail(new Error(`engine worker exited (code ${code})`)));
   }
 
-  call<T extends Reply['type']>(req: Request & { type: T }): Promise<Extract<Reply, { type: T }>> {
+  /** Sends a request; `transfer` hands large buffers to the worker instead of copying them. */
+  call<T extends Reply['type']>(req: Request & { type: T }, transfer: ArrayBufferLike[] = []): Promise<Extract<Reply, { type: T }>> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
-      this.worker.postMessage({ id, req });
+      this.worker.postMessage({ id, req }, transfer as ArrayBuffer[]);
     });
   }
 
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** `a` itself when it spans its whole buffer, else a copy — only such arrays may be transferred (a Node
+ * Buffer can be a view into a shared pool). */
+function owned<T extends Uint8Array | Float32Array>(a: T): T {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
 function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArrays {
@@ -135,7 +142,18 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
   };
   let t = 0;
   try {
-    await client.call({ type: 'init', train: toModelBytes(graph), eval: toModelBytes(evalGraph), backend: opts.backend ?? 'node', threads: opts.threads, state: init, decayMask: layout.decayMask(), dropoutTable: dropoutTable(layout.dropout, opts.seed) });
+    const req = {
+      type: 'init' as const,
+      train: owned(toModelBytes(graph)),
+      eval: owned(toModelBytes(evalGraph)),
+      backend: opts.backend ?? 'node',
+      threads: opts.threads,
+      state: init,
+      decayMask: layout.decayMask(),
+      dropoutTable: dropoutTable(layout.dropout, opts.seed),
+    };
+    const buffers = [req.train, req.eval, init.params, init.m, init.v, init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
+    await client.call(req, [...new Set(buffers)]);
   } catch (e) {
     await client.terminate();
     throw e;
@@ -181,7 +199,8 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
       if (metadata.seed !== undefined && Number(metadata.seed) !== opts.seed) {
         throw new Error(`${path} was written by a run with seed ${metadata.seed}; resume it with seed=${metadata.seed} (this trainer has seed ${opts.seed})`);
       }
-      await client.call({ type: 'setState', state: { params: s.params, m: s.m, v: s.v, buffers: s.buffers } });
+      const next = { params: owned(s.params), m: owned(s.m), v: owned(s.v), buffers: owned(s.buffers) };
+      await client.call({ type: 'setState', state: next }, [...new Set(Object.values(next).map((a) => a.buffer))]);
       t = s.step;
       return metadata;
     },
