@@ -90,6 +90,7 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
   while (state.epoch < cfg.epochs && trainer.stepCount < total) {
     const epoch = state.epoch + 1;
     const skip = trainer.stepCount - state.epoch * perEpoch; // batches of this epoch already taken (resume)
+    const epochSteps = Math.min(perEpoch, total - state.epoch * perEpoch);
     const started = performance.now();
     let seen = 0;
     let index = 0;
@@ -113,7 +114,7 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
       ctx.progress({
         current: r.step,
         total,
-        status: `epoch ${epoch}/${cfg.epochs} · step ${index}/${perEpoch} · loss ${fmt(r.loss)} · val ${fmt(lastVal)} · best ${fmt(state.bestValLoss)} · ${rate.toFixed(0)} samples/s`,
+        status: `epoch ${epoch}/${cfg.epochs} · step ${index}/${epochSteps} · loss ${fmt(r.loss)} · val ${fmt(lastVal)} · best ${fmt(state.bestValLoss)} · ${rate.toFixed(0)} samples/s`,
       });
     }
     const trainLoss = state.lossSum / state.lossCount;
