@@ -107,6 +107,7 @@ export class Net {
       spec = this.layout.params[this.paramAt++];
       if (!spec || spec.name !== full || spec.size !== size) throw new Error(`parameter ${full} does not match the layout (${spec?.name ?? 'none'})`);
     } else {
+      if (this.layout.params.some((p) => p.name === full)) throw new Error(`parameter ${full} is declared twice: give it its own scope or name`);
       spec = { name: full, shape: [...shape], offset: this.layout.paramCount, size, decay: opts.decay ?? true, init };
       this.layout.params.push(spec);
     }

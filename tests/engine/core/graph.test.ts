@@ -88,6 +88,12 @@ describe('parameters', () => {
     expect(graph.outputs.map((t) => t.name)).toEqual(['loss', 'grad_norm', 'params_out', 'm_out', 'v_out', 'buffers_out']);
   });
 
+  it('refuses a parameter name declared twice (checkpoints address parameters by name)', () => {
+    const twice = { forward: (net: Parameters<ReturnType<typeof tinyMlp>['forward']>[0], x: Parameters<ReturnType<typeof tinyMlp>['forward']>[1]) =>
+      o.reshape(linear(linear(x, net.param('w', [6, 6], { kind: 'const', value: 0 }), null), net.param('w', [6, 1], { kind: 'const', value: 0 }), null), [4]) };
+    expect(() => layoutOf(twice, shape)).toThrow(/parameter w is declared twice/);
+  });
+
   it('a model must return logits [B]', () => {
     const bad = { forward: (net: Parameters<ReturnType<typeof tinyMlp>['forward']>[0], x: Parameters<ReturnType<typeof tinyMlp>['forward']>[1]) => linear(x, net.param('w', [6, 2], { kind: 'const', value: 0 }), null) };
     expect(() => layoutOf(bad, shape)).toThrow(/model must return logits \[4\], got \[4,2\]/);
