@@ -46,20 +46,17 @@ export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-
 }
 
 /**
- * Inverted dropout from a random table: u = table[offset : offset + numel] (uniforms in [0, 1), 24-bit),
- * keep where u ≥ p, scale kept values by 1/(1−p). `offsets` is the int64 vector of per-site offsets fed each
- * step (engine/step/dropout.ts); the mask carries no gradient. See dropout.ts for why a table, not a hash.
+ * Inverted dropout with a mask sliced from a table [R, W] of 0 / 1/(1−p) values (engine/step/dropout.ts):
+ * mask = table[row, offsets[site] : offsets[site] + numel]. The mask carries no gradient.
  */
-export function tableDropout(x: Tensor, p: number, table: Tensor, offsets: Tensor, site: number): Tensor {
-  if (p <= 0) return x;
+export function tableDropout(x: Tensor, table: Tensor, row: number, offsets: Tensor, site: number): Tensor {
   const g = x.graph;
   const n = x.size;
-  const start = g.op('Slice', [offsets, g.ints([site]), g.ints([site + 1])], {}, 'int64', [1]);
-  const end = g.op('Add', [start, g.ints([n])], {}, 'int64', [1]);
-  const u = g.op('Reshape', [g.op('Slice', [table, start, end], {}, table.dtype, [n]), g.ints([...x.shape])], {}, table.dtype, x.shape);
-  const keep = g.op('GreaterOrEqual', [u, g.scalar(p, table.dtype)], {}, 'bool', x.shape);
-  const mask = g.op('Where', [keep, g.scalar(1 / (1 - p), x.dtype), g.scalar(0, x.dtype)], {}, x.dtype, x.shape);
-  return o.mul(x, mask);
+  const at = g.op('Slice', [offsets, g.ints([site]), g.ints([site + 1])], {}, 'int64', [1]);
+  const start = g.op('Concat', [g.ints([row]), at], { axis: 0 }, 'int64', [2]);
+  const end = g.op('Add', [start, g.ints([1, n])], {}, 'int64', [2]);
+  const mask = g.op('Slice', [table, start, end, g.ints([0, 1])], {}, table.dtype, [1, n]);
+  return o.mul(x, g.op('Reshape', [mask, g.ints([...x.shape])], {}, table.dtype, x.shape));
 }
 
 /** Number of patches after end replicate-padding by `padEnd` steps (PatchTST pads by `stride`). */

@@ -17,7 +17,7 @@ export interface BatchArrays {
 }
 
 export type Request =
-  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array }
+  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[] }
   | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; lr: number; stepSize: number; bc2Sqrt: number }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }

@@ -151,6 +151,7 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
       state: init,
       decayMask: layout.decayMask(),
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
+      dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
     };
     const buffers = [req.train, req.eval, init.params, init.m, init.v, init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);

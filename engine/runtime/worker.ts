@@ -10,7 +10,7 @@ let train: Session | undefined;
 let evalSession: Session | undefined;
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
-let table: Float32Array | undefined;
+let table: FeedValue | undefined;
 
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
@@ -32,7 +32,7 @@ async function handle(req: Request): Promise<Reply> {
       evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads });
       state = req.state;
       decay = req.decayMask;
-      table = req.dropoutTable;
+      table = { data: req.dropoutTable, dims: req.dropoutTableDims };
       return { type: 'init' };
     }
     case 'step': {
@@ -50,7 +50,7 @@ async function handle(req: Request): Promise<Reply> {
       };
       if (s.buffers.length) feeds.buffers = vec(s.buffers);
       if (req.dropoutOffsets.length) {
-        feeds.dropout_table = vec(table!);
+        feeds.dropout_table = table!;
         feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
       }
       const out = await w.train.run(feeds);

@@ -1,14 +1,15 @@
 /**
- * The dropout stream. Each training graph takes a table of 2·T uniforms (T = the largest dropout site) and
- * one offset per site per step; site s at step t uses table[o : o + numel] with o = hash(seed, t, s) mod T.
- * The table comes from the run seed and the offsets from (seed, step, site), both in JS, so masks are
- * deterministic, survive resume from a checkpoint and are bit-identical on every backend.
+ * The dropout stream. A training graph takes a mask table [R, 2·T] — one row per distinct dropout rate p,
+ * holding 0 or 1/(1−p) from a seeded uniform stream (T = the largest dropout site) — and one offset per
+ * site per step: site s with rate row r uses table[r, o : o + numel], o = hash(seed, step, s) mod T. The
+ * table comes from the run seed and the offsets from (seed, step, site), both in JS, so masks are
+ * deterministic, survive resume from a checkpoint and are bit-identical on every backend; in the graph a
+ * dropout is one Slice and one Mul.
  *
  * Why not an in-graph integer hash per element: ORT's integer kernels (Mul, BitwiseXor, BitShift on
  * uint32/int64) are not vectorised, ~10 ns per element per op on this machine versus ~0.3 ns for float ops,
- * so hashing every element cost more than the whole PatchTST forward/backward at the 2m shapes. A table
- * slice is a memcpy plus one compare. Masks of one step are i.i.d. within a site; across sites and steps
- * they are random cyclic shifts of one table.
+ * so hashing every element cost more than the whole PatchTST forward/backward at the 2m shapes. Masks of
+ * one step are i.i.d. within a site; across sites and steps they are random cyclic shifts of one stream.
  */
 import { mix32, siteKey, stepKey } from '../autodiff/hash.js';
 import { Rng } from './rng.js';
@@ -16,15 +17,24 @@ import { Rng } from './rng.js';
 export interface DropoutPlan {
   /** Dropout sites in the training graph (calls of net.dropout with p > 0). */
   sites: number;
-  /** Largest site's element count; the table holds 2·tableSize values. */
+  /** Largest site's element count; each table row holds 2·tableSize values. */
   tableSize: number;
+  /** Distinct dropout rates, one table row each, in order of first use. */
+  rates: number[];
 }
 
-/** The uniform table for a run: 2·tableSize values k/2^24 from the seed. */
+export const emptyPlan = (): DropoutPlan => ({ sites: 0, tableSize: 0, rates: [] });
+
+/** The mask table for a run: row r keeps a value (1/(1−p), in fp32) where the seeded uniform u ≥ p. */
 export function dropoutTable(plan: DropoutPlan, seed: number): Float32Array {
+  const n = 2 * plan.tableSize;
   const rng = new Rng((seed ^ 0x6a09e667) >>> 0);
-  const t = new Float32Array(2 * plan.tableSize);
-  for (let i = 0; i < t.length; i++) t[i] = (rng.nextU32() >>> 8) * 2 ** -24;
+  const u = Float32Array.from({ length: n }, () => (rng.nextU32() >>> 8) * 2 ** -24);
+  const t = new Float32Array(plan.rates.length * n);
+  plan.rates.forEach((p, r) => {
+    const [keep, threshold] = [Math.fround(1 / (1 - p)), Math.fround(p)];
+    for (let i = 0; i < n; i++) t[r * n + i] = u[i] >= threshold ? keep : 0;
+  });
   return t;
 }
 
@@ -43,7 +53,7 @@ export function dropoutFeeds(
 ): Record<string, { data: Float32Array | Float64Array | BigInt64Array; dims: number[] }> {
   if (plan.sites === 0) return {};
   return {
-    dropout_table: { data: table, dims: [table.length] },
+    dropout_table: { data: table, dims: [plan.rates.length, 2 * plan.tableSize] },
     dropout_offsets: { data: dropoutOffsets(plan, seed, step), dims: [plan.sites] },
   };
 }

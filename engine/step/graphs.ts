@@ -64,9 +64,9 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   else buffers = g.resizeInput(buffers, [net.layout.bufferCount]);
   if (table && offsets) {
     const plan = net.dropoutPlan;
-    net.layout.dropout = { ...plan };
+    net.layout.dropout = { ...plan, rates: [...plan.rates] };
     if (plan.sites === 0) [table, offsets].forEach((t) => g.removeInput(t));
-    else [table, offsets] = [g.resizeInput(table, [2 * plan.tableSize]), g.resizeInput(offsets, [plan.sites])];
+    else [table, offsets] = [g.resizeInput(table, [plan.rates.length, 2 * plan.tableSize]), g.resizeInput(offsets, [plan.sites])];
   }
   return { g, net, x, y, w, params, buffers, logits, loss };
 }

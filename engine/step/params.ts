@@ -7,7 +7,7 @@ import type { DType } from '../graph/dtype.js';
 import { numel } from '../graph/shape.js';
 import * as o from '../autodiff/ops.js';
 import { batchNormTrain, tableDropout } from '../autodiff/nn.js';
-import type { DropoutPlan } from './dropout.js';
+import { type DropoutPlan, emptyPlan } from './dropout.js';
 import { Rng } from './rng.js';
 
 export type Init = { kind: 'uniform'; bound: number } | { kind: 'normal'; std: number } | { kind: 'const'; value: number };
@@ -21,7 +21,7 @@ export class Layout {
   readonly params: ParamSpec[] = [];
   readonly buffers: BufferSpec[] = [];
   /** Dropout sites of the training graph (set when one is built). */
-  dropout: DropoutPlan = { sites: 0, tableSize: 0 };
+  dropout: DropoutPlan = emptyPlan();
   get paramCount(): number {
     return this.params.reduce((a, p) => a + p.size, 0);
   }
@@ -77,7 +77,7 @@ export class Net {
   private paramAt = 0;
   private bufferAt = 0;
   /** Dropout sites met so far and the largest one's size. */
-  readonly dropoutPlan: DropoutPlan = { sites: 0, tableSize: 0 };
+  readonly dropoutPlan: DropoutPlan = emptyPlan();
   /** New values for buffers updated in this (training) graph, by buffer name. */
   readonly bufferUpdates = new Map<string, Tensor>();
   /** The differentiable parameter tensors, in layout order. */
@@ -148,9 +148,11 @@ export class Net {
   dropout(x: Tensor, p: number): Tensor {
     if (!this.training || p <= 0) return x;
     if (!this.opts.dropout) throw new Error('dropout in a training graph needs the dropout table inputs');
-    const site = this.dropoutPlan.sites++;
-    this.dropoutPlan.tableSize = Math.max(this.dropoutPlan.tableSize, x.size);
-    return tableDropout(x, p, this.opts.dropout.table, this.opts.dropout.offsets, site);
+    const plan = this.dropoutPlan;
+    const site = plan.sites++;
+    plan.tableSize = Math.max(plan.tableSize, x.size);
+    if (!plan.rates.includes(p)) plan.rates.push(p);
+    return tableDropout(x, this.opts.dropout.table, plan.rates.indexOf(p), this.opts.dropout.offsets, site);
   }
 
   /**

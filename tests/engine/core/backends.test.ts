@@ -7,32 +7,34 @@ import { type Backend, createSession } from '../../../engine/runtime/backends.js
 import { createTrainer } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from './fixtures.js';
 
-const PLAN = { sites: 2, tableSize: 2100 };
+const PLAN = { sites: 2, tableSize: 2100, rates: [0.3, 0.1] };
 
 async function dropoutMasks(backend: Backend, step: number): Promise<Float32Array[]> {
   const g = new Graph('mask');
   const x = g.input('x', 'float32', [7, 300]);
-  const table = g.input('dropout_table', 'float32', [4200]);
+  const table = g.input('dropout_table', 'float32', [2, 4200]);
   const offsets = g.input('dropout_offsets', 'int64', [2]);
-  g.output(tableDropout(x, 0.3, table, offsets, 0), 'a');
-  g.output(tableDropout(x, 0.3, table, offsets, 1), 'b');
+  g.output(tableDropout(x, table, 0, offsets, 0), 'a');
+  g.output(tableDropout(x, table, 1, offsets, 1), 'b');
   const s = await createSession(toModelBytes(g), { backend, threads: 1 });
   const out = await s.run({ x: { data: new Float32Array(2100).fill(1), dims: [7, 300] }, ...dropoutFeeds(PLAN, dropoutTable(PLAN, 42), 42, step) });
   return [out.a as Float32Array, out.b as Float32Array];
 }
 
 describe('backends', () => {
-  it('dropout masks: bit-identical on node and wasm, equal to the JS definition, new per step and site', async () => {
+  it('dropout masks: bit-identical on node and wasm, equal to the table definition, rate per site, new per step', async () => {
     const [node, web] = [await dropoutMasks('node', 7), await dropoutMasks('web', 7)];
     expect(Buffer.from(web[0].buffer)).toEqual(Buffer.from(node[0].buffer));
     expect(Buffer.from(web[1].buffer)).toEqual(Buffer.from(node[1].buffer));
     const table = dropoutTable(PLAN, 42);
-    const off = Number(dropoutOffsets(PLAN, 42, 7)[0]);
-    expect(node[0]).toEqual(Float32Array.from({ length: 2100 }, (_, i) => (table[off + i] >= Math.fround(0.3) ? Math.fround(1 / 0.7) : 0)));
-    const dropped = node[0].filter((v) => v === 0).length / 2100;
-    expect(dropped).toBeGreaterThan(0.26);
-    expect(dropped).toBeLessThan(0.34);
-    expect(node[1]).not.toEqual(node[0]);
+    const [o0, o1] = Array.from(dropoutOffsets(PLAN, 42, 7), Number);
+    expect(node[0]).toEqual(table.subarray(o0, o0 + 2100));
+    expect(node[1]).toEqual(table.subarray(4200 + o1, 4200 + o1 + 2100));
+    for (const [mask, p] of [[node[0], 0.3], [node[1], 0.1]] as const) {
+      const dropped = mask.filter((v) => v === 0).length / 2100;
+      expect(Math.abs(dropped - p)).toBeLessThan(0.04);
+      expect(mask.every((v) => v === 0 || v === Math.fround(1 / (1 - p)))).toBe(true);
+    }
     expect((await dropoutMasks('node', 8))[0]).not.toEqual(node[0]);
     expect(dropoutTable(PLAN, 42)).toEqual(table);
     expect(dropoutTable(PLAN, 43)).not.toEqual(table);

@@ -62,8 +62,8 @@ const COMPOSITE_CASES: Case[] = [
   ['batchNormTrain with padded rows', ([x, s, b, w]) => o.mul(batchNormTrain(x, s, b, 1e-5, w).y, o.reshape(w, [4, 1, 1])),
     [{ shape: [4, 2, 3] }, { shape: [2] }, { shape: [2] }, { shape: [4], values: [1, 1, 0, 1], constant: true }]],
   ['dropout p=0.5 (fixed mask)', ([x]) => {
-    const table = x.graph.constant(Array.from({ length: 24 }, (_, i) => ((i * 7) % 24) / 24), 'float64', [24], 'table');
-    return tableDropout(x, 0.5, table, x.graph.constant([5, 2], 'int64', [2], 'offsets'), 1);
+    const table = x.graph.constant(Array.from({ length: 48 }, (_, i) => ((i * 7) % 3 === 0 ? 0 : 2)), 'float64', [2, 24], 'table');
+    return tableDropout(x, table, 1, x.graph.constant([5, 2], 'int64', [2], 'offsets'), 1);
   }, [{ shape: [3, 4] }]],
   ['patchify overlapping + replicate pad', ([x]) => patchify(x, 4, 2, 2), [{ shape: [2, 7] }]],
   ['attention block', ([q, k, v]) => o.matmul(o.softmax(o.div(o.matmul(q, o.mT(k)), 2), -1), v), [{ shape: [2, 3, 4] }, { shape: [2, 3, 4] }, { shape: [2, 3, 4] }]],
