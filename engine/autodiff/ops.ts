@@ -22,7 +22,6 @@ export function apply(op: string, xs: (Tensor | null)[], attrs: unknown = {}): T
   return tracked;
 }
 
-const graphOf = (...ts: TensorLike[]): Graph => (ts.find((t) => t instanceof Tensor) as Tensor).graph;
 const lift = (v: TensorLike, like: Tensor): Tensor => (v instanceof Tensor ? v : like.graph.scalar(v, like.dtype));
 const pair = (a: TensorLike, b: TensorLike): Tensor[] => {
   const like = (a instanceof Tensor ? a : b) as Tensor;
@@ -111,4 +110,3 @@ export function scatterAdd(gy: Tensor, shape: Shape, indices: number[], axis: nu
   const idx = g.op('Expand', [g.constant(indices, 'int64', idxShape, 'scatter_idx'), g.ints([...gy.shape])], {}, 'int64', gy.shape);
   return g.op('ScatterElements', [zeros(g, shape, gy.dtype), idx, gy], { axis, reduction: 'add' }, gy.dtype, shape);
 }
-export { graphOf };

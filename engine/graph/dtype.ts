@@ -3,22 +3,6 @@ export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint32' | 'bool
 
 export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11, uint32: 12 };
 
-export type TypedArrayOf<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : D extends 'int32'
-        ? Int32Array
-        : D extends 'uint32'
-          ? Uint32Array
-          : Uint8Array;
-
-export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint32: 4, bool: 1 };
-
-export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
-
 /** Encodes plain numbers as the little-endian raw bytes ONNX expects for `dtype`. */
 export function toRawBytes(values: ArrayLike<number> | BigInt64Array, dtype: DType): Uint8Array {
   const n = values.length;

@@ -32,7 +32,8 @@ export interface AdamWState {
 export function adamwUpdate(s: AdamWState, h: AdamWOptions): { params: Tensor; m: Tensor; v: Tensor; gradNorm: Tensor } {
   const g0 = s.grad;
   const gradNorm = o.sqrt(o.reduceSum(o.mul(g0, g0), [0]));
-  const g = h.gradClip ? o.mul(g0, o.graphOf(g0).op('Min', [o.div(h.gradClip, o.add(gradNorm, 1e-6)), g0.graph.scalar(1, g0.dtype)], {}, g0.dtype, [])) : g0;
+  const clip = () => g0.graph.op('Min', [o.div(h.gradClip!, o.add(gradNorm, 1e-6)), g0.graph.scalar(1, g0.dtype)], {}, g0.dtype, []);
+  const g = h.gradClip ? o.mul(g0, clip()) : g0;
   const decayed = h.weightDecay ? o.mul(s.params, o.sub(1, o.mul(s.decayMask, o.mul(s.lr, h.weightDecay)))) : s.params;
   const m = o.add(o.mul(s.m, h.beta1), o.mul(g, 1 - h.beta1));
   const v = o.add(o.mul(s.v, h.beta2), o.mul(o.mul(g, g), 1 - h.beta2));
