@@ -80,8 +80,25 @@ export function sumTo(gy: Tensor, shape: Shape): Tensor {
   broadcastShapes(gy.shape, shape);
   const lead = gy.rank - shape.length;
   const axes = gy.shape.map((d, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && gy.shape[i] !== 1));
+  if (axes.length && axes.every((a, i) => a === i)) return reshape(sumRows(gy, axes.length), [...shape]);
   return reshape(axes.length ? reduceSum(gy, axes, true) : gy, [...shape]);
 }
+
+/**
+ * Sum over the first `k` axes as ones[1, R] · gy[R, rest]: ORT's ReduceSum over leading axes is several
+ * times slower than this GEMV (bias and norm-scale gradients of [tokens, features] activations).
+ */
+function sumRows(gy: Tensor, k: number): Tensor {
+  const rows = gy.shape.slice(0, k).reduce((a, b) => a * b, 1);
+  const rest = gy.size / rows;
+  const g = gy.graph;
+  const cache = onesCache.get(g) ?? new Map<number, Tensor>();
+  onesCache.set(g, cache);
+  let ones = cache.get(rows);
+  if (!ones) cache.set(rows, (ones = g.withScopePath('', () => g.constant(new Float32Array(rows).fill(1), gy.dtype, [1, rows], `ones_${rows}`))));
+  return gemm(ones, reshape(gy, [rows, rest]));
+}
+const onesCache = new WeakMap<Graph, Map<number, Tensor>>();
 
 /** dL/dB for A·B when B is a 2-D weight: one GEMM over all leading dims instead of a batched one. */
 export function matmulGradRhs(a: Tensor, gy: Tensor, bShape: Shape): Tensor {
