@@ -1,16 +1,16 @@
 /**
  * Engine benchmark: PatchTST train steps (batch 256, context 60, 25 channels) for the 2m and 20m budget
  * shapes on the node and wasm backends, against PyTorch eager on the same model. Each case runs in its own
- * process so peak RSS is per case. Run through `npm run bench -- engine [--json] [--steps N] ...`.
+ * process so peak RSS is per case; engine cases step through createTrainer (its worker thread included). Run through `npm run bench -- engine [--json] [--steps N] ...`.
  */
 import { spawnSync } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { toModelBytes } from '../../engine/graph/serialize.js';
 import { estimateMemory } from '../../engine/memory/index.js';
 import type { ModelConfig } from '../../engine/models/config.js';
 import { buildModel } from '../../engine/models/index.js';
-import { type Backend, type FeedValue, createSession } from '../../engine/runtime/backends.js';
+import type { Backend } from '../../engine/runtime/backends.js';
+import { createTrainer } from '../../engine/runtime/trainer.js';
 import { buildTrainStep } from '../../engine/step/graphs.js';
 import { Rng } from '../../engine/step/rng.js';
 import { withShapes } from './flops.js';
@@ -42,40 +42,38 @@ export interface EngineRow extends EngineCase {
 
 const configOf = (c: EngineCase): ModelConfig => ({ ...SHAPES[c.shape], n_layers: c.layers ?? SHAPES[c.shape].n_layers, dropout: c.dropout ?? SHAPES[c.shape].dropout });
 
-/** One case, in this process (the child side). */
+/** One case, in this process (the child side), through the product's trainer (worker thread, real feeds). */
 async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase | 'est_peak_mb'>> {
   const cfg = configOf(c);
-  const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1 };
+  const inputShape = [cfg.context_length, CHANNELS];
+  const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1, lr: 1e-4, warmupSteps: 0, totalSteps: 1000, schedule: 'constant' as const };
   const t0 = performance.now();
-  const { result: built, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape: [60, CHANNELS], optim }));
-  const session = await createSession(toModelBytes(built.graph), { backend: c.backend as Backend });
+  const trainer = await createTrainer({ model: buildModel(cfg, CHANNELS), batchSize: c.batch, evalBatchSize: 1, inputShape, optim, seed: 0, backend: c.backend as Backend });
   const buildS = (performance.now() - t0) / 1000;
-  const { layout } = built;
   const rng = new Rng(1);
-  const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
-  const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
-  let state: Record<'params' | 'm' | 'v' | 'buffers', Float32Array> = { params: layout.initParams(0), m: new Float32Array(layout.paramCount), v: new Float32Array(layout.paramCount), buffers: layout.initBuffers() };
-  const x = Float32Array.from({ length: c.batch * 60 * CHANNELS }, () => rng.normal());
-  const y = Float32Array.from({ length: c.batch }, () => (rng.next() < 0.5 ? 1 : 0));
-  const step = async (t: number) => {
-    const out = await session.run({
-      params: vec(state.params), m: vec(state.m), v: vec(state.v), decay_mask: vec(layout.decayMask()), buffers: vec(state.buffers),
-      x: { data: x, dims: [c.batch, 60, CHANNELS] }, y: vec(y), w: vec(new Float32Array(c.batch).fill(1)),
-      dropout_key: { data: BigInt64Array.of(BigInt(t)), dims: [] }, lr: scalar(1e-4), step_size: scalar(1e-4 / (1 - 0.9 ** t)), bc2_sqrt: scalar(Math.sqrt(1 - 0.999 ** t)),
-    });
-    state = { params: out.params_out as Float32Array, m: out.m_out as Float32Array, v: out.v_out as Float32Array, buffers: out.buffers_out as Float32Array };
-    if (!Number.isFinite((out.loss as Float32Array)[0])) throw new Error(`loss is not finite at step ${t}`);
+  const batch = {
+    x: Float32Array.from({ length: c.batch * cfg.context_length * CHANNELS }, () => rng.normal()),
+    y: Float32Array.from({ length: c.batch }, () => (rng.next() < 0.5 ? 1 : 0)),
   };
-  for (let t = 1; t <= c.warmup; t++) await step(t);
-  const s0 = performance.now();
-  for (let t = 1; t <= c.steps; t++) await step(c.warmup + t);
-  const dt = (performance.now() - s0) / 1000;
-  const gflop = flops(built.graph) / 1e9;
-  await session.release();
-  return {
-    params: layout.paramCount, build_s: buildS, steps_per_s: c.steps / dt, samples_per_s: (c.steps * c.batch) / dt,
-    gflop_per_step: gflop, gflop_per_s: (gflop * c.steps) / dt, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  const step = async () => {
+    const r = await trainer.step(batch);
+    if (!Number.isFinite(r.loss)) throw new Error(`loss is not finite at step ${r.step}`);
   };
+  try {
+    for (let t = 0; t < c.warmup; t++) await step();
+    const s0 = performance.now();
+    for (let t = 0; t < c.steps; t++) await step();
+    const dt = (performance.now() - s0) / 1000;
+    // The same train-step graph again, built (not run) to count its FLOPs from static shapes.
+    const { result, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape, optim }));
+    const gflop = flops(result.graph) / 1e9;
+    return {
+      params: trainer.paramCount, build_s: buildS, steps_per_s: c.steps / dt, samples_per_s: (c.steps * c.batch) / dt,
+      gflop_per_step: gflop, gflop_per_s: (gflop * c.steps) / dt, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await trainer.close();
+  }
 }
 
 const PYTHON = '/usr/bin/python3';

@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     console.error(`unknown bench case '${unknown[0]}': use one of ${Object.keys(CASES).join(', ')}`);
     return 1;
   }
-  const log = (m: string) => !values.json && console.error(`[bench] ${m}`);
+  const log = (m: string) => console.error(`[bench] ${m}`); // stderr, so --json output stays clean
   const results: Record<string, unknown> = {};
   for (const name of chosen) {
     log(`${name} ...`);
