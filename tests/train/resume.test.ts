@@ -1,5 +1,5 @@
-// Ctrl-C mid-epoch saves `last` and marks the job interrupted; resuming from that folder takes the
-// remaining steps and ends bitwise where an uninterrupted run ends.
+// The same seed twice gives the same bits; Ctrl-C mid-epoch saves `last` and marks the job interrupted;
+// resuming from that folder takes the remaining steps and ends bitwise where an uninterrupted run ends.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,12 @@ const BASE = ['trainer=smoke', ...TINY, 'trainer.epochs=2', 'trainer.max_steps=n
 const STOP_AT = 10;
 
 let full: TrainRun;
+let again: TrainRun;
 let cut: TrainRun;
 let resumed: TrainRun;
 beforeAll(async () => {
   full = await train(BASE);
+  again = await train(BASE);
   cut = await train(BASE, { onProgress: (p, c) => p.current === STOP_AT && c.abort('interrupted by SIGINT') });
   resumed = await train([...BASE, `trainer.resume=${cut.outcomes[0]!.dir}`]);
 });
@@ -21,6 +23,15 @@ beforeAll(async () => {
 const dirOf = (r: TrainRun) => r.outcomes[0]!.dir;
 const bytes = (r: TrainRun, f: string) => readFileSync(join(dirOf(r), f));
 const series = (r: TrainRun) => metricsOf(dirOf(r)).map(({ name, value, step, epoch }) => ({ name, value, step, epoch }));
+
+describe('determinism', () => {
+  it('the same seed gives bitwise-identical checkpoints, predictions and metrics', () => {
+    for (const f of ['checkpoints/best.safetensors', 'checkpoints/last.safetensors', 'predictions.csv', 'evaluation.json']) {
+      expect(bytes(again, f).equals(bytes(full, f)), f).toBe(true);
+    }
+    expect(series(again)).toEqual(series(full));
+  });
+});
 
 describe('interrupt and resume', () => {
   it('Ctrl-C saves the last checkpoint at the step reached and marks the job interrupted', () => {

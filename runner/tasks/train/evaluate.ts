@@ -1,5 +1,6 @@
 // Final scoring on the best checkpoint: val and test metrics to the index, the calibration tables and
 // the backtest to evaluation.json, each sample's probability to predictions.csv.
+import { relative } from 'node:path';
 import type { Dataset, SplitArrays } from '../../../data/index.js';
 import type { Trainer } from '../../../engine/index.js';
 import type { RunContext } from '../types.js';
@@ -12,6 +13,7 @@ export interface SplitEvaluation {
 }
 
 export interface Evaluation {
+  /** The checkpoint scored, relative to the run folder. */
   checkpoint: string;
   val: SplitEvaluation;
   test: SplitEvaluation & { backtest: Backtest | null };
@@ -46,5 +48,5 @@ export async function evaluateBest(
   }
   const rows = (name: string, split: SplitArrays, probs: Float32Array) => Array.from(probs, (p, i) => `${name},${split.dates[i]},${split.y[i]},${p}`);
   ctx.writeArtifact('predictions.csv', ['split,date,label,prob', ...rows('val', data.val, val.probs), ...rows('test', data.test, test.probs), ''].join('\n'));
-  return { checkpoint, val: val.result, test: { ...test.result, backtest: trade } };
+  return { checkpoint: relative(ctx.dir, checkpoint), val: val.result, test: { ...test.result, backtest: trade } };
 }
