@@ -88,7 +88,8 @@ function spawnCase(c: EngineCase): EngineRow {
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   const out = JSON.parse(line);
-  if (c.backend !== 'pytorch') return { ...c, ...out };
+  const est_peak_mb = estimateMemory(cfg, CHANNELS, c.batch).total / 2 ** 20;
+  if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
   return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, note: out.blas };
 }
