@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const B = 32;
 const SHAPE = [3, 2];
 const opts = (over: Partial<TrainerOptions> = {}): TrainerOptions => ({
-  model: tinyMlp(6), batchSize: B, inputShape: SHAPE, optim: OPTIM, seed: 11, threads: 1, ...over,
+  model: tinyMlp(6), batchSize: B, inputShape: SHAPE, optim: OPTIM, seed: 11, ...over, // default threads = cores
 });
 const data = separableBatches(12, B, 6, 3);
 
