@@ -1,4 +1,4 @@
-import { mixSeed, mulberry32, permutation } from './random.js';
+import { mixSeed, permutation } from './random.js';
 import type { SplitArrays } from './types.js';
 
 export interface Batch {
@@ -26,7 +26,7 @@ export interface BatchOptions {
 export function* batches(split: SplitArrays, batchSize: number, seed: number, epoch: number, opts: BatchOptions = {}): Generator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const span = split.n > 0 ? split.x.length / split.n : 0;
-  const order = opts.shuffle === false ? Int32Array.from({ length: split.n }, (_, i) => i) : permutation(split.n, mulberry32(mixSeed(seed, epoch)));
+  const order = opts.shuffle === false ? Int32Array.from({ length: split.n }, (_, i) => i) : permutation(split.n, mixSeed(seed, epoch));
   for (let start = 0; start < split.n; start += batchSize) {
     const size = Math.min(batchSize, split.n - start);
     const x = new Float32Array(batchSize * span);

@@ -1,14 +1,8 @@
-/** Seeded PRNG (mulberry32): the same seed gives the same stream on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Data's seeded helpers (split chunk order, batch order) on top of pure-rand: Mersenne Twister and
+// its unbiased integer draw give the same order for the same seed on every platform (xoroshiro128+
+// was not used: its first draw is the same for every small seed).
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { mersenne } from 'pure-rand/generator/mersenne';
 
 /** Mixes several integers (e.g. seed and epoch) into one 32-bit seed. */
 export function mixSeed(...parts: number[]): number {
@@ -22,11 +16,12 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Fisher–Yates shuffle of 0..n-1 driven by `random`. */
-export function permutation(n: number, random: () => number): Int32Array {
+/** Fisher–Yates shuffle of 0..n-1, seeded: the same seed gives the same order. */
+export function permutation(n: number, seed: number): Int32Array {
+  const rng = mersenne(seed);
   const out = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = uniformInt(rng, 0, i);
     const tmp = out[i];
     out[i] = out[j];
     out[j] = tmp;

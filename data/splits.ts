@@ -1,5 +1,5 @@
 import { DataError } from './errors.js';
-import { mixSeed, mulberry32, permutation } from './random.js';
+import { mixSeed, permutation } from './random.js';
 import type { SplitConfig, SplitName } from './types.js';
 
 export const TRAIN = 0;
@@ -99,7 +99,7 @@ function assignSegments(split: SplitConfig, dates: string[], first: number, last
     if (nVal < 1 || nTest < 1 || nVal + nTest >= nChunks) {
       throw new DataError(`split=scattered: too little data: ${describe} give ${nChunks} chunks of ${chunk} days; val_fraction=${valF} and test_fraction=${testF} need at least one val, one test and one train chunk. Fix: use a longer data file or other fractions`);
     }
-    const order = permutation(nChunks, mulberry32(mixSeed(split.seed ?? seed, 0x5ca7)));
+    const order = permutation(nChunks, mixSeed(split.seed ?? seed, 0x5ca7));
     for (let k = 0; k < nVal + nTest; k++) {
       const start = first + order[k] * chunk;
       segment.fill(k < nVal ? VAL : TEST, start, start + chunk);

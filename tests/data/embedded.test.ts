@@ -43,9 +43,10 @@ describe('embedded S&P 500 data', () => {
 
   it('scattered: 11 val and 11 test chunks of 63 days, train purged around them', () => {
     const ds = loaded.scattered;
-    expect([ds.train.n, ds.val.n, ds.test.n]).toEqual([2345, 693, 693]);
-    expect(ds.val.n).toBe(11 * 63);
-    expect(ds.train.n + ds.val.n + ds.test.n + ds.manifest.dropped.purgedTrain).toBe(ELIGIBLE);
+    expect([ds.train.n, ds.val.n, ds.test.n]).toEqual([2466, 687, 693]);
+    expect(ds.val.n + ds.manifest.dropped.purgedVal).toBe(11 * 63); // val days whose label reaches a test chunk are dropped
+    expect(ds.test.n).toBe(11 * 63);
+    expect(ds.train.n + ds.val.n + ds.test.n + ds.manifest.dropped.purgedTrain + ds.manifest.dropped.purgedVal).toBe(ELIGIBLE);
     expect(ds.val.dates[0] < ds.train.dates.at(-1)!).toBe(true); // interleaved in time
   });
 
