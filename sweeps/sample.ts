@@ -2,6 +2,9 @@
 // from its sweep (a choice/range/glob value, or a point in an interval()). Seeded, so the same
 // preset always gives the same jobs. int(interval(a, b)) draws integers, both ends included;
 // tag(log, interval(a, b)) draws log-uniformly.
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import { IntervalSweep } from '../runner/overrides/index.js';
 import { SweepError } from './product.js';
 
@@ -15,18 +18,6 @@ export interface SamplerSpec {
 export type SampledKey =
   | { key: string; overrides: string[] }
   | { key: string; interval: IntervalSweep };
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; plenty for picking hyper-parameters. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function draw(interval: IntervalSweep, u: number, key: string): string {
   const lo = Number(interval.start);
@@ -43,15 +34,14 @@ function draw(interval: IntervalSweep, u: number, key: string): string {
 }
 
 export function sampleJobs(keys: SampledKey[], spec: SamplerSpec): string[][] {
-  const random = mulberry32(spec.seed);
+  const rng = mersenne(spec.seed); // same seed → same jobs on every platform
   const jobs: string[][] = [];
   for (let i = 0; i < spec.samples; i++) {
     jobs.push(
       keys.map((k) => {
-        const u = random();
-        if ('interval' in k) return `${k.key}=${draw(k.interval, u, k.key)}`;
+        if ('interval' in k) return `${k.key}=${draw(k.interval, uniformFloat64(rng), k.key)}`;
         if (k.overrides.length === 0) throw new SweepError(`${k.key}: the sweep has no values to sample from`);
-        return k.overrides[Math.floor(u * k.overrides.length)];
+        return k.overrides[uniformInt(rng, 0, k.overrides.length - 1)];
       }),
     );
   }
