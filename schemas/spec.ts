@@ -8,27 +8,6 @@ import { targetSchema } from './target.js';
 import { taskSchema } from './task.js';
 import { trainerSchema } from './trainer.js';
 
-/** The resolved run spec: one option of every group plus the top-level seed. */
-export const specSchema = {
-  $id: 'ladder/spec',
-  type: 'object',
-  additionalProperties: false,
-  required: ['seed', 'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task'],
-  properties: {
-    seed: { type: 'integer' },
-    model: modelSchema,
-    budget: budgetSchema,
-    horizon: horizonSchema,
-    target: targetSchema,
-    split: splitSchema,
-    trainer: trainerSchema,
-    data: dataSchema,
-    task: taskSchema,
-  },
-} as const;
-
-export type Spec = FromSchema<typeof specSchema>;
-
 /** Schema of each config group, by group name. */
 export const groupSchemas = {
   model: modelSchema,
@@ -40,3 +19,14 @@ export const groupSchemas = {
   data: dataSchema,
   task: taskSchema,
 } as const;
+
+/** The resolved run spec: one option of every group plus the top-level seed. */
+export const specSchema = {
+  $id: 'ladder/spec',
+  type: 'object',
+  additionalProperties: false,
+  required: ['seed', 'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task'],
+  properties: { seed: { type: 'integer' }, ...groupSchemas },
+} as const;
+
+export type Spec = FromSchema<typeof specSchema>;
