@@ -1,12 +1,7 @@
+import type { OhlcvTable } from '../../data/types.js';
+
 /** A deterministic, valid OHLCV series for tests (a noisy random walk with a volume cycle). */
-export function syntheticOhlcv(n: number, startDate = '2021-01-04'): {
-  dates: string[];
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-} {
+export function syntheticOhlcv(n: number, startDate = '2021-01-04'): OhlcvTable {
   let s = 12345;
   const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
   const dates: string[] = [];
@@ -32,7 +27,7 @@ export function syntheticOhlcv(n: number, startDate = '2021-01-04'): {
 }
 
 /** Renders a table as CSV text with the given header names. */
-export function toCsv(t: ReturnType<typeof syntheticOhlcv>, header = ['date', 'open', 'high', 'low', 'close', 'volume']): string {
+export function toCsv(t: OhlcvTable, header = ['date', 'open', 'high', 'low', 'close', 'volume']): string {
   const lines = [header.join(',')];
   t.dates.forEach((d, i) => lines.push([d, t.open[i], t.high[i], t.low[i], t.close[i], t.volume[i]].join(',')));
   return `${lines.join('\n')}\n`;
