@@ -7,6 +7,7 @@ import { runLaunchCommand } from '../launch/index.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
+import { tolerateClosedStdout } from './pipe.js';
 import { resumeOverrides } from './resume.js';
 
 export interface RunIO {
@@ -98,6 +99,7 @@ function reportError(error: unknown, io: RunIO): number {
 }
 
 function defaultIO(): RunIO {
+  tolerateClosedStdout(); // a running job goes on and still records its end when the reader has gone
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
 import { ConfigError } from '../compose/errors.js';
 import { formatTable } from '../progress/index.js';
+import { tolerateClosedStdout } from './pipe.js';
 import { findRun, IndexError, listRuns, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
 
 export interface RunsIO {
@@ -156,11 +157,7 @@ function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): numb
 }
 
 function defaultIO(): RunsIO {
-  // `runs sql ... | head` closes the pipe early: that is the reader's choice, not an error
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(0);
-  });
+  tolerateClosedStdout(() => process.exit(0));
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 

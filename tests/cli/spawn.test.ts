@@ -28,4 +28,13 @@ describe('runner/cli/run.ts as a process', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe("Error: Could not find 'budget/3m'. Available options in 'budget': 200m, 20m, 2b, 2m\n");
   });
+
+  it('stops quietly when the reader closes the pipe early (| head)', () => {
+    // ~700 kB of JSON lines: far more than a pipe buffer, so writes go on after head has exited
+    const cli = `node --import tsx ${path.resolve('runner/cli/run.ts')} -m 'seed=range(2000)' --dry-run --json`;
+    const result = spawnSync('bash', ['-c', `${cli} | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).job).toBe(0);
+  });
 });
