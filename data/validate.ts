@@ -43,10 +43,14 @@ export function validateTable(raw: RawColumns, nanTolerance: number): ValidatedT
     if (i === 0) throw new DataError(`${where(i)}: missing ${missing.join(', ')} on the first row, nothing earlier to fill from. Fix: remove leading incomplete rows or complete them`);
     run++;
     if (run > nanTolerance) {
+      // report the whole gap, so that one raise of the tolerance is enough
       const start = i - run + 1;
+      let end = i;
+      while (end + 1 < n && OHLCV_FIELDS.some((f) => Number.isNaN(cols[f][end + 1]))) end++;
+      const length = end - start + 1;
       throw new DataError(
-        `${raw.file}: ${run} consecutive rows with missing values (${raw.unit}s ${raw.positions[start]}..${raw.positions[i]}, e.g. ${missing.join(', ')} on ${dates[i]}) exceed data.nan_tolerance=${nanTolerance}. ` +
-          `Fix: fill the gap in the file or raise data.nan_tolerance to at least ${run}`,
+        `${raw.file}: ${length} consecutive rows with missing values (${raw.unit}s ${raw.positions[start]}..${raw.positions[end]}, e.g. ${missing.join(', ')} on ${dates[i]}) exceed data.nan_tolerance=${nanTolerance}. ` +
+          `Fix: fill the gap in the file or raise data.nan_tolerance to at least ${length}`,
       );
     }
     for (const f of missing) cols[f][i] = cols[f][i - 1];

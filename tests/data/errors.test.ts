@@ -67,6 +67,9 @@ describe('bad input files are rejected with file, line and fix', () => {
     const gapped = [...lines.slice(0, 300), blank(301), blank(302), ...lines.slice(302)].join('\n');
     const msg = await failure(csvConfig(gapped, { data: { nan_tolerance: 1 } }));
     expect(msg).toMatch(/2 consecutive rows with missing values \(lines 301\.\.302.*exceed data\.nan_tolerance=1\. Fix: .*at least 2/);
+    // the whole gap is reported at once, not just the part up to the first row past the tolerance
+    const strict = await failure(csvConfig(gapped, { data: { nan_tolerance: 0 } }));
+    expect(strict).toMatch(/2 consecutive rows with missing values \(lines 301\.\.302.*exceed data\.nan_tolerance=0\. Fix: .*at least 2/);
     const ds = await loadDataset(csvConfig(gapped, { data: { nan_tolerance: 2 } }));
     expect(ds.manifest.dropped.filled).toBe(2);
     expect(ds.manifest.raw.rows).toBe(420);
