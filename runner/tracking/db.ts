@@ -25,12 +25,16 @@ function checkNotNewer(db: Db, path: string): void {
 }
 
 export function migrate(db: Db): void {
-  for (let v = schemaVersion(db); v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+  // The version is read under the write lock: two processes opening a new index at once would otherwise
+  // both run migration 0, and the second would fail on tables that already exist.
+  const step = db.transaction((): boolean => {
+    const v = schemaVersion(db);
+    if (v >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate());
 }
 
 /** Read-write connection, creating and migrating the file as needed. */
