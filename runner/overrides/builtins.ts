@@ -1,7 +1,7 @@
 // Hydra 1.3's built-in grammar functions: the casts int() float() str() bool(), and the sweep
 // functions choice() range() interval() tag() shuffle() sort() glob().
 import { Functions, type GrammarFunction, type TypeSpec, typeDisplay } from './functions.js';
-import { PyError, pyFloat, pyFloatStr, pyInt, pySorted, pyTypeName } from './python.js';
+import { PyError, pyFloat, pyFloatStr, pyInt, pyShuffled, pySorted, pyTypeName } from './python.js';
 import {
   ChoiceSweep, Glob, IntervalSweep, QuotedString, RangeSweep, Sweep, cloneSweep, isDict,
 } from './values.js';
@@ -145,15 +145,6 @@ const tag: GrammarFunction = {
   },
 };
 
-function shuffleList<T>(list: T[]): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 const shuffle: GrammarFunction = {
   params: [
     { name: 'args', kind: 'varargs', type: SEQUENCE_ARG },
@@ -173,7 +164,7 @@ const shuffle: GrammarFunction = {
       copy.shuffle = true;
       return copy;
     }
-    return Array.isArray(arg) ? shuffleList(arg) : [arg];
+    return Array.isArray(arg) ? pyShuffled(arg) : [arg];
   },
 };
 

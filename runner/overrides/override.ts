@@ -7,7 +7,7 @@ import type { Functions } from './functions.js';
 import { globFilter } from './glob.js';
 import { LexerError, type LexerMode } from './lexer.js';
 import { type Node, Parser, SyntaxError } from './parser.js';
-import { pyFloatStr } from './python.js';
+import { pyFloatStr, pyShuffled } from './python.js';
 import { rangeValues } from './ranges.js';
 import { NestedSweepError, encodeElement, valueElementAsStr } from './render.js';
 import { ChoiceSweep, Glob, IntervalSweep, QuotedString, RangeSweep, Sweep, isDict, type ParsedValue } from './values.js';
@@ -141,23 +141,14 @@ export function overrideValue(o: Override): ConfigValue {
   return rendering(o, () => toConfigValue(o.value));
 }
 
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 /**
  * Hydra's Override.sweep_iterator(): the parser-level element of each job, in sweep order
  * (shuffled sweeps are shuffled here). A glob needs the group's options.
  */
 export function sweepElements(o: Override, opts?: { groupOptions?: readonly string[] }): unknown[] {
   const v = o.value;
-  if (v instanceof ChoiceSweep) return v.shuffle ? shuffled(v.list) : [...v.list];
-  if (v instanceof RangeSweep) return v.shuffle ? shuffled(rangeValues(v)) : rangeValues(v);
+  if (v instanceof ChoiceSweep) return v.shuffle ? pyShuffled(v.list) : [...v.list];
+  if (v instanceof RangeSweep) return v.shuffle ? pyShuffled(rangeValues(v)) : rangeValues(v);
   if (v instanceof Glob) {
     if (!opts?.groupOptions) {
       throw new OverrideParseError(o.input, `glob() in '${o.input}' needs the options of config group '${o.key}'`, 'evaluation');

@@ -189,3 +189,13 @@ export function pySorted<T>(items: readonly T[], reverse = false): T[] {
   if (reverse) a.reverse();
   return a;
 }
+
+/** random.shuffle on a copy: Hydra's shuffle() is unseeded too, so the order differs on every parse. */
+export function pyShuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
