@@ -1,7 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
-const positiveInt = { type: 'integer', minimum: 1 } as const;
-const probability = { type: 'number', minimum: 0, exclusiveMaximum: 1 } as const;
+import { positiveInt, unitInterval } from './primitives.js';
 
 /** conf/model/*.yaml: PatchTST architecture. */
 export const modelSchema = {
@@ -19,9 +18,9 @@ export const modelSchema = {
     n_heads: positiveInt,
     n_layers: positiveInt,
     d_ff: positiveInt,
-    dropout: probability,
-    attn_dropout: probability,
-    head_dropout: probability,
+    dropout: unitInterval,
+    attn_dropout: unitInterval,
+    head_dropout: unitInterval,
     norm: { enum: ['batch', 'layer'] },
     residual_attention: { type: 'boolean' },
     revin: { type: 'boolean', description: 'Reversible instance normalisation' },

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
-const fraction = { type: 'number', minimum: 0, exclusiveMaximum: 1 } as const;
+import { unitInterval } from './primitives.js';
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' } as const;
 
 /** conf/split/*.yaml: how samples are divided into train, val and test. */
@@ -11,8 +11,8 @@ export const splitSchema = {
   required: ['name', 'embargo'],
   properties: {
     name: { enum: ['contiguous', 'dates', 'scattered'] },
-    val_fraction: fraction,
-    test_fraction: fraction,
+    val_fraction: unitInterval,
+    test_fraction: unitInterval,
     train_end: date,
     val_end: date,
     seed: { type: 'integer' },

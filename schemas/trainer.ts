@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
-const beta = { type: 'number', minimum: 0, exclusiveMaximum: 1 } as const;
+import { unitInterval } from './primitives.js';
 
 /** conf/trainer/*.yaml: the training loop. */
 export const trainerSchema = {
@@ -18,7 +18,7 @@ export const trainerSchema = {
     weight_decay: { type: 'number', minimum: 0 },
     warmup_steps: { type: 'integer', minimum: 0 },
     schedule: { enum: ['cosine', 'constant'] },
-    betas: { type: 'array', items: beta, minItems: 2, maxItems: 2 },
+    betas: { type: 'array', items: unitInterval, minItems: 2, maxItems: 2 },
     eps: { type: 'number', exclusiveMinimum: 0 },
     grad_clip: { type: 'number', minimum: 0, description: 'Global-norm clip; 0 disables' },
     seed: { type: 'integer' },
