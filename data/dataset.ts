@@ -10,7 +10,7 @@ import { EMBEDDED_FILE, embeddedSp500Path } from './source/embedded.js';
 import { readParquet } from './source/parquet.js';
 import { SPLIT_NAMES, planSplits } from './splits.js';
 import { thresholdLabels } from './targets.js';
-import type { DataConfig, Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
+import type { Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
 import { validateTable } from './validate.js';
 
 /** Bump when features, labels or splits change meaning: every hash and cache key changes with it. */
@@ -92,7 +92,7 @@ interface SourceFile {
 }
 
 /** The per-day feature table: from the cache when a valid entry exists, else parsed, validated, computed and cached. */
-async function loadFeatures(data: DataConfig, src: SourceFile): Promise<CachedFeatures & { featureKey: string; featureCache: string }> {
+async function loadFeatures(data: LoadConfig['data'], src: SourceFile): Promise<CachedFeatures & { featureKey: string; featureCache: string }> {
   const featureKey = sha256(canonicalJson({ v: DATA_VERSION, raw: src.rawSha, source: data.source, columns: data.columns, features: data.features, nan: data.nan_tolerance }));
   const cacheFile = featureCachePath(src.cacheDir, featureKey);
   let featureCache = 'off';

@@ -1,41 +1,16 @@
-/** Plain config objects data/ receives (shapes of conf/data, conf/split, conf/horizon, conf/target). */
-export type FeatureTier = 'a20' | 'a25';
+import type { DataConfig, HorizonConfig, SplitConfig, TargetConfig } from '../schemas/index.js';
 
-export interface ColumnMapping {
-  date: string;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-}
+/** The conf/data and conf/split shapes data/ receives, derived from schemas/ (data/ never reads YAML). */
+export type { DataConfig, SplitConfig };
+export type ColumnMapping = DataConfig['columns'];
+export type FeatureTier = DataConfig['features'];
 
-export interface DataConfig {
-  name?: string;
-  source: 'embedded' | 'csv' | 'parquet';
-  path: string | null;
-  columns: ColumnMapping;
-  features: FeatureTier;
-  /** Max consecutive missing rows allowed (forward-filled); longer gaps are an error. */
-  nan_tolerance: number;
-  cache_dir: string;
-}
-
-export interface SplitConfig {
-  name: 'contiguous' | 'dates' | 'scattered';
-  val_fraction?: number;
-  test_fraction?: number;
-  train_end?: string;
-  val_end?: string;
-  seed?: number;
-  embargo: number;
-}
-
+/** What loadDataset reads of the composed config: group option names are not among it. */
 export interface LoadConfig {
-  data: DataConfig;
+  data: Omit<DataConfig, 'name'>;
   split: SplitConfig;
-  horizon: { name?: string; days: number };
-  target: { name?: string; threshold: number };
+  horizon: Pick<HorizonConfig, 'days'>;
+  target: Pick<TargetConfig, 'threshold'>;
   contextLength: number;
   seed: number;
 }

@@ -11,7 +11,7 @@ export const dataSchema = {
   properties: {
     name: { type: 'string' },
     source: { enum: ['embedded', 'csv', 'parquet'] },
-    path: { type: ['string', 'null'] },
+    path: { type: ['string', 'null'], description: 'The csv/parquet file (null for embedded); relative paths resolve against the working folder' },
     columns: {
       type: 'object',
       additionalProperties: false,
@@ -19,7 +19,7 @@ export const dataSchema = {
       properties: { date: column, open: column, high: column, low: column, close: column, volume: column },
     },
     features: { enum: ['a20', 'a25'], description: 'a20: the study\'s 20 indicators; a25: OHLCV plus a20' },
-    nan_tolerance: { type: 'integer', minimum: 0 },
+    nan_tolerance: { type: 'integer', minimum: 0, description: 'Max consecutive missing rows allowed (forward-filled); longer gaps are an error' },
     cache_dir: { type: 'string' },
   },
 } as const;

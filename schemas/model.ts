@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 
 import { positiveInt, unitInterval } from './primitives.js';
 
-/** conf/model/*.yaml: PatchTST architecture. */
+/** conf/model/*.yaml: PatchTST architecture (engine/ never reads YAML; the runner passes this object). */
 export const modelSchema = {
   $id: 'ladder/model',
   type: 'object',
@@ -10,7 +10,7 @@ export const modelSchema = {
   required: ['name', 'context_length', 'patch_len', 'stride', 'd_model', 'n_heads', 'n_layers', 'd_ff', 'dropout',
     'attn_dropout', 'head_dropout', 'norm', 'residual_attention', 'revin', 'revin_affine'],
   properties: {
-    name: { type: 'string', description: 'Model option name, e.g. patchtst' },
+    name: { enum: ['patchtst', 'patchtst_mix'], description: 'patchtst pads the end by one stride (one more patch); patchtst_mix does not' },
     context_length: { ...positiveInt, description: 'Days of history per sample' },
     patch_len: { ...positiveInt, description: 'Days per patch' },
     stride: { ...positiveInt, description: 'Days between patch starts' },

@@ -1,23 +1,9 @@
-/** Model options as composed from conf/model/*.yaml (engine/ never reads YAML; the runner passes this object). */
-export interface ModelConfig {
-  name: 'patchtst' | 'patchtst_mix';
-  context_length: number;
-  patch_len: number;
-  stride: number;
-  d_model: number;
-  n_heads: number;
-  n_layers: number;
-  d_ff: number;
-  dropout: number;
-  attn_dropout: number;
-  head_dropout: number;
-  norm: 'batch' | 'layer';
-  residual_attention: boolean;
-  revin: boolean;
-  revin_affine: boolean;
-}
+import { modelSchema, type ModelConfig } from '../../schemas/model.js';
 
-export const MODEL_NAMES: readonly ModelConfig['name'][] = ['patchtst', 'patchtst_mix'];
+/** Model options as composed from conf/model/*.yaml: the type is derived from schemas/model. */
+export type { ModelConfig };
+
+export const MODEL_NAMES: readonly ModelConfig['name'][] = modelSchema.properties.name.enum;
 
 /** Positional-table rows beyond the patch count in the study's mix variant (its published counts need them). */
 export const MIX_EXTRA_POS_ROWS = 10;

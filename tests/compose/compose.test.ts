@@ -63,6 +63,10 @@ describe('compose() on the product configs', () => {
     expect(() => run('trainer.batch_size=0')).toThrow('trainer.batch_size: expected a number >= 1, got 0 (integer)');
   });
 
+  it('rejects an unknown model name at validation, naming the key and the models there are', () => {
+    expect(() => run('model.name=foo')).toThrow(/^model\.name: expected one of 'patchtst', 'patchtst_mix', got 'foo' \(string\)$/);
+  });
+
   it('rejects unknown keys in a config file (struct mode), suggesting the nearest', () => {
     const dir = confWith('model/patchtst.yaml', (t) => `${t}n_layer: 3\n`);
     expect(() => compose({ configDir: dir, configName: 'config' })).toThrow(/^Unknown key 'model\.n_layer': not in the schema for 'model'\. Did you mean 'model\.n_layers'\?/);

@@ -2,13 +2,10 @@
 // training step fit in the memory this machine has free?
 import si from 'systeminformation';
 import { formatBytes, type MemoryEstimate } from '../../../engine/index.js';
+import type { BudgetConfig } from '../../../schemas/index.js';
 
-export interface BudgetSpec {
-  name: string;
-  params: number;
-  tolerance: number;
-  strict: boolean;
-}
+/** The budget fields the parameter check reads (schemas/budget). */
+export type BudgetSpec = Pick<BudgetConfig, 'name' | 'params' | 'tolerance' | 'strict'>;
 
 /** null when the count is within tolerance, else the message (a warning, or an error when strict). */
 export function budgetMismatch(nParams: number, budget: BudgetSpec): string | null {

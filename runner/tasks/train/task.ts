@@ -4,41 +4,17 @@
 // the engine's and data's public APIs.
 import { copyFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describeDataset, featureColumns, loadDataset, type DataConfig, type SplitConfig } from '../../../data/index.js';
-import { buildModel, countParams, createTrainer, estimateMemory, type ModelConfig, type Trainer } from '../../../engine/index.js';
+import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
+import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } from '../../../engine/index.js';
+import type { Spec } from '../../../schemas/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
 import { decodeState, freshState, logEpoch, runLoop, totalSteps, type LoopConfig, type LoopIO, type LoopState } from './loop.js';
-import { availableMemory, budgetMismatch, memoryRefusal, type BudgetSpec } from './preflight.js';
+import { availableMemory, budgetMismatch, memoryRefusal } from './preflight.js';
 
-/** The parts of the composed config (schemas/) this task reads. */
-export interface TrainSpec {
-  seed: number;
-  model: ModelConfig;
-  budget: BudgetSpec;
-  horizon: { name: string; days: number };
-  target: { name: string; threshold: number };
-  split: SplitConfig;
-  data: DataConfig;
-  trainer: {
-    epochs: number;
-    max_steps: number | null;
-    batch_size: number;
-    lr: number;
-    weight_decay: number;
-    warmup_steps: number;
-    schedule: 'cosine' | 'constant';
-    betas: number[];
-    eps: number;
-    grad_clip: number;
-    seed: number;
-    backend: 'node' | 'web' | 'webgpu';
-    eval_interval: number;
-    early_stopping: { patience: number; min_delta: number };
-    resume?: string | null;
-  };
-}
+/** The parts of the composed config (schemas/spec) this task reads: everything but `task`. */
+export type TrainSpec = Pick<Spec, 'seed' | 'model' | 'budget' | 'horizon' | 'target' | 'split' | 'data' | 'trainer'>;
 
 export const CHECKPOINTS = { best: 'checkpoints/best.safetensors', last: 'checkpoints/last.safetensors' } as const;
 
