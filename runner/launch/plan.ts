@@ -1,17 +1,14 @@
 // Expands the command line into jobs and composes + validates every one of them before any
 // job is launched, so a typo in job 37 of 64 costs nothing.
 import { ConfigError } from '../compose/errors.js';
+import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask } from '../tasks/index.js';
 import { planSweep } from '../../sweeps/index.js';
 import type { Plan, PlannedJob } from './types.js';
 
-export interface Composed {
-  config: unknown;
-  choices: Record<string, string>;
-}
-
-export type ComposeFn = (opts: { configDir: string; configName: string; overrides: string[] }) => Composed;
+/** The function planJobs composes and validates each job with: runner/compose's compose(). */
+export type ComposeFn = (opts: Required<ComposeOptions>) => Composed;
 
 export interface PlanOptions {
   multirun: boolean;

@@ -3,9 +3,10 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import type { ConfigValue } from '../overrides/index.js';
 import type { Environment } from './environment.js';
 
-export type ConfigValue = null | boolean | number | string | ConfigValue[] | { [key: string]: ConfigValue };
+export type { ConfigValue };
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped';
 export type SweepStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 

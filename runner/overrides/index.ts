@@ -7,7 +7,6 @@ export {
   sweepElements, sweepEncoded, sweepStrings, toConfigValue,
 } from './override.js';
 export { type GrammarRule, parseRule } from './rules.js';
-export { cartesianJobs, type JobOptions } from './jobs.js';
 export {
   applyOverrides, checkSweepsAllowed, ConfigOverrideError, nearestKeys, type ApplyOptions, type ConfigSchema,
 } from './apply.js';

@@ -77,6 +77,4 @@ export function cloneSweep<T extends Sweep>(sweep: T): T {
   return copy;
 }
 
-export const isInt = (v: unknown): v is bigint => typeof v === 'bigint';
-export const isFloat = (v: unknown): v is number => typeof v === 'number';
 export const isDict = (v: unknown): v is Map<DictKey, unknown> => v instanceof Map;

@@ -2,10 +2,11 @@
 // See tests/fixtures/hydra-overrides/README.md for where each case comes from.
 import { describe, expect, test } from 'vitest';
 import {
-  OverrideParseError, type Override, applyOverrides, cartesianJobs, escapeSpecialCharacters, floatRange,
+  OverrideParseError, type Override, applyOverrides, escapeSpecialCharacters, floatRange,
   getKeyElement, getValueElementAsStr, globFilter, overrideValue, parseOverride, parseOverrides, parseRule,
   sweepEncoded, sweepStrings, withQuotes, type GrammarRule, type QuotedString,
 } from '../../runner/overrides/index.js';
+import { expandSweep } from '../../sweeps/index.js';
 import {
   type Case, type Json, customFunctions, encode, loadCases, normalizeExpected, plain, toConfigSchema,
 } from './fixture.js';
@@ -89,7 +90,7 @@ function runOverrideMethod(c: Case): void {
 
 function runSweepSplit(c: Case): void {
   const { overrides, max_batch_size: max } = c.input as { overrides: string[]; max_batch_size: bigint | null };
-  const jobs = cartesianJobs(parseOverrides(overrides));
+  const jobs = expandSweep(overrides);
   const size = max === null ? jobs.length : Number(max);
   const batches: string[][][] = [];
   for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));

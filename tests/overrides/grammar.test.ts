@@ -2,7 +2,7 @@
 // sweeps use, the errors for common typos, and applying overrides to a struct-mode config.
 import { describe, expect, test } from 'vitest';
 import {
-  ConfigOverrideError, OverrideParseError, applyOverrides, cartesianJobs, checkSweepsAllowed, isSweep,
+  ConfigOverrideError, OverrideParseError, applyOverrides, checkSweepsAllowed, isSweep,
   overrideValue, parseOverride, parseOverrides, sweepStrings, valueElementAsStr,
 } from '../../runner/overrides/index.js';
 
@@ -86,14 +86,6 @@ describe('sweeps', () => {
     expect(sweepStrings(o)).toEqual(['2m', '20m']);
   });
 
-  test('the scaling-study grid expands with later keys varying fastest', () => {
-    const jobs = cartesianJobs(parseOverrides(['budget=2m,20m,200m,2b', 'horizon=h1,h3', 'model=patchtst']));
-    expect(jobs).toHaveLength(8);
-    expect(jobs[0]).toEqual(['budget=2m', 'horizon=h1', 'model=patchtst']);
-    expect(jobs[1]).toEqual(['budget=2m', 'horizon=h3', 'model=patchtst']);
-    expect(jobs[7]).toEqual(['budget=2b', 'horizon=h3', 'model=patchtst']);
-  });
-
   test('range() follows Python: stop exclusive, float steps exact', () => {
     expect(sweepStrings(parseOverride('seed=range(3)'))).toEqual(['0', '1', '2']);
     expect(sweepStrings(parseOverride('lr=range(0.25,1,0.25)'))).toEqual(['0.25', '0.5', '0.75']);
@@ -112,7 +104,6 @@ describe('sweeps', () => {
   test('glob() selects among a group\'s options', () => {
     const o = parseOverride('budget=glob(*m,exclude=200m)');
     expect(sweepStrings(o, { groupOptions: ['2m', '20m', '200m', '2b'] })).toEqual(['2m', '20m']);
-    expect(cartesianJobs([o], { groupOptions: () => ['2m', '2b'] })).toEqual([['budget=2m']]);
   });
 
   test('interval() is for samplers: enumerating it fails with a clear reason', () => {

@@ -36,6 +36,18 @@ describe('expandSweep', () => {
     ]);
   });
 
+  it('expands the scaling-study grid with later keys varying fastest', () => {
+    const jobs = expandSweep(['budget=2m,20m,200m,2b', 'horizon=h1,h3', 'model=patchtst'], { configDir });
+    expect(jobs).toHaveLength(8);
+    expect(jobs[0]).toEqual(['budget=2m', 'horizon=h1', 'model=patchtst']);
+    expect(jobs[1]).toEqual(['budget=2m', 'horizon=h3', 'model=patchtst']);
+    expect(jobs[7]).toEqual(['budget=2b', 'horizon=h3', 'model=patchtst']);
+  });
+
+  it('expands glob() over the options groupOptions names', () => {
+    expect(expandSweep(['budget=glob(*m,exclude=200m)'], { groupOptions: () => ['2m', '2b'] })).toEqual([['budget=2m']]);
+  });
+
   it('pairs --zip keys element-wise', () => {
     const jobs = expandSweep(['budget=2m,20m,200m', 'horizon=h1,h3,h5', 'seed=1,2'], { configDir, zip: [['budget', 'horizon']] });
     expect(jobs.map((j) => j.join(' '))).toEqual([
