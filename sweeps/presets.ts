@@ -4,18 +4,17 @@
 // `sampler: { type: random, samples: N, seed: S }` (the only way to use interval()).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { sweepPresetSchema, type SweepPresetFile } from '../schemas/sweep.js';
 import { SweepError } from './product.js';
-import type { SamplerSpec } from './sample.js';
 
 export interface SweepPreset {
   name: string;
   overrides: string[];
-  zip: string[][];
-  sampler: SamplerSpec | null;
+  zip: SweepPresetFile['zip'];
+  sampler: SweepPresetFile['sampler'];
 }
-
-const scalar = (v: unknown): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v);
 
 export function presetNames(configDir: string): string[] {
   const dir = join(configDir, 'sweep');
@@ -39,30 +38,43 @@ export function loadPreset(configDir: string, name: string): SweepPreset {
   } catch (e) {
     throw new SweepError(`${file}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (typeof doc !== 'object' || Array.isArray(doc) || doc === null) throw new SweepError(`${file}: expected a mapping with 'params:'`);
-  const unknown = Object.keys(doc).filter((k) => !['params', 'zip', 'sampler'].includes(k));
-  if (unknown.length) throw new SweepError(`${file}: unknown key '${unknown[0]}'; a preset has 'params:' and optionally 'zip:' or 'sampler:'`);
-  const { params = {}, zip = [], sampler = null } = doc as { params?: unknown; zip?: unknown; sampler?: unknown };
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new SweepError(`${file}: 'params' must map keys to sweep values, e.g. budget: 2m,20m`);
-  }
-  const overrides = Object.entries(params).map(([key, value]) => {
-    if (scalar(value)) return `${key}=${value}`;
-    if (Array.isArray(value) && value.every(scalar)) return `${key}=${value.join(',')}`;
-    throw new SweepError(`${file}: params.${key} must be a value, a comma list or a YAML list of values`);
-  });
-  const zipOk = Array.isArray(zip) && zip.every((z) => Array.isArray(z) && z.every((k) => typeof k === 'string'));
-  if (!zipOk) throw new SweepError(`${file}: 'zip' must be a list of key lists, e.g. [[budget, horizon]]`);
-  return { name, overrides, zip: zip as string[][], sampler: sampler === null ? null : checkSampler(file, sampler) };
+  const preset = checkPreset(file, doc);
+  const overrides = Object.entries(preset.params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`);
+  return { name, overrides, zip: preset.zip, sampler: preset.sampler };
 }
 
-function checkSampler(file: string, sampler: unknown): SamplerSpec {
-  const s = sampler as Partial<SamplerSpec> | null;
-  const fix = "e.g. sampler: {type: random, samples: 20, seed: 0}";
-  if (typeof s !== 'object' || s === null || s.type !== 'random') throw new SweepError(`${file}: sampler.type must be 'random'; ${fix}`);
-  const extra = Object.keys(s).find((k) => !['type', 'samples', 'seed'].includes(k));
-  if (extra) throw new SweepError(`${file}: unknown sampler key '${extra}'; ${fix}`);
-  if (!Number.isInteger(s.samples) || s.samples! < 1) throw new SweepError(`${file}: sampler.samples must be a positive integer; ${fix}`);
-  if (s.seed !== undefined && !Number.isInteger(s.seed)) throw new SweepError(`${file}: sampler.seed must be an integer; ${fix}`);
-  return { type: 'random', samples: s.samples!, seed: s.seed ?? 0 };
+let validator: ValidateFunction<SweepPresetFile> | undefined;
+
+/**
+ * Checks a parsed preset against schemas/sweep, filling in defaults. Throws one SweepError line naming
+ * the file, the key and the fix; of several mistakes, the first in the order of presetMistake's cases.
+ */
+function checkPreset(file: string, doc: unknown): SweepPresetFile {
+  validator ??= new Ajv({ strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true }).compile<SweepPresetFile>(sweepPresetSchema);
+  if (validator(doc)) return doc;
+  const [first] = validator.errors!.map(presetMistake).sort((a, b) => a.rank - b.rank);
+  throw new SweepError(`${file}: ${first.text}`);
+}
+
+function presetMistake(error: ErrorObject): { rank: number; text: string } {
+  const [section, key] = error.instancePath.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const { additionalProperty, missingProperty } = error.params as { additionalProperty?: string; missingProperty?: string };
+  const sampler = (rank: number, text: string) => ({ rank, text: `${text}; e.g. sampler: {type: random, samples: 20, seed: 0}` });
+  switch (section) {
+    case undefined:
+      if (error.keyword !== 'additionalProperties') return { rank: 0, text: "expected a mapping with 'params:'" };
+      return { rank: 1, text: `unknown key '${additionalProperty}'; a preset has 'params:' and optionally 'zip:' or 'sampler:'` };
+    case 'params':
+      if (key === undefined) return { rank: 2, text: "'params' must map keys to sweep values, e.g. budget: 2m,20m" };
+      return { rank: 3, text: `params.${key} must be a value, a comma list or a YAML list of values` };
+    case 'zip':
+      return { rank: 4, text: "'zip' must be a list of key lists, e.g. [[budget, horizon]]" };
+    default: {
+      if (error.keyword === 'additionalProperties') return sampler(6, `unknown sampler key '${additionalProperty}'`);
+      const field = key ?? missingProperty;
+      if (field === 'samples') return sampler(7, 'sampler.samples must be a positive integer');
+      if (field === 'seed') return sampler(8, 'sampler.seed must be an integer');
+      return sampler(5, "sampler.type must be 'random'");
+    }
+  }
 }

@@ -6,13 +6,10 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { mersenne } from 'pure-rand/generator/mersenne';
 import { IntervalSweep } from '../runner/overrides/index.js';
+import type { SamplerSpec } from '../schemas/sweep.js';
 import { SweepError } from './product.js';
 
-export interface SamplerSpec {
-  type: 'random';
-  samples: number;
-  seed: number;
-}
+export type { SamplerSpec };
 
 /** One key to sample: a fixed override list to pick from, or an interval to draw from. */
 export type SampledKey =

@@ -1,29 +1,16 @@
 import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { cosmiconfigSync } from 'cosmiconfig';
+import { settingsSchema, type SettingsFile } from '../../schemas/settings.js';
 import { ConfigError } from '../compose/errors.js';
 
-/** Project-level settings: where configs live and where results go. */
-export interface Settings {
-  /** Folder holding the config groups (absolute). */
-  configDir: string;
-  /** Primary config name, without `.yaml`. */
-  configName: string;
-  /** Folder for run folders (absolute). */
-  outputsDir: string;
-  /** SQLite index of all runs (absolute). */
-  indexPath: string;
-  /** Launcher used when none is chosen on the command line. */
-  launcher: string;
-  /** Single-run folder under outputsDir, strftime-style (%Y %m %d %H %M %S). */
-  runDir: string;
-  /** Multirun root under outputsDir; each job goes to <root>/<job#>/. */
-  sweepDir: string;
+/** Project-level settings with defaults filled in and paths absolute (schemas/settings describes each key). */
+export type Settings = Required<SettingsFile> & {
   /** The file the settings came from, or null when only defaults apply. */
   source: string | null;
-}
+};
 
-const KEYS = ['configDir', 'configName', 'outputsDir', 'indexPath', 'launcher', 'runDir', 'sweepDir'] as const;
-type SettingKey = (typeof KEYS)[number];
+const KEYS = Object.keys(settingsSchema.properties);
 
 const SEARCH_PLACES = [
   'package.json',
@@ -43,31 +30,40 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
   const found = findSettingsFile(cwd);
   const raw = found?.config ?? {};
   const where = found ? path.relative(cwd, found.filepath) || found.filepath : '';
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${where}: ladder settings must be an object with keys ${KEYS.join(', ')}`);
-  }
-  const values: Partial<Record<SettingKey, string>> = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`${where}: unknown ladder setting '${key}'. Known settings: ${KEYS.join(', ')}`);
-    }
-    if (typeof value !== 'string' || value === '') {
-      throw new ConfigError(`${where}: ladder setting '${key}' must be a non-empty string, got ${JSON.stringify(value)}`);
-    }
-    values[key as SettingKey] = value;
-  }
+  const values = checkSettings(raw, where);
   const base = found ? path.dirname(found.filepath) : cwd;
-  const outputsDir = path.resolve(base, values.outputsDir ?? 'outputs');
+  const outputsDir = path.resolve(base, values.outputsDir);
   return {
-    configDir: path.resolve(base, values.configDir ?? 'conf'),
-    configName: values.configName ?? 'config',
+    configDir: path.resolve(base, values.configDir),
+    configName: values.configName,
     outputsDir,
     indexPath: values.indexPath ? path.resolve(base, values.indexPath) : path.join(outputsDir, 'index.sqlite'),
-    launcher: values.launcher ?? 'local',
-    runDir: values.runDir ?? '%Y-%m-%d/%H-%M-%S',
-    sweepDir: values.sweepDir ?? 'multirun/%Y-%m-%d/%H-%M-%S',
+    launcher: values.launcher,
+    runDir: values.runDir,
+    sweepDir: values.sweepDir,
     source: found?.filepath ?? null,
   };
+}
+
+let validator: ValidateFunction<SettingsFile> | undefined;
+
+/**
+ * Checks the settings against schemas/settings and fills in the defaults, on a copy (a ladder.config.js
+ * export is not the caller's to change). Throws one ConfigError line naming the file and its first bad key.
+ */
+function checkSettings(raw: unknown, where: string): SettingsFile {
+  validator ??= new Ajv({ strict: true, allErrors: true, useDefaults: true }).compile<SettingsFile>(settingsSchema);
+  const copy = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...raw } : raw;
+  if (validator(copy)) return copy;
+  const errors = validator.errors!;
+  if (errors.some((e) => e.instancePath === '' && e.keyword === 'type')) {
+    throw new ConfigError(`${where}: ladder settings must be an object with keys ${KEYS.join(', ')}`);
+  }
+  const keyOf = (e: ErrorObject) => (e.params as { additionalProperty?: string }).additionalProperty ?? e.instancePath.slice(1);
+  const key = Object.keys(copy as object).find((k) => errors.some((e) => keyOf(e) === k))!;
+  if (!KEYS.includes(key)) throw new ConfigError(`${where}: unknown ladder setting '${key}'. Known settings: ${KEYS.join(', ')}`);
+  const value = (copy as Record<string, unknown>)[key];
+  throw new ConfigError(`${where}: ladder setting '${key}' must be a non-empty string, got ${JSON.stringify(value)}`);
 }
 
 function findSettingsFile(cwd: string): { config: unknown; filepath: string } | null {

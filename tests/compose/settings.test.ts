@@ -52,4 +52,19 @@ describe('loadSettings', () => {
     const dir = project({ '.ladderrc.json': '{"confDir": "x"}' });
     expect(() => loadSettings(dir)).toThrow("unknown ladder setting 'confDir'. Known settings: configDir, configName, outputsDir, indexPath, launcher");
   });
+
+  it('names the file, the key and the fix for a bad value or shape, first bad key first', () => {
+    const known = 'configDir, configName, outputsDir, indexPath, launcher, runDir, sweepDir';
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"launcher": ""}' }))).toThrow(".ladderrc.json: ladder setting 'launcher' must be a non-empty string, got \"\"");
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"configName": 3, "confDir": "x"}' }))).toThrow("ladder setting 'configName' must be a non-empty string, got 3");
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"confDir": "x", "configName": 3}' }))).toThrow("unknown ladder setting 'confDir'");
+    expect(() => loadSettings(project({ 'package.json': '{"ladder": "conf"}' }))).toThrow(`package.json: ladder settings must be an object with keys ${known}`);
+  });
+
+  it('leaves a ladder.config export as it was (defaults go into a copy)', async () => {
+    const dir = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
+    loadSettings(dir);
+    const { createRequire } = await import('node:module');
+    expect(createRequire(import.meta.url)(path.join(dir, 'ladder.config.cjs'))).toEqual({ launcher: 'pool' });
+  });
 });

@@ -96,6 +96,44 @@ describe('sweep presets', () => {
   });
 });
 
+describe('preset validation (schemas/sweep)', () => {
+  const mistake = (text: string): string => {
+    const dir = presetDir({ p: text });
+    try {
+      expandSweep(['sweep=p'], { configDir: dir });
+    } catch (e) {
+      return (e as Error).message.slice(join(dir, 'sweep', 'p.yaml: ').length);
+    }
+    throw new Error('expected the preset to be refused');
+  };
+
+  it('names the key and the fix for each malformed part', () => {
+    expect(mistake('- budget\n')).toBe("expected a mapping with 'params:'");
+    expect(mistake('params: [budget]\n')).toBe("'params' must map keys to sweep values, e.g. budget: 2m,20m");
+    expect(mistake('params:\n  budget: {a: 1}\n')).toBe('params.budget must be a value, a comma list or a YAML list of values');
+    expect(mistake('params:\n  server/db: [a, [b]]\n')).toBe('params.server/db must be a value, a comma list or a YAML list of values');
+    expect(mistake('params: {budget: 2m}\nzip: [budget, horizon]\n')).toBe("'zip' must be a list of key lists, e.g. [[budget, horizon]]");
+    const fix = '; e.g. sampler: {type: random, samples: 20, seed: 0}';
+    expect(mistake('sampler: {type: random, samples: 2, extra: 1}\n')).toBe(`unknown sampler key 'extra'${fix}`);
+    expect(mistake('sampler: {type: random, samples: 0}\n')).toBe(`sampler.samples must be a positive integer${fix}`);
+    expect(mistake('sampler: {type: random, samples: 2, seed: 0.5}\n')).toBe(`sampler.seed must be an integer${fix}`);
+  });
+
+  it('reports the first mistake in a fixed order: top-level keys, params, zip, then sampler type, keys, samples, seed', () => {
+    expect(mistake('parms: 1\nparams: 3\n')).toMatch(/^unknown key 'parms'/);
+    expect(mistake('zip: 3\nparams: 3\n')).toMatch(/^'params' must map keys/);
+    expect(mistake('sampler: {type: grid, extra: 1}\n')).toMatch(/^sampler\.type must be 'random'/);
+    expect(mistake('sampler: {type: random, extra: 1}\n')).toMatch(/^unknown sampler key 'extra'/);
+  });
+
+  it('fills in the defaults: no params, no zip, no sampler, sampler seed 0', () => {
+    expect(planSweep(['sweep=empty', 'seed=1'], { configDir: presetDir({ empty: '' }) })).toMatchObject({ jobs: [['seed=1']], zip: [] });
+    const dir = presetDir({ s: 'sampler: {type: random, samples: 3}\nparams:\n  seed: range(100)\n' });
+    const seeded = presetDir({ s: 'sampler: {type: random, samples: 3, seed: 0}\nparams:\n  seed: range(100)\n' });
+    expect(expandSweep(['sweep=s'], { configDir: dir })).toEqual(expandSweep(['sweep=s'], { configDir: seeded }));
+  });
+});
+
 describe('random sampler presets', () => {
   const dir = presetDir({
     search: [
