@@ -1,7 +1,7 @@
 // Versioned schema of the SQLite index. Migration i brings PRAGMA user_version from i to i+1;
 // append new migrations, never edit applied ones.
 
-/** The columns of run_summary, documented in the README (keep in step with the view below). */
+/** The columns of run_summary, documented in docs/runs-and-index.md (keep in step with the view below). */
 export const RUN_SUMMARY_COLUMNS = [
   'id', 'sweep_id', 'job', 'task', 'status', 'reason',
   'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'seed',
