@@ -3,7 +3,7 @@ import { applyOverrides, ConfigOverrideError, isSweep, overrideValue, parseOverr
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { resolveConfig } from './interpolate.js';
 import { clearFileCache, groupExists } from './loader.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';

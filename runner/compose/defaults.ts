@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
 import { groupExists, listOptions, loadConfig, type LoadedConfig } from './loader.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 
 /** One config file, parsed once per process. */

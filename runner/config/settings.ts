@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { cosmiconfigSync } from 'cosmiconfig';
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
 
 /** Project-level settings: where configs live and where results go. */
 export interface Settings {
