@@ -2,6 +2,5 @@ export { clearConfigCache, compose, composeTree, type ComposeOptions, type Compo
 export { ConfigError } from '../errors.js';
 export { resolveConfig, type ResolveOptions } from './interpolate.js';
 export { validateSpec } from './validate.js';
-export { listGroups, listOptions } from './loader.js';
 export type { DefaultsNode } from './defaults.js';
 export type { ConfigDict, ConfigValue } from './types.js';

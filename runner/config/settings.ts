@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { cosmiconfigSync } from 'cosmiconfig';
 import { ConfigError } from '../errors.js';
+import { fileSignature } from './repository.js';
 
 /** Project-level settings: where configs live and where results go. */
 export interface Settings {
@@ -68,6 +69,21 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
     sweepDir: values.sweepDir ?? 'multirun/%Y-%m-%d/%H-%M-%S',
     source: found?.filepath ?? null,
   };
+}
+
+const cache = new Map<string, { signature: string; settings: Settings }>();
+
+/**
+ * loadSettings(cwd), kept for the life of the process and read again when a settings file in `cwd`
+ * appears, changes or goes (a JS settings file that Node has already imported as ESM stays as first read).
+ */
+export function settingsFor(cwd: string = process.cwd()): Settings {
+  const signature = SEARCH_PLACES.map((name) => fileSignature(path.join(cwd, name))).join('|');
+  const cached = cache.get(cwd);
+  if (cached?.signature === signature) return cached.settings;
+  const settings = loadSettings(cwd);
+  cache.set(cwd, { signature, settings });
+  return settings;
 }
 
 function findSettingsFile(cwd: string): { config: unknown; filepath: string } | null {
