@@ -1,7 +1,6 @@
 // Turns command-line overrides (and an optional `sweep=<preset>`) into each job's override list,
 // in Hydra's BasicSweeper order. Later overrides of a key replace earlier ones in place.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { configRepository } from '../runner/config/index.js';
 import { getKeyElement, getValueElementAsStr, IntervalSweep, isSweep, parseOverride, sweepStrings } from '../runner/overrides/index.js';
 import { loadPreset } from './presets.js';
 import { buildAxes, product, SweepError } from './product.js';
@@ -12,7 +11,7 @@ export interface ExpandOptions {
   configDir?: string;
   /** Key lists to pair element-wise, e.g. [['budget', 'horizon']] (the `--zip budget,horizon` flag). */
   zip?: string[][];
-  /** A group's options, for glob(); default: the YAML files in <configDir>/<group>/. */
+  /** A group's options, for glob(); default: the group's options in the config repository of configDir. */
   groupOptions?: (group: string) => string[];
 }
 
@@ -24,14 +23,8 @@ export interface SweepPlan {
 }
 
 function defaultGroupOptions(configDir: string) {
-  return (group: string) => {
-    const dir = join(configDir, group);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .map((f) => f.replace(/\.ya?ml$/, ''))
-      .sort();
-  };
+  const repository = configRepository(configDir);
+  return (group: string) => repository.groupOptions(group);
 }
 
 /** Splits off `sweep=<name>`: returns the preset name (last one wins) and the remaining overrides. */

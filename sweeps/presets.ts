@@ -2,10 +2,9 @@
 // A preset lists its sweep overrides under `params:` (like Hydra's hydra.sweeper.params)
 // and may pair keys with `zip:` (a list of key lists), or draw jobs at random with
 // `sampler: { type: random, samples: N, seed: S }` (the only way to use interval()).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
+import { configRepository, type ConfigFile } from '../runner/config/index.js';
 import { sweepPresetSchema, type SweepPresetFile } from '../schemas/sweep.js';
 import { SweepError } from './product.js';
 
@@ -17,28 +16,23 @@ export interface SweepPreset {
 }
 
 export function presetNames(configDir: string): string[] {
-  const dir = join(configDir, 'sweep');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => f.replace(/\.ya?ml$/, ''))
-    .sort();
+  return configRepository(configDir).groupOptions('sweep');
 }
 
 export function loadPreset(configDir: string, name: string): SweepPreset {
-  const file = ['yaml', 'yml'].map((ext) => join(configDir, 'sweep', `${name}.${ext}`)).find((f) => existsSync(f));
-  if (!file) {
+  let found: ConfigFile | null;
+  try {
+    found = configRepository(configDir).load(`sweep/${name}`);
+  } catch (e) {
+    throw new SweepError((e as Error).message, { cause: e });
+  }
+  if (!found) {
     const names = presetNames(configDir);
     const available = names.length ? `available: ${names.join(', ')}` : `no presets in ${join(configDir, 'sweep')}/`;
     throw new SweepError(`sweep=${name}: no preset ${join(configDir, 'sweep', name)}.yaml; ${available}`);
   }
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(file, 'utf8')) ?? {};
-  } catch (e) {
-    throw new SweepError(`${file}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const preset = checkPreset(file, doc);
+  // the repository's content is frozen and shared; ajv fills in defaults, so it checks a copy
+  const preset = checkPreset(found.displayPath, structuredClone(found.content));
   const overrides = Object.entries(preset.params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`);
   return { name, overrides, zip: preset.zip, sampler: preset.sampler };
 }

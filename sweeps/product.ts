@@ -1,4 +1,4 @@
-import { ConfigError } from '../runner/compose/errors.js';
+import { ConfigError } from '../runner/errors.js';
 
 // Hydra's BasicSweeper ordering: one axis per key, in first-appearance order, and the
 // cartesian product with the LAST axis varying fastest. Zipped keys share one axis.

@@ -1,14 +1,17 @@
 import path from 'node:path';
-import { listGroups, listOptions, type ComposedTree, type DefaultsNode } from '../compose/index.js';
+import { configRepository } from '../config/index.js';
+import type { ComposedTree, DefaultsNode } from '../compose/index.js';
 
 /** `npx run --info`: search path, groups and options, defaults tree and merge order. */
 export function renderInfo(tree: ComposedTree, cwd: string): string {
   const lines: string[] = [];
-  const shown = path.relative(cwd, tree.configDir) || '.';
-  lines.push('Config search path', `  ${shown}  (${tree.configDir})`, '');
+  lines.push('Config search path (first match wins)');
+  for (const source of tree.searchPath) lines.push(`  ${path.relative(cwd, source.dir) || '.'}  (${source.dir})  provider=${source.provider}`);
+  lines.push('');
   lines.push('Config groups (options)');
-  for (const group of listGroups(tree.configDir)) {
-    const options = listOptions(tree.configDir, group);
+  const repository = configRepository(tree.searchPath);
+  for (const group of repository.groups()) {
+    const options = repository.groupOptions(group);
     const chosen = tree.choices[group];
     const marked = options.map((o) => (o === chosen ? `[${o}]` : o));
     lines.push(`  ${group}: ${marked.join(', ') || '(no options)'}`);

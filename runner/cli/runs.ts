@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
 import { formatTable } from '../progress/index.js';
 import { tolerateClosedStdout } from './pipe.js';
 import { findRun, IndexError, listRuns, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { applyOverrides, ConfigOverrideError, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
-import { loadSettings, type Settings } from '../config/settings.js';
+import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepository, type ConfigSource } from '../config/index.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { resolveConfig } from './interpolate.js';
-import { clearFileCache, groupExists } from './loader.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
 import { isDict, type ConfigDict } from './types.js';
 import { validateSpec } from './validate.js';
@@ -36,6 +35,8 @@ export interface ComposedTree {
   defaults: DefaultsNode;
   configDir: string;
   configName: string;
+  /** Where config files were looked up, first match wins. */
+  searchPath: readonly ConfigSource[];
 }
 
 /** Composes, resolves and validates one run spec (Hydra's compose API). Synchronous. */
@@ -53,39 +54,50 @@ export function compose(options: ComposeOptions = {}): Composed {
  * key=value in struct mode), leaving interpolations unresolved and the schema unchecked.
  */
 export function composeTree(options: ComposeOptions = {}): ComposedTree {
-  const settings = options.configDir && options.configName ? null : cachedSettings(process.cwd());
+  const settings = options.configDir && options.configName ? null : settingsFor(process.cwd());
   const configDir = path.resolve(options.configDir ?? settings!.configDir);
   const configName = options.configName ?? settings!.configName;
   const overrides = options.overrides ?? [];
+  const repository = configRepository(configDir);
   const parsed = overrides.map(parseCached);
-  const { groups, keys } = splitOverrides(configDir, parsed);
-  const { merged, choices, tree } = composeGroups(configDir, configName, groups);
+  const { groups, keys } = splitOverrides(repository, parsed);
+  const { merged, choices, tree } = composeGroups(repository, configName, groups);
   const config = applyKeyOverrides(merged, keys);
-  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName };
+  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources };
 }
 
 /**
  * The jobs of a sweep repeat a few group choices many times: the merged result of each distinct
- * choice is kept (frozen, like the files it comes from; applyOverrides works on a copy).
+ * choice is kept (frozen, like the files it comes from; applyOverrides works on a copy), until any
+ * config file of its repository changes.
  */
-const groupCache = new Map<string, { merged: ConfigDict; choices: Record<string, string | null>; tree: DefaultsNode }>();
-function composeGroups(configDir: string, configName: string, groups: GroupOverrides) {
-  const key = JSON.stringify([configDir, configName, groups.select, groups.add, groups.remove]);
-  let hit = groupCache.get(key);
-  if (!hit) {
-    const { sequence, choices, tree } = buildDefaults(configDir, configName, groups);
+interface MergedGroups {
+  generation: number;
+  merged: ConfigDict;
+  choices: Record<string, string | null>;
+  tree: DefaultsNode;
+}
+const groupCache = new WeakMap<ConfigRepository, Map<string, MergedGroups>>();
+function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides): MergedGroups {
+  let cache = groupCache.get(repository);
+  if (!cache) groupCache.set(repository, (cache = new Map()));
+  const key = JSON.stringify([configName, groups.select, groups.add, groups.remove]);
+  let hit = cache.get(key);
+  if (!hit || hit.generation !== repository.generation) {
+    const { sequence, choices, tree } = buildDefaults(repository, configName, groups);
     const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-    hit = { merged: Object.freeze(merged), choices, tree };
-    groupCache.set(key, hit);
+    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree };
+    cache.set(key, hit);
   }
   return hit;
 }
 
-/** Forgets parsed files, folder listings, settings and merged choices (for tests that rewrite configs). */
+/**
+ * Forgets parsed files, folder listings and merged choices. Edits on disk are noticed without it;
+ * tests use it to time a cold start.
+ */
 export function clearConfigCache(): void {
-  clearFileCache();
-  groupCache.clear();
-  settingsCache.clear();
+  clearConfigRepositories();
 }
 
 /** key=value, +key, ++key, ~key in struct mode, on a copy (cached file contents stay untouched). */
@@ -96,16 +108,6 @@ function applyKeyOverrides(config: ConfigDict, overrides: Override[]): ConfigDic
     if (error instanceof ConfigOverrideError) throw new ConfigError(error.message, { cause: error });
     throw error;
   }
-}
-
-const settingsCache = new Map<string, Settings>();
-function cachedSettings(cwd: string): Settings {
-  let settings = settingsCache.get(cwd);
-  if (!settings) {
-    settings = loadSettings(cwd);
-    settingsCache.set(cwd, settings);
-  }
-  return settings;
 }
 
 const parseCache = new Map<string, Override>();
@@ -123,7 +125,7 @@ function parseCached(text: string): Override {
 }
 
 /** Hydra's rule: an override whose key names a config group (and whose value is no dict) picks options. */
-function splitOverrides(configDir: string, parsed: Override[]): { groups: GroupOverrides; keys: Override[] } {
+function splitOverrides(repository: ConfigRepository, parsed: Override[]): { groups: GroupOverrides; keys: Override[] } {
   const groups: GroupOverrides = { select: [], add: [], remove: [] };
   const keys: Override[] = [];
   for (const o of parsed) {
@@ -134,7 +136,7 @@ function splitOverrides(configDir: string, parsed: Override[]): { groups: GroupO
       );
     }
     const value = o.valueType === null ? null : overrideValue(o);
-    if (!groupExists(configDir, o.key) || isDict(value)) {
+    if (!repository.isGroup(o.key) || isDict(value)) {
       keys.push(o);
       continue;
     }

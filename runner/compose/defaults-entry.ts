@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { isDict, type ConfigValue } from './types.js';
 
 /** One parsed item of a config's `defaults` list. */

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
-import { groupExists, listOptions, loadConfig, type LoadedConfig } from './loader.js';
+import { loadConfig, type LoadedConfig } from './loader.js';
+import type { ConfigRepository } from '../config/index.js';
 
 /** Group choices from the command line, already split from plain key overrides. */
 export interface GroupOverrides {
@@ -40,12 +41,12 @@ interface Registered {
 }
 
 /** Builds the defaults tree of the primary config with Hydra 1.1+ rules. */
-export function buildDefaults(configDir: string, configName: string, cli: GroupOverrides): DefaultsResult {
-  const primary = loadConfig(configDir, configName);
+export function buildDefaults(repository: ConfigRepository, configName: string, cli: GroupOverrides): DefaultsResult {
+  const primary = loadConfig(repository, configName);
   if (!primary) {
-    throw new ConfigError(`Cannot find primary config '${configName}'. Check that ${path.join(configDir, configName)}.yaml exists (set --config-dir/--config-name)`);
+    throw new ConfigError(`Cannot find primary config '${configName}'. Check that ${inSearchPath(repository, configName)}.yaml exists (set --config-dir/--config-name)`);
   }
-  const builder = new TreeBuilder(configDir, cli);
+  const builder = new TreeBuilder(repository, cli);
   const tree = builder.expand({ configPath: configName, package: '', loaded: primary, choice: null, children: [] }, true, []);
   builder.ensureOverridesUsed();
   const sequence: DefaultsResult['sequence'] = [];
@@ -73,7 +74,7 @@ class TreeBuilder {
   private readonly removals = new Map<string, { option: string | null; input: string; used: boolean }>();
   private readonly seenKeys = new Map<string, string>();
 
-  constructor(private readonly configDir: string, private readonly cli: GroupOverrides) {
+  constructor(private readonly repository: ConfigRepository, private readonly cli: GroupOverrides) {
     for (const s of cli.select) this.overrides.set(s.key, { option: s.option, from: null, input: s.input, used: false });
     for (const r of cli.remove) this.removals.set(r.key, { option: r.option, input: r.input, used: false });
   }
@@ -161,11 +162,11 @@ class TreeBuilder {
     }
     const options = Array.isArray(option) ? option : [option];
     if (options.includes('???')) {
-      throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${listOptions(this.configDir, group).join(', ')}`);
+      throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${this.repository.groupOptions(group).join(', ')}`);
     }
     const nodes: DefaultsNode[] = [];
     for (const name of [...options].reverse()) {
-      const loaded = loadConfig(this.configDir, `${group}/${name}`);
+      const loaded = loadConfig(this.repository, `${group}/${name}`);
       if (!loaded) {
         if (entry.optional && !override) continue;
         throw this.missingOption(group, name, from);
@@ -179,8 +180,8 @@ class TreeBuilder {
 
   private expandConfigEntry(entry: Extract<DefaultEntry, { kind: 'config' }>, parent: DefaultsNode, groupDir: string, where: string, stack: string[]): DefaultsNode {
     const configPath = entry.absolute ? entry.path : path.posix.join(groupDir, entry.path);
-    const loaded = loadConfig(this.configDir, configPath);
-    if (!loaded) throw new ConfigError(`In '${where}': could not load '${configPath}': ${path.join(this.configDir, configPath)}.yaml does not exist`);
+    const loaded = loadConfig(this.repository, configPath);
+    if (!loaded) throw new ConfigError(`In '${where}': could not load '${configPath}': ${inSearchPath(this.repository, configPath)}.yaml does not exist`);
     const relDir = path.posix.dirname(entry.path) === '.' ? '' : path.posix.dirname(entry.path);
     const name = path.posix.basename(configPath);
     let pkg: string;
@@ -205,11 +206,16 @@ class TreeBuilder {
 
   private missingOption(group: string, option: string, from: string | null): ConfigError {
     const prefix = from ? `In '${from}': ` : '';
-    if (!groupExists(this.configDir, group)) {
-      return new ConfigError(`${prefix}Could not find '${group}/${option}': there is no config group '${group}' in ${this.configDir}`);
+    if (!this.repository.isGroup(group)) {
+      return new ConfigError(`${prefix}Could not find '${group}/${option}': there is no config group '${group}' in ${inSearchPath(this.repository, '')}`);
     }
-    return new ConfigError(`${prefix}Could not find '${group}/${option}'. Available options in '${group}': ${listOptions(this.configDir, group).join(', ')}`);
+    return new ConfigError(`${prefix}Could not find '${group}/${option}'. Available options in '${group}': ${this.repository.groupOptions(group).join(', ')}`);
   }
+}
+
+/** Where `configPath` would be in each source of the search path, e.g. `/p/conf/model/x` (for messages). */
+function inSearchPath(repository: ConfigRepository, configPath: string): string {
+  return repository.sources.map((source) => path.join(source.dir, configPath)).join(' or ');
 }
 
 /** Joins a package to its parent's; anything up to the last `_global_` is dropped (absolute). */

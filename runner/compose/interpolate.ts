@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { strftime } from './now.js';
-import { nearest } from './suggest.js';
+import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 

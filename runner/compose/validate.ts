@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { specSchema, type Spec } from '../../schemas/spec.js';
-import { ConfigError } from './errors.js';
-import { nearest } from './suggest.js';
+import { ConfigError } from '../errors.js';
+import { nearest } from '../suggest.js';
 import type { ConfigDict, ConfigValue } from './types.js';
 
 const validators = new Map<boolean, ValidateFunction>();

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { cosmiconfigSync } from 'cosmiconfig';
 import { settingsSchema, type SettingsFile } from '../../schemas/settings.js';
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
+import { fileSignature } from './repository.js';
 
 /** Project-level settings with defaults filled in and paths absolute (schemas/settings describes each key). */
 export type Settings = Required<SettingsFile> & {
@@ -43,6 +44,21 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
     sweepDir: values.sweepDir,
     source: found?.filepath ?? null,
   };
+}
+
+const cache = new Map<string, { signature: string; settings: Settings }>();
+
+/**
+ * loadSettings(cwd), kept for the life of the process and read again when a settings file in `cwd`
+ * appears, changes or goes (a JS settings file that Node has already imported as ESM stays as first read).
+ */
+export function settingsFor(cwd: string = process.cwd()): Settings {
+  const signature = SEARCH_PLACES.map((name) => fileSignature(path.join(cwd, name))).join('|');
+  const cached = cache.get(cwd);
+  if (cached?.signature === signature) return cached.settings;
+  const settings = loadSettings(cwd);
+  cache.set(cwd, { signature, settings });
+  return settings;
 }
 
 let validator: ValidateFunction<SettingsFile> | undefined;

@@ -1,6 +1,6 @@
 // Expands the command line into jobs and composes + validates every one of them before any
 // job is launched, so a typo in job 37 of 64 costs nothing.
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
 import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask } from '../tasks/index.js';

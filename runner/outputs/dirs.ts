@@ -2,7 +2,7 @@
 // two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
 
 export interface DirPatterns {
   /** Single run folder, relative to the outputs dir. */

@@ -2,9 +2,9 @@
 // ConfigLoaderImpl._apply_overrides_to_config on a struct-mode OmegaConf config:
 // `k=v` changes an existing key, `+k=v` adds a new one, `++k=v` sets or adds, `~k[=v]` deletes.
 // Dict values merge into existing dicts; lists and scalars replace.
-import { distance } from 'fastest-levenshtein';
 import { type ConfigValue, type Override, isSweep, overrideValue, parseOverride } from './override.js';
 import { pyStr } from './python.js';
+import { nearest } from '../suggest.js';
 
 type Dict = { [key: string]: ConfigValue };
 
@@ -53,15 +53,13 @@ function allPaths(node: ConfigValue, prefix = ''): string[] {
 /** The existing keys nearest to a mistyped one: close in spelling, or the same leaf name elsewhere. */
 export function nearestKeys(config: Dict, key: string, max = 3): string[] {
   const leaf = key.split('.').pop() ?? key;
-  const scored = allPaths(config)
-    .filter((path) => !key.startsWith(`${path}.`)) // an existing parent is not what was meant
-    .map((path) => {
-      const d = Math.min(distance(path, key), path.split('.').pop() === leaf ? 1 : Infinity);
-      return { path, d };
-    })
-    .filter(({ path, d }) => d <= Math.max(2, Math.floor(Math.max(path.length, key.length) / 3)))
-    .sort((a, b) => a.d - b.d || a.path.localeCompare(b.path));
-  return scored.slice(0, max).map((s) => s.path);
+  const candidates = allPaths(config).filter((path) => !key.startsWith(`${path}.`)); // an existing parent is not what was meant
+  return nearest(key, candidates, {
+    limit: max,
+    ignoreCase: false,
+    distance: (path, edits) => (path.split('.').pop() === leaf ? Math.min(edits, 1) : edits),
+    budget: (path) => Math.max(2, Math.floor(Math.max(path.length, key.length) / 3)),
+  });
 }
 
 function couldNotOverride(config: Dict, o: Override): ConfigOverrideError {

@@ -1,5 +1,5 @@
 // Tasks by name. `task=<name>` in the config (task.name) picks which one a job runs.
-import { ConfigError } from '../compose/errors.js';
+import { ConfigError } from '../errors.js';
 import type { Task } from './types.js';
 
 export interface TaskEntry {

@@ -1,0 +1,239 @@
+// The config repository: the one place that reads the config folder. Composition, sweep glob()
+// and presets, and `--info` all list and load through it (Hydra's ConfigRepository over its
+// ConfigSources). It searches an ordered list of sources, first match wins, so that a user's
+// config folder can later sit on top of the groups Ladder ships.
+//
+// Files and folder listings are cached for the life of the process, each with the stat signature
+// it was read under; refresh() drops whatever changed on disk since (a UI server or a long search
+// runs for hours while configs are edited).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError } from '../errors.js';
+
+/**
+ * File endings read as config files, everywhere (loading, listing options, glob(), presets).
+ * Hydra reads only `.yaml`; Ladder also takes `.yml`, but one folder may not hold both for one name.
+ */
+export const CONFIG_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
+
+/** One folder on the search path. */
+export interface ConfigSource {
+  /** Who put it there, e.g. `main` for the configDir setting or --config-dir. */
+  provider: string;
+  /** Absolute folder. */
+  dir: string;
+}
+
+/** One config file, read and parsed. */
+export interface ConfigFile {
+  /** Config path without extension, e.g. `model/patchtst`. */
+  configPath: string;
+  /** Absolute file name, with its extension. */
+  file: string;
+  /** `file` relative to the working directory when inside it, e.g. `conf/model/patchtst.yaml` (for messages). */
+  displayPath: string;
+  /** The source it was found in. */
+  source: ConfigSource;
+  /** The raw text (for header comments such as `# @package`). */
+  text: string;
+  /** The parsed YAML, deep-frozen; an empty file gives {}. */
+  content: unknown;
+}
+
+/** A folder's sub-folders (groups) and config files (option name → file name). */
+interface Listing {
+  groups: string[];
+  options: Map<string, string>;
+}
+
+interface Cached<T> {
+  signature: string;
+  value: T;
+}
+
+/**
+ * Lists and loads config files over a search path. Reads are cached until refresh(), which is due at
+ * the start of each operation (a compose, a sweep plan: configRepository() does it) so that the
+ * operation sees the files as they are now.
+ */
+export class ConfigRepository {
+  /** Bumped by refresh() whenever something cached changed on disk (for caches built from reads). */
+  generation = 0;
+  private readonly listings = new Map<string, Cached<Listing | null>>();
+  private readonly files = new Map<string, Cached<ConfigFile>>();
+
+  /** @param sources the search path, first match wins; at least one. */
+  constructor(readonly sources: readonly ConfigSource[]) {
+    if (sources.length === 0) throw new Error('a config repository needs at least one source');
+  }
+
+  /** True when `group` (e.g. `model`, `db/mysql`) is a folder in some source; '' (the root) is no group. */
+  isGroup(group: string): boolean {
+    return group !== '' && this.sources.some((source) => this.listing(source, group) !== null);
+  }
+
+  /** Option names of a group across all sources, sorted, without extension; [] when there is no such group. */
+  groupOptions(group: string): string[] {
+    const names = new Set<string>();
+    for (const source of this.sources) for (const name of this.listing(source, group)?.options.keys() ?? []) names.add(name);
+    return [...names].sort();
+  }
+
+  /** Every group under `parent` (default: all), nested ones as `a/b`, depth first in sorted order. */
+  groups(parent = ''): string[] {
+    const names = new Set<string>();
+    for (const source of this.sources) for (const name of this.listing(source, parent)?.groups ?? []) names.add(name);
+    return [...names].sort().flatMap((name) => {
+      const group = parent ? `${parent}/${name}` : name;
+      return [group, ...this.groups(group)];
+    });
+  }
+
+  /** True when `configPath` (e.g. `budget/2m`, no extension) names a config file in some source. */
+  exists(configPath: string): boolean {
+    return this.find(configPath) !== null;
+  }
+
+  /**
+   * Reads and parses `configPath` (no extension) from the first source that has it, or null when none does.
+   * Errors: ConfigError `<file>:<line>: <reason>` for invalid YAML, `<file>: cannot read: ...` for I/O failures.
+   */
+  load(configPath: string): ConfigFile | null {
+    const found = this.find(configPath);
+    if (!found) return null;
+    const cached = this.files.get(found.file);
+    if (cached) return cached.value;
+    const signature = fileSignature(found.file);
+    const where = displayPath(found.file);
+    let text: string;
+    try {
+      text = fs.readFileSync(found.file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`${where}: cannot read: ${(error as Error).message}`, { cause: error });
+    }
+    const value: ConfigFile = { configPath, file: found.file, displayPath: where, source: found.source, text, content: parseYaml(text, where) };
+    this.files.set(found.file, { signature, value });
+    return value;
+  }
+
+  /** Drops every cached file and listing whose file or folder changed on disk; true when any did. */
+  refresh(): boolean {
+    let changed = false;
+    for (const cache of [this.listings, this.files] as Array<Map<string, Cached<unknown>>>) {
+      for (const [file, entry] of cache) {
+        if (fileSignature(file) === entry.signature) continue;
+        cache.delete(file);
+        changed = true;
+      }
+    }
+    if (changed) this.generation += 1;
+    return changed;
+  }
+
+  private find(configPath: string): { source: ConfigSource; file: string } | null {
+    const name = path.posix.basename(configPath);
+    const dir = path.posix.dirname(configPath);
+    for (const source of this.sources) {
+      const fileName = this.listing(source, dir === '.' ? '' : dir)?.options.get(name);
+      if (fileName !== undefined) return { source, file: path.join(source.dir, dir, fileName) };
+    }
+    return null;
+  }
+
+  private listing(source: ConfigSource, group: string): Listing | null {
+    const dir = path.join(source.dir, group);
+    const cached = this.listings.get(dir);
+    if (cached) return cached.value;
+    const signature = fileSignature(dir);
+    const value = readListing(dir);
+    this.listings.set(dir, { signature, value });
+    return value;
+  }
+}
+
+function readListing(dir: string): Listing | null {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const groups: string[] = [];
+  const options = new Map<string, string>();
+  for (const entry of entries) {
+    const target = entry.isSymbolicLink() ? fs.statSync(path.join(dir, entry.name), { throwIfNoEntry: false }) : entry;
+    if (target?.isDirectory()) groups.push(entry.name);
+    const extension = CONFIG_EXTENSIONS.find((ext) => entry.name.endsWith(ext));
+    if (!target?.isFile() || extension === undefined || entry.name === extension) continue;
+    const name = entry.name.slice(0, -extension.length);
+    const other = options.get(name);
+    if (other !== undefined) {
+      const both = [other, entry.name].sort();
+      throw new ConfigError(`${displayPath(dir)}: both ${both[0]} and ${both[1]} define '${name}'; delete or rename one of them`);
+    }
+    options.set(name, entry.name);
+  }
+  return { groups: groups.sort(), options };
+}
+
+/** Identity, size and modification time of a file or folder ('missing' when absent): any edit changes it. */
+export function fileSignature(file: string): string {
+  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'missing';
+}
+
+/** `file` relative to the working directory when inside it, else as given. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Parses one YAML document; errors name the file and line. The result is deep-frozen. */
+function parseYaml(text: string, where: string): unknown {
+  const doc = parseDocument(text);
+  const problem = doc.errors[0];
+  if (problem) {
+    const line = problem.linePos?.[0]?.line ?? text.slice(0, problem.pos[0]).split('\n').length;
+    const reason = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${where}:${line}: ${reason}`);
+  }
+  return deepFreeze(doc.toJS({ maxAliasCount: 1000 }) ?? {});
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const repositories = new Map<string, ConfigRepository>();
+
+/** The search path for a config folder: today just that folder (provider `main`), made absolute. */
+export function searchPath(configDir: string): ConfigSource[] {
+  return [{ provider: 'main', dir: path.resolve(configDir) }];
+}
+
+/**
+ * The process-wide repository for a config folder (or a whole search path), shared by every caller
+ * so that they share one cache, and refreshed: call it once at the start of an operation.
+ */
+export function configRepository(configDir: string | readonly ConfigSource[]): ConfigRepository {
+  const sources = typeof configDir === 'string' ? searchPath(configDir) : configDir;
+  const key = JSON.stringify(sources.map((s) => [s.provider, s.dir]));
+  let repository = repositories.get(key);
+  if (!repository) {
+    repository = new ConfigRepository(sources);
+    repositories.set(key, repository);
+  } else {
+    repository.refresh();
+  }
+  return repository;
+}
+
+/** Forgets every repository and what it cached (tests that rewrite configs; a refresh() would also do). */
+export function clearConfigRepositories(): void {
+  repositories.clear();
+}
