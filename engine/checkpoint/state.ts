@@ -2,7 +2,7 @@
  * Training checkpoints: each parameter and buffer as its own named tensor (loadable as a state dict by
  * the Python safetensors package), Adam moments as flat vectors, and step, seed and RNG state as metadata.
  */
-import type { Layout } from '../step/params.js';
+import type { Layout } from '../step/net.js';
 import { type StTensor, readSafetensors, writeSafetensors } from './safetensors.js';
 
 export interface TrainState {

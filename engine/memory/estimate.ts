@@ -1,5 +1,5 @@
 import { type ModelConfig, patchCount } from '../models/config.js';
-import { countParams } from '../params/count.js';
+import { countParams } from '../models/count.js';
 
 /**
  * Honest peak-memory estimate of one training step, in bytes, for a preflight check.

@@ -3,7 +3,7 @@
  * independence (each channel is its own sequence through a shared embedding and encoder) → learned positions
  * → post-norm encoder layers → flatten head over all channels → 1 logit.
  */
-import { patchify } from '../autodiff/nn.js';
+import { patchify } from '../nn/layers.js';
 import type { Tensor } from '../graph/builder.js';
 import * as o from '../autodiff/ops.js';
 import type { Model } from '../step/graphs.js';

@@ -10,7 +10,7 @@ import { type ExportOptions, type ExportResult, exportInference } from '../expor
 import type { AdamWOptions } from '../optim/adamw.js';
 import { type LrSchedule, adamScalars, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
-import type { Layout } from '../step/params.js';
+import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import type { Backend } from './backends.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';

@@ -8,10 +8,10 @@
 import { Graph, type Tensor } from '../graph/builder.js';
 import type { DType } from '../graph/dtype.js';
 import { grad } from '../autodiff/grad.js';
-import { bceWithLogits } from '../autodiff/nn.js';
+import { bceWithLogits } from '../nn/layers.js';
 import * as o from '../autodiff/ops.js';
 import { type AdamWOptions, adamwUpdate } from '../optim/adamw.js';
-import { Layout, Net } from './params.js';
+import { Layout, Net } from './net.js';
 
 /** A model: builds logits [B] from x [B, ...inputShape] with parameters declared on `net`. */
 export interface Model {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countParams, paramBreakdown } from '../../../engine/params/index.js';
+import { countParams, paramBreakdown } from '../../../engine/models/index.js';
 import { patchCount, type ModelConfig } from '../../../engine/models/config.js';
 
 const mix = (d: number, h: number, L: number, ff: number): ModelConfig => ({

@@ -1,4 +1,4 @@
-import { type ModelConfig, MIX_EXTRA_POS_ROWS, checkModelConfig, patchCount } from '../models/config.js';
+import { type ModelConfig, MIX_EXTRA_POS_ROWS, checkModelConfig, patchCount } from './config.js';
 
 /** Parameter count per block, in the order the model builders create them. */
 export interface ParamBreakdown {

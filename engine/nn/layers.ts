@@ -1,6 +1,6 @@
-/** Layers composed from the differentiable ops; their gradients come from the op table. */
+/** Layers and the loss, composed from the differentiable ops; their gradients come from the op table. */
 import type { Tensor } from '../graph/builder.js';
-import * as o from './ops.js';
+import * as o from '../autodiff/ops.js';
 
 /** x·W + b with W stored [in, out] (so no transpose in the forward pass). */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
