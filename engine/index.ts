@@ -19,8 +19,10 @@ export {
   type GraphShape,
   type BuiltGraph,
 } from './step/graphs.js';
-export { adamwUpdate, type AdamWOptions } from './optim/adamw.js';
-export { learningRate, adamScalars, type LrSchedule } from './optim/schedule.js';
+export { adamw, adamwUpdate, adamScalars, type AdamWOptions } from './optim/adamw.js';
+export { clipGradNorm, type ClipOptions } from './optim/clip.js';
+export { checkOptimizer, type Optimizer, type UpdateInputs, type UpdateOutputs } from './optim/optimizer.js';
+export { learningRate, type LrSchedule } from './optim/schedule.js';
 export { createSession, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
 export { createTrainer, type Trainer, type TrainerOptions, type Batch, type StepResult } from './runtime/trainer.js';
 export { estimateMemory, describeMemory, formatBytes, type MemoryEstimate } from './memory/index.js';
