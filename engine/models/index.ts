@@ -3,7 +3,7 @@ import { type ModelConfig, checkModelConfig } from './config.js';
 import { patchtst } from './patchtst.js';
 import { patchtstMix } from './patchtst_mix.js';
 
-export { type ModelConfig, MODEL_NAMES, patchCount, checkModelConfig } from './config.js';
+export { type ModelConfig, MODEL_NAMES, patchPadding, checkModelConfig } from './config.js';
 export { patchtst } from './patchtst.js';
 export { patchtstMix } from './patchtst_mix.js';
 export { countParams, paramBreakdown, type ParamBreakdown } from './count.js';
