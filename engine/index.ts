@@ -5,9 +5,9 @@ export { toModelBytes, saveModel, OPSET } from './graph/serialize.js';
 export * as ops from './autodiff/ops.js';
 export { grad } from './autodiff/grad.js';
 export { RULES } from './autodiff/rules.js';
-export { linear, bceWithLogits, batchNormTrain, tableDropout, patchify, patchCount } from './autodiff/nn.js';
+export { linear, bceWithLogits, batchNormTrain, tableDropout, patchify, patchCount } from './nn/layers.js';
 export { dropoutTable, dropoutOffsets, dropoutFeeds, type DropoutPlan } from './step/dropout.js';
-export { Net, Layout, linearInit, type Init, type ParamSpec, type BufferSpec } from './step/params.js';
+export { Net, Layout, linearInit, type Init, type ParamSpec, type BufferSpec } from './step/net.js';
 export { Rng, type RngState } from './step/rng.js';
 export {
   buildTrainStep,
@@ -19,11 +19,12 @@ export {
   type GraphShape,
   type BuiltGraph,
 } from './step/graphs.js';
-export { adamwUpdate, type AdamWOptions } from './optim/adamw.js';
-export { learningRate, adamScalars, type LrSchedule } from './optim/schedule.js';
+export { adamw, adamwUpdate, adamScalars, type AdamWOptions } from './optim/adamw.js';
+export { clipGradNorm, type ClipOptions } from './optim/clip.js';
+export { checkOptimizer, type Optimizer, type UpdateInputs, type UpdateOutputs } from './optim/optimizer.js';
+export { learningRate, type LrSchedule } from './optim/schedule.js';
 export { createSession, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
 export { createTrainer, type Trainer, type TrainerOptions, type Batch, type StepResult } from './runtime/trainer.js';
-export { countParams, paramBreakdown, type ParamBreakdown } from './params/index.js';
-export { estimateMemory, describeMemory, formatBytes, type MemoryEstimate } from './memory/index.js';
-export { buildModel, MODEL_NAMES, checkModelConfig, type ModelConfig } from './models/index.js';
+export { estimateMemory, describeMemory, formatBytes, fittingBatch, type MemoryEstimate } from './memory/index.js';
+export { buildModel, MODEL_NAMES, checkModelConfig, type ModelConfig, countParams, paramBreakdown, type ParamBreakdown } from './models/index.js';
 export { exportInference, type ExportOptions, type ExportResult } from './export/index.js';

@@ -1,6 +1,7 @@
 /** Reverse-mode differentiation over the graph's tape. */
 import type { Tensor } from '../graph/builder.js';
 import { add, zeros } from './ops.js';
+import type { OpName } from './forward.js';
 import { RULES, type Rule } from './rules.js';
 
 /**
@@ -22,7 +23,7 @@ export function grad(loss: Tensor, wrt: Tensor[]): Tensor[] {
       const e = g.tape[i];
       const gy = grads.get(e.output.name);
       if (!gy) continue;
-      const gin = g.withScopePath(`grad/${e.scope}`, () => (RULES[e.op as keyof typeof RULES] as Rule).vjp(gy, e.inputs, e.output, e.attrs, e.saved));
+      const gin = g.withScopePath(`grad/${e.scope}`, () => (RULES[e.op as OpName] as Rule)(gy, e.inputs, e.output, e.attrs, e.saved));
       e.inputs.forEach((t, k) => {
         const gt = gin[k];
         if (t && gt && t.requiresGrad) accumulate(t, gt);

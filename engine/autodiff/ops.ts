@@ -1,20 +1,21 @@
 /**
- * Public differentiable ops. Each call emits forward nodes through the rule table (rules.ts) and, when an
- * input requires a gradient, records a tape entry that grad() walks backwards.
+ * Public differentiable ops. Each call emits forward nodes through the forward table (forward.ts) and, when
+ * an input requires a gradient, records a tape entry that grad() walks backwards with the gradient table
+ * (rules.ts). Ops never import that table: it imports them.
  */
 import { type Graph, Tensor } from '../graph/builder.js';
 import { ONNX_DTYPE } from '../graph/dtype.js';
 import { type Shape, broadcastShapes, normAxis, sameShape } from '../graph/shape.js';
-import { RULES, type Rule } from './rules.js';
+import { FORWARD, type Forward } from './forward.js';
 
 export type TensorLike = Tensor | number;
 
 export function apply(op: string, xs: (Tensor | null)[], attrs: unknown = {}): Tensor {
   const present = xs.filter((t): t is Tensor => t !== null);
   const g = present[0].graph;
-  const rule = (RULES as Record<string, Rule>)[op];
-  if (!rule) throw new Error(`no rule for op ${op}`);
-  const res = rule.fwd(g, xs as Tensor[], attrs);
+  const fwd = (FORWARD as Record<string, Forward>)[op];
+  if (!fwd) throw new Error(`no rule for op ${op}`);
+  const res = fwd(g, xs as Tensor[], attrs);
   const { out, saved } = res instanceof Tensor ? { out: res, saved: [] } : res;
   if (!(g.recording && present.some((t) => t.requiresGrad))) return out;
   const tracked = new Tensor(g, out.name, out.dtype, out.shape, true);

@@ -5,7 +5,7 @@
  * ordinary models are one self-contained file that any ONNX runtime, onnxruntime-web included, can load.
  */
 import { buildInferenceGraph, type Model } from '../step/graphs.js';
-import type { Layout } from '../step/params.js';
+import type { Layout } from '../step/net.js';
 import { saveModel } from '../graph/serialize.js';
 
 /** Above this many bytes of parameters the export writes `<path>.data` next to the model. */

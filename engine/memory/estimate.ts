@@ -1,13 +1,16 @@
-import { type ModelConfig, patchCount } from '../models/config.js';
-import { countParams } from '../params/count.js';
+import { type ModelConfig, patchPadding } from '../models/config.js';
+import { countParams } from '../models/count.js';
+import { patchCount } from '../nn/layers.js';
+import { adamw } from '../optim/adamw.js';
+import type { Optimizer } from '../optim/optimizer.js';
 
 /**
  * Honest peak-memory estimate of one training step, in bytes, for a preflight check.
  *
- * Parameter-sized state: the flat parameter vector, its gradient and the two AdamW moments (16 B/param in fp32),
- * plus what one step holds besides: the step's outputs (new params, m, v) exist next to its inputs until the
- * caller drops the old ones, the graph slices each parameter out of the flat vector, and the per-parameter
- * gradients exist before they are concatenated into the flat one.
+ * Parameter-sized state: the flat parameter vector, its gradient and the optimizer's slots (AdamW's two
+ * moments: 16 B/param in fp32), plus what one step holds besides: the step's outputs (new params and slots)
+ * exist next to its inputs until the caller drops the old ones, the graph slices each parameter out of the
+ * flat vector, and the per-parameter gradients exist before they are concatenated into the flat one.
  * Activations: the forward tensors kept for the backward pass, per layer, plus one layer's worth of gradient
  * tensors alive during backward, plus the dropout cost per dropped element. Overhead: a factor on
  * activations for what the runtime holds besides (inputs saved by every elementwise op of the norm, GELU and
@@ -18,6 +21,7 @@ import { countParams } from '../params/count.js';
 export interface MemoryEstimate {
   params: number;
   grads: number;
+  /** The optimizer's slots (the name dates from when AdamW was the only optimizer). */
   adamMoments: number;
   stepCopies: number;
   activations: number;
@@ -25,12 +29,19 @@ export interface MemoryEstimate {
   total: number;
   paramCount: number;
   batchSize: number;
+  /** Whose state `adamMoments` counts, for describeMemory. */
+  optimizer: OptimizerLabel;
 }
+
+/** What the estimate needs of an optimizer: its slots, and names for them in text. */
+export type OptimizerLabel = Pick<Optimizer, 'label' | 'stateNoun' | 'slots'>;
 
 export interface MemoryOptions {
   bytesPerElement?: number;
   /** Peak over counted kept activations (default DEFAULT_OVERHEAD_FACTOR, measured on the node backend). */
   overheadFactor?: number;
+  /** Whose state the step keeps (default AdamW). */
+  optimizer?: OptimizerLabel;
 }
 
 /** Measured peak memory over the counted kept activations, dropout aside (2.5x at d64, 3.1x at d256). */
@@ -42,7 +53,7 @@ export const RUNTIME_BYTES = 160 * 2 ** 20;
 
 /** Forward activation elements per sample that the backward pass keeps, and elements that go through dropout. */
 export function activationElementsPerSample(cfg: ModelConfig, channels: number): { kept: number; dropped: number } {
-  const P = patchCount(cfg);
+  const P = patchCount(cfg.context_length, cfg.patch_len, cfg.stride, patchPadding(cfg));
   const C = channels;
   const d = cfg.d_model;
   const ff = cfg.d_ff;
@@ -75,38 +86,25 @@ export function estimateMemory(
 ): MemoryEstimate {
   const bytes = opts.bytesPerElement ?? 4;
   const factor = opts.overheadFactor ?? DEFAULT_OVERHEAD_FACTOR;
+  const { label, stateNoun, slots } = opts.optimizer ?? adamw;
   const n = countParams(cfg, channels);
   const params = n * bytes;
   const grads = 2 * n * bytes; // per-parameter gradients and the concatenated flat vector
-  const adamMoments = 2 * n * bytes;
-  const stepCopies = 4 * n * bytes; // sliced parameter views + the step's new params, m and v
+  const adamMoments = slots.length * n * bytes;
+  const stepCopies = (2 + slots.length) * n * bytes; // sliced parameter views + the step's new params and slots
   const { kept, dropped } = activationElementsPerSample(cfg, channels);
   const keptBytes = kept * batchSize * bytes;
   const activations = keptBytes + dropped * batchSize * DROPOUT_BYTES_PER_ELEMENT;
   const overhead = keptBytes * (factor - 1) + RUNTIME_BYTES;
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
-  return { params, grads, adamMoments, stepCopies, activations, overhead, total, paramCount: n, batchSize };
+  return { params, grads, adamMoments, stepCopies, activations, overhead, total, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };
 }
 
-export function formatBytes(b: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (b >= 1024 && i < units.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-/** Lines a preflight check can print. */
-export function describeMemory(e: MemoryEstimate): string[] {
-  return [
-    `parameters     ${e.paramCount.toLocaleString('en-US')} (${formatBytes(e.params)})`,
-    `gradients      ${formatBytes(e.grads)}`,
-    `AdamW m, v     ${formatBytes(e.adamMoments)}`,
-    `step copies    ${formatBytes(e.stepCopies)}`,
-    `activations    ${formatBytes(e.activations)} at batch ${e.batchSize}`,
-    `overhead       ${formatBytes(e.overhead)} (runtime, saved op inputs, copies)`,
-    `total          ${formatBytes(e.total)}`,
-  ];
+/**
+ * The largest batch size whose estimated step fits in `limit` bytes, trying `from` and then halving it
+ * (rounding down) to 1; 0 when none fits. `at` estimates one batch size.
+ */
+export function fittingBatch(at: (batchSize: number) => MemoryEstimate, limit: number, from: number): number {
+  for (let b = from; b >= 1; b = Math.floor(b / 2)) if (at(b).total <= limit) return b;
+  return 0;
 }

@@ -1,11 +1,12 @@
 export {
   estimateMemory,
-  describeMemory,
-  formatBytes,
+  fittingBatch,
   activationElementsPerSample,
   DEFAULT_OVERHEAD_FACTOR,
   DROPOUT_BYTES_PER_ELEMENT,
   RUNTIME_BYTES,
   type MemoryEstimate,
   type MemoryOptions,
+  type OptimizerLabel,
 } from './estimate.js';
+export { describeMemory, formatBytes } from './describe.js';

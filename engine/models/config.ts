@@ -9,12 +9,12 @@ export const MODEL_NAMES: readonly ModelConfig['name'][] = modelSchema.propertie
 export const MIX_EXTRA_POS_ROWS = 10;
 
 /**
- * Number of patches. `patchtst` pads the end by `stride` replicated steps (the paper's padding_patch='end'),
- * which adds one patch; `patchtst_mix` does not pad.
+ * Replicated steps padded to the end of the context before patching: `patchtst` pads by `stride` (the paper's
+ * padding_patch='end', one more patch), `patchtst_mix` does not pad. The patch count is then
+ * patchCount(context_length, patch_len, stride, patchPadding(cfg)) (engine/nn/layers.ts).
  */
-export function patchCount(cfg: Pick<ModelConfig, 'name' | 'context_length' | 'patch_len' | 'stride'>): number {
-  const { context_length: L, patch_len: p, stride: s } = cfg;
-  return Math.floor((L - p) / s) + 1 + (cfg.name === 'patchtst' ? 1 : 0);
+export function patchPadding(cfg: Pick<ModelConfig, 'name' | 'stride'>): number {
+  return cfg.name === 'patchtst' ? cfg.stride : 0;
 }
 
 /** Throws one clear line naming the bad field when the shape cannot form a model. */

@@ -3,9 +3,10 @@ import { type ModelConfig, checkModelConfig } from './config.js';
 import { patchtst } from './patchtst.js';
 import { patchtstMix } from './patchtst_mix.js';
 
-export { type ModelConfig, MODEL_NAMES, patchCount, checkModelConfig } from './config.js';
+export { type ModelConfig, MODEL_NAMES, patchPadding, checkModelConfig } from './config.js';
 export { patchtst } from './patchtst.js';
 export { patchtstMix } from './patchtst_mix.js';
+export { countParams, paramBreakdown, type ParamBreakdown } from './count.js';
 
 /** The forward builder for a model config; checks the shape first (one clear line per bad field). */
 export function buildModel(cfg: ModelConfig, channels: number): Model {

@@ -1,8 +1,8 @@
 /** Building blocks shared by the PatchTST variants. Activations stay 2-D [tokens, d] so linears are one Gemm. */
 import type { Tensor } from '../graph/builder.js';
-import { linear } from '../autodiff/nn.js';
+import { linear } from '../nn/layers.js';
 import * as o from '../autodiff/ops.js';
-import { type Net, linearInit } from '../step/params.js';
+import { type Net, linearInit } from '../step/net.js';
 import type { ModelConfig } from './config.js';
 
 const ones = { kind: 'const', value: 1 } as const;

@@ -6,7 +6,8 @@
 import type { Tensor } from '../graph/builder.js';
 import * as o from '../autodiff/ops.js';
 import type { Model } from '../step/graphs.js';
-import { MIX_EXTRA_POS_ROWS, type ModelConfig, patchCount } from './config.js';
+import { patchCount } from '../nn/layers.js';
+import { MIX_EXTRA_POS_ROWS, type ModelConfig, patchPadding } from './config.js';
 import { attention, dense, feedForward, flattenHead, norm, positions, revin } from './layers.js';
 
 export function patchtstMix(cfg: ModelConfig): Model {
@@ -14,7 +15,7 @@ export function patchtstMix(cfg: ModelConfig): Model {
     forward(net, x) {
       const [B, , C] = x.shape;
       const { d_model: d, patch_len: pl } = cfg;
-      const P = patchCount(cfg);
+      const P = patchCount(cfg.context_length, pl, cfg.stride, patchPadding(cfg));
       const g = net.graph;
       const steps = Array.from({ length: P * pl }, (_, i) => Math.floor(i / pl) * cfg.stride + (i % pl));
       const patches = o.reshape(o.gather(revin(net, x, cfg), steps, 1), [B * P, pl * C]); // time-major within a patch

@@ -2,42 +2,45 @@
  * AdamW on flat vectors, in-graph, with PyTorch's exact update order (torch.optim.AdamW, non-capturable):
  *   p ← p·(1 − lr·wd·mask);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
  *   p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
- * after clipping g to a global L2 norm (clip_grad_norm_: coef = min(1, max_norm / (norm + 1e-6))).
- * lr, lr/(1−β1ᵗ) and √(1−β2ᵗ) are computed in JS in double precision and fed as scalars (see schedule.ts).
+ * on the clipped gradient g. lr, lr/(1−β1ᵗ) and √(1−β2ᵗ) are computed in JS in double precision and fed
+ * as scalars.
  */
-import type { Tensor } from '../graph/builder.js';
 import * as o from '../autodiff/ops.js';
+import type { ClipOptions } from './clip.js';
+import type { Optimizer, UpdateInputs, UpdateOutputs } from './optimizer.js';
 
-export interface AdamWOptions {
+export interface AdamWOptions extends ClipOptions {
   beta1: number;
   beta2: number;
   eps: number;
   weightDecay: number;
-  /** Max global gradient L2 norm; 0 or null disables clipping. */
-  gradClip: number | null;
 }
 
-export interface AdamWState {
-  params: Tensor;
-  m: Tensor;
-  v: Tensor;
-  grad: Tensor;
-  /** Per-element weight-decay mask (1 = decayed). */
-  decayMask: Tensor;
-  lr: Tensor;
-  stepSize: Tensor;
-  bc2Sqrt: Tensor;
+/** The scalars the AdamW graph takes for step t (1-based). */
+export function adamScalars(t: number, lr: number, beta1: number, beta2: number): { lr: number; stepSize: number; bc2Sqrt: number } {
+  return { lr, stepSize: lr / (1 - beta1 ** t), bc2Sqrt: Math.sqrt(1 - beta2 ** t) };
 }
 
-export function adamwUpdate(s: AdamWState, h: AdamWOptions): { params: Tensor; m: Tensor; v: Tensor; gradNorm: Tensor } {
-  const g0 = s.grad;
-  const gradNorm = o.sqrt(o.reduceSum(o.mul(g0, g0), [0]));
-  const clip = () => g0.graph.op('Min', [o.div(h.gradClip!, o.add(gradNorm, 1e-6)), g0.graph.scalar(1, g0.dtype)], {}, g0.dtype, []);
-  const g = h.gradClip ? o.mul(g0, clip()) : g0;
-  const decayed = h.weightDecay ? o.mul(s.params, o.sub(1, o.mul(s.decayMask, o.mul(s.lr, h.weightDecay)))) : s.params;
-  const m = o.add(o.mul(s.m, h.beta1), o.mul(g, 1 - h.beta1));
-  const v = o.add(o.mul(s.v, h.beta2), o.mul(o.mul(g, g), 1 - h.beta2));
-  const denom = o.add(o.div(o.sqrt(v), s.bc2Sqrt), h.eps);
-  const params = o.sub(decayed, o.mul(s.stepSize, o.div(m, denom)));
-  return { params, m, v, gradNorm };
+/** Emits one AdamW update: slots m and v, scalars lr, step_size and bc2_sqrt. */
+export function adamwUpdate(x: UpdateInputs, h: AdamWOptions): UpdateOutputs {
+  const { grad: g, state, scalars } = x;
+  const decayed = h.weightDecay ? o.mul(x.params, o.sub(1, o.mul(x.decayMask, o.mul(scalars.lr, h.weightDecay)))) : x.params;
+  const m = o.add(o.mul(state.m, h.beta1), o.mul(g, 1 - h.beta1));
+  const v = o.add(o.mul(state.v, h.beta2), o.mul(o.mul(g, g), 1 - h.beta2));
+  const denom = o.add(o.div(o.sqrt(v), scalars.bc2_sqrt), h.eps);
+  const params = o.sub(decayed, o.mul(scalars.step_size, o.div(m, denom)));
+  return { params, state: { m, v } };
 }
+
+export const adamw: Optimizer<AdamWOptions> = {
+  label: 'AdamW',
+  stateNoun: 'moments',
+  checkpointPrefix: 'adam',
+  slots: ['m', 'v'],
+  scalars: ['lr', 'step_size', 'bc2_sqrt'],
+  scalarValues(t, lr, h) {
+    const s = adamScalars(t, lr, h.beta1, h.beta2);
+    return { lr: s.lr, step_size: s.stepSize, bc2_sqrt: s.bc2Sqrt };
+  },
+  update: adamwUpdate,
+};

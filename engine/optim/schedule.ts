@@ -1,4 +1,4 @@
-/** Learning-rate schedules and Adam bias corrections, computed in JS double precision per step. */
+/** Learning-rate schedules, computed in JS double precision per step. */
 
 export interface LrSchedule {
   lr: number;
@@ -17,9 +17,4 @@ export function learningRate(t: number, s: LrSchedule): number {
   const span = Math.max(1, s.totalSteps - s.warmupSteps);
   const progress = Math.min(1, (t - s.warmupSteps) / span);
   return minLr + (s.lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
-}
-
-/** The scalars the AdamW graph takes for step t (1-based). */
-export function adamScalars(t: number, lr: number, beta1: number, beta2: number): { lr: number; stepSize: number; bc2Sqrt: number } {
-  return { lr, stepSize: lr / (1 - beta1 ** t), bc2Sqrt: Math.sqrt(1 - beta2 ** t) };
 }

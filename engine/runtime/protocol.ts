@@ -3,9 +3,9 @@ import type { Backend } from './backends.js';
 
 export interface FlatState {
   params: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
   buffers: Float32Array;
+  /** The optimizer's per-element state, by slot name (each paramCount values). */
+  slots: Record<string, Float32Array>;
 }
 
 export interface BatchArrays {
@@ -18,7 +18,7 @@ export interface BatchArrays {
 
 export type Request =
   | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[] }
-  | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; lr: number; stepSize: number; bc2Sqrt: number }
+  | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; scalars: Record<string, number> }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }
   | { type: 'setState'; state: FlatState };

@@ -1,26 +1,32 @@
 /**
  * createTrainer(): the training runtime. Builds the train-step and eval graphs once per (model, batch
  * shape), initialises parameters from the seed, and steps them in a worker thread. Per-step scalars (lr
- * schedule, Adam bias corrections, dropout key) are computed here in double precision.
+ * schedule, the optimizer's scalars, dropout key) are computed here in double precision.
  */
 import { Worker } from 'node:worker_threads';
 import { type TrainState, loadCheckpoint, saveCheckpoint } from '../checkpoint/state.js';
 import { toModelBytes } from '../graph/serialize.js';
 import { type ExportOptions, type ExportResult, exportInference } from '../export/onnx.js';
-import type { AdamWOptions } from '../optim/adamw.js';
-import { type LrSchedule, adamScalars, learningRate } from '../optim/schedule.js';
+import { type AdamWOptions, adamw } from '../optim/adamw.js';
+import type { ClipOptions } from '../optim/clip.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
-import type { Layout } from '../step/params.js';
+import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import type { Backend } from './backends.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
-export interface TrainerOptions {
+/** `H`: the optimizer's hyperparameters (AdamW's by default). */
+export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   model: Model;
   batchSize: number;
   /** Per-sample input shape, e.g. [contextLength, channels]. */
   inputShape: number[];
-  optim: AdamWOptions & LrSchedule;
+  /** The optimizer's hyperparameters, the gradient clip and the learning-rate schedule. */
+  optim: H & LrSchedule;
+  /** The update rule and the state it keeps (default AdamW). */
+  optimizer?: Optimizer<H>;
   /** Seeds parameter init and the dropout stream. */
   seed: number;
   backend?: Backend;
@@ -128,17 +134,17 @@ function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArray
   return { x: b.x, y: b.y, w, xDims: [batchSize, ...inputShape] };
 }
 
-export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
+export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): Promise<Trainer> {
+  const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
-  const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim });
+  const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim, optimizer });
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const evalGraph = buildEvalGraph(opts.model, evalShape, layout).graph;
   const client = new WorkerClient();
   const init: FlatState = {
     params: layout.initParams(opts.seed),
-    m: new Float32Array(layout.paramCount),
-    v: new Float32Array(layout.paramCount),
     buffers: layout.initBuffers(),
+    slots: Object.fromEntries(optimizer.slots.map((name) => [name, new Float32Array(layout.paramCount)])),
   };
   let t = 0;
   try {
@@ -153,7 +159,7 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
     };
-    const buffers = [req.train, req.eval, init.params, init.m, init.v, init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
+    const buffers = [req.train, req.eval, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);
   } catch (e) {
     await client.terminate();
@@ -170,9 +176,9 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
     async step(batch) {
       const next = t + 1;
       const lr = learningRate(next, opts.optim);
-      const sc = adamScalars(next, lr, opts.optim.beta1, opts.optim.beta2);
+      const scalars = optimizer.scalarValues(next, lr, opts.optim);
       const offsets = dropoutOffsets(layout.dropout, opts.seed, next);
-      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), dropoutOffsets: offsets, ...sc });
+      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), dropoutOffsets: offsets, scalars });
       t = next;
       return { loss: r.loss, gradNorm: r.gradNorm, lr, step: t };
     },
@@ -193,15 +199,17 @@ export async function createTrainer(opts: TrainerOptions): Promise<Trainer> {
     },
     state,
     async saveCheckpoint(path, extra = {}) {
-      saveCheckpoint(path, layout, await state(), { seed: opts.seed, ...extra });
+      saveCheckpoint(path, layout, optimizer, await state(), { seed: opts.seed, ...extra });
     },
     async loadCheckpoint(path) {
-      const { state: s, metadata } = loadCheckpoint(path, layout);
+      const { state: s, metadata } = loadCheckpoint(path, layout, optimizer);
       if (metadata.seed !== undefined && Number(metadata.seed) !== opts.seed) {
         throw new Error(`${path} was written by a run with seed ${metadata.seed}; resume it with seed=${metadata.seed} (this trainer has seed ${opts.seed})`);
       }
-      const next = { params: owned(s.params), m: owned(s.m), v: owned(s.v), buffers: owned(s.buffers) };
-      await client.call({ type: 'setState', state: next }, [...new Set(Object.values(next).map((a) => a.buffer))]);
+      const slots = Object.fromEntries(Object.entries(s.slots).map(([name, a]) => [name, owned(a)]));
+      const next: FlatState = { params: owned(s.params), buffers: owned(s.buffers), slots };
+      const arrays = [next.params, next.buffers, ...Object.values(slots)];
+      await client.call({ type: 'setState', state: next }, [...new Set(arrays.map((a) => a.buffer))]);
       t = s.step;
       return metadata;
     },

@@ -38,16 +38,9 @@ async function handle(req: Request): Promise<Reply> {
     case 'step': {
       const w = ready();
       const s = w.state;
-      const feeds: Record<string, FeedValue> = {
-        ...batchFeeds(req.batch),
-        params: vec(s.params),
-        m: vec(s.m),
-        v: vec(s.v),
-        decay_mask: vec(w.decay),
-        lr: scalar(req.lr),
-        step_size: scalar(req.stepSize),
-        bc2_sqrt: scalar(req.bc2Sqrt),
-      };
+      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(s.params), decay_mask: vec(w.decay) };
+      for (const [name, data] of Object.entries(s.slots)) feeds[name] = vec(data);
+      for (const [name, v] of Object.entries(req.scalars)) feeds[name] = scalar(v);
       if (s.buffers.length) feeds.buffers = vec(s.buffers);
       if (req.dropoutOffsets.length) {
         feeds.dropout_table = table!;
@@ -56,9 +49,8 @@ async function handle(req: Request): Promise<Reply> {
       const out = await w.train.run(feeds);
       state = {
         params: out.params_out as Float32Array,
-        m: out.m_out as Float32Array,
-        v: out.v_out as Float32Array,
         buffers: s.buffers.length ? (out.buffers_out as Float32Array) : s.buffers,
+        slots: Object.fromEntries(Object.keys(s.slots).map((name) => [name, out[`${name}_out`] as Float32Array])),
       };
       return { type: 'step', loss: (out.loss as Float32Array)[0], gradNorm: (out.grad_norm as Float32Array)[0] };
     }

@@ -11,7 +11,7 @@
  * so hashing every element cost more than the whole PatchTST forward/backward at the 2m shapes. Masks of
  * one step are i.i.d. within a site; across sites and steps they are random cyclic shifts of one stream.
  */
-import { mix32, siteKey, stepKey } from '../autodiff/hash.js';
+import { mix32, siteKey, stepKey } from './hash.js';
 import { Rng } from './rng.js';
 
 export interface DropoutPlan {

@@ -1,6 +1,7 @@
 /**
  * Assembles whole graphs around a model's forward pass, all sharing one parameter layout:
- *  - train step: forward, weighted BCE, reverse-mode gradients, global-norm clip, AdamW → new flat state;
+ *  - train step: forward, weighted BCE, reverse-mode gradients, global-norm clip, the optimizer's update
+ *    (AdamW unless another is given) → new flat state;
  *  - grad graph: loss and flat gradient only (finite-difference checks, debugging);
  *  - eval graph: probabilities and weighted loss, BatchNorm on running statistics, no dropout;
  *  - inference graph: parameters baked in as initializers, x → probability (export).
@@ -8,10 +9,12 @@
 import { Graph, type Tensor } from '../graph/builder.js';
 import type { DType } from '../graph/dtype.js';
 import { grad } from '../autodiff/grad.js';
-import { bceWithLogits } from '../autodiff/nn.js';
+import { bceWithLogits } from '../nn/layers.js';
 import * as o from '../autodiff/ops.js';
-import { type AdamWOptions, adamwUpdate } from '../optim/adamw.js';
-import { Layout, Net } from './params.js';
+import { type AdamWOptions, adamw } from '../optim/adamw.js';
+import { type ClipOptions, clipGradNorm } from '../optim/clip.js';
+import { type Optimizer, checkOptimizer } from '../optim/optimizer.js';
+import { Layout, Net } from './net.js';
 
 /** A model: builds logits [B] from x [B, ...inputShape] with parameters declared on `net`. */
 export interface Model {
@@ -76,31 +79,30 @@ function flatGrad(net: Net, loss: Tensor): Tensor {
   return net.graph.scope('grad/flatten', () => o.concat(grads.map((t) => o.reshape(t, [-1])), 0));
 }
 
-/** Train step. Inputs: params, m, v, decay_mask, [buffers], x, y, w, [dropout_table, dropout_offsets], lr, step_size, bc2_sqrt. */
-export function buildTrainStep(model: Model, shape: GraphShape & { optim: AdamWOptions }): BuiltGraph {
+/**
+ * Train step. Inputs: params, [buffers], x, y, w, [dropout_table, dropout_offsets], then the optimizer's
+ * slots, decay_mask and its scalars. Outputs: loss, grad_norm, params_out, <slot>_out per slot, [buffers_out].
+ * `optimizer` defaults to AdamW; `optim` holds its hyperparameters and the gradient clip.
+ */
+export function buildTrainStep<H extends ClipOptions = AdamWOptions>(model: Model, shape: GraphShape & { optim: H; optimizer?: Optimizer<H> }): BuiltGraph {
+  const optimizer = shape.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
+  checkOptimizer(optimizer);
   const io = withModel('train_step', model, shape, true);
   const { g, net } = io;
   const dtype = shape.dtype ?? 'float32';
   const n = [net.layout.paramCount];
   const gradient = flatGrad(net, io.loss);
   const upd = g.scope('optim', () => {
-    const state = {
-      params: io.params,
-      grad: gradient,
-      m: g.input('m', dtype, n),
-      v: g.input('v', dtype, n),
-      decayMask: g.input('decay_mask', dtype, n),
-      lr: g.input('lr', dtype, []),
-      stepSize: g.input('step_size', dtype, []),
-      bc2Sqrt: g.input('bc2_sqrt', dtype, []),
-    };
-    return adamwUpdate(state, shape.optim);
+    const state = Object.fromEntries(optimizer.slots.map((name) => [name, g.input(name, dtype, n)]));
+    const decayMask = g.input('decay_mask', dtype, n);
+    const scalars = Object.fromEntries(optimizer.scalars.map((name) => [name, g.input(name, dtype, [])]));
+    const clipped = clipGradNorm(gradient, shape.optim.gradClip);
+    return { ...optimizer.update({ params: io.params, grad: clipped.grad, decayMask, state, scalars }, shape.optim), gradNorm: clipped.norm };
   });
   g.output(io.loss, 'loss');
   g.output(upd.gradNorm, 'grad_norm');
   g.output(upd.params, 'params_out');
-  g.output(upd.m, 'm_out');
-  g.output(upd.v, 'v_out');
+  for (const name of optimizer.slots) g.output(upd.state[name], `${name}_out`);
   const buffersOut = net.updatedBuffers();
   if (buffersOut) g.output(buffersOut, 'buffers_out');
   return { graph: g, layout: net.layout };

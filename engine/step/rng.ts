@@ -2,7 +2,7 @@
  * Seeded PRNG (sfc32, 128-bit state) for parameter init. The state is four uint32s, so it can be stored
  * in a checkpoint and resumed exactly.
  */
-import { mix32 } from '../autodiff/hash.js';
+import { mix32 } from './hash.js';
 
 export type RngState = [number, number, number, number];
 

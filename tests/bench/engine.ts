@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { estimateMemory } from '../../engine/memory/index.js';
+import { estimateMemory, fittingBatch } from '../../engine/memory/index.js';
 import type { ModelConfig } from '../../engine/models/config.js';
 import { buildModel } from '../../engine/models/index.js';
 import type { Backend } from '../../engine/runtime/backends.js';
@@ -94,12 +94,6 @@ function spawnCase(c: EngineCase): EngineRow {
   return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, note: out.blas };
 }
 
-/** Largest batch ≤ wanted whose estimated peak fits in `limit` bytes (halving), or 0. */
-function fittingBatch(cfg: ModelConfig, wanted: number, limit: number): number {
-  for (let b = wanted; b >= 1; b = Math.floor(b / 2)) if (estimateMemory(cfg, CHANNELS, b).total < limit) return b;
-  return 0;
-}
-
 export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; dropout?: number; log?: (msg: string) => void }
 
 export function benchEngine(o: EngineBenchOptions): EngineRow[] {
@@ -110,7 +104,7 @@ export function benchEngine(o: EngineBenchOptions): EngineRow[] {
     const free = freemem() * 0.8;
     for (const backend of o.backends) {
       const limit = backend === 'web' ? Math.min(free, WASM_LIMIT) : free;
-      const batch = fittingBatch(cfg, o.batch, limit);
+      const batch = fittingBatch((b) => estimateMemory(cfg, CHANNELS, b), limit, o.batch);
       const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers, dropout: o.dropout };
       if (!batch) {
         o.log?.(`skip ${shape}/${backend}: even batch 1 exceeds the memory at hand`);

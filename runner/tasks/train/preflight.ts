@@ -1,7 +1,7 @@
 // Checks made before anything is built: is the parameter count within the budget, and does one
 // training step fit in the memory this machine has free?
 import si from 'systeminformation';
-import { formatBytes, type MemoryEstimate } from '../../../engine/index.js';
+import { describeMemory, fittingBatch, formatBytes, type MemoryEstimate } from '../../../engine/index.js';
 import type { BudgetConfig } from '../../../schemas/index.js';
 
 /** The budget fields the parameter check reads (schemas/budget). */
@@ -54,21 +54,15 @@ export async function availableMemory(env: Record<string, string | undefined> = 
  */
 export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemory, job: string, at: (batchSize: number) => MemoryEstimate): string | null {
   if (estimate.total <= available.bytes) return null;
-  let smaller = 2 ** Math.floor(Math.log2(Math.max(1, estimate.batchSize - 1)));
-  while (smaller >= 1 && at(smaller).total > available.bytes) smaller /= 2;
+  const smaller = fittingBatch(at, available.bytes, 2 ** Math.floor(Math.log2(Math.max(1, estimate.batchSize - 1))));
   const lower = smaller >= 1 && smaller < estimate.batchSize
     ? `or lower the batch: trainer.batch_size=${smaller} needs about ${formatBytes(at(smaller).total)}`
     : 'a smaller batch does not fit either';
   return (
     `${job} needs about ${formatBytes(estimate.total)} for one training step at batch ${estimate.batchSize} ` +
-    `(${breakdown(estimate)}), ` +
+    `(${describeMemory(estimate, 'inline').join(', ')}), ` +
     `but only ${formatBytes(available.bytes)} is free (${available.source}). ` +
     `Run it on a GPU node through SLURM (e.g. sbatch --gres=gpu:1 --mem=${Math.ceil(estimate.total / 2 ** 30)}G --wrap "npx run ..."), ` +
     lower
   );
-}
-
-function breakdown(e: MemoryEstimate): string {
-  const parts = { weights: e.params, gradients: e.grads, 'AdamW moments': e.adamMoments, 'step copies': e.stepCopies, activations: e.activations, overhead: e.overhead };
-  return Object.entries(parts).map(([name, bytes]) => `${name} ${formatBytes(bytes)}`).join(', ');
 }

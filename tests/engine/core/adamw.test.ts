@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
-import { adamScalars, learningRate } from '../../../engine/optim/schedule.js';
+import { adamScalars } from '../../../engine/optim/adamw.js';
+import { learningRate } from '../../../engine/optim/schedule.js';
 import { buildGradGraph, buildTrainStep } from '../../../engine/step/graphs.js';
 import { createSession, type FeedValue } from '../../../engine/runtime/backends.js';
 import { OPTIM, separableBatches, tinyMlp } from './fixtures.js';

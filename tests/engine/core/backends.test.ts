@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../../engine/graph/builder.js';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
-import { tableDropout } from '../../../engine/autodiff/nn.js';
+import { tableDropout } from '../../../engine/nn/layers.js';
 import { dropoutFeeds, dropoutOffsets, dropoutTable } from '../../../engine/step/dropout.js';
 import { type Backend, createSession } from '../../../engine/runtime/backends.js';
 import { createTrainer } from '../../../engine/runtime/trainer.js';

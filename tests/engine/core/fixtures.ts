@@ -1,8 +1,8 @@
 /** Tiny models and a synthetic, learnable data set for the engine-core tests. */
-import { linear } from '../../../engine/autodiff/nn.js';
+import { linear } from '../../../engine/nn/layers.js';
 import * as o from '../../../engine/autodiff/ops.js';
 import type { Model } from '../../../engine/step/graphs.js';
-import { linearInit } from '../../../engine/step/params.js';
+import { linearInit } from '../../../engine/step/net.js';
 import { Rng } from '../../../engine/step/rng.js';
 import type { Batch } from '../../../engine/runtime/trainer.js';
 

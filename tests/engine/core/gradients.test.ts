@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../engine/graph/builder.js';
 import * as o from '../../../engine/autodiff/ops.js';
 import { RULES } from '../../../engine/autodiff/rules.js';
-import { batchNormTrain, bceWithLogits, linear, patchify, tableDropout } from '../../../engine/autodiff/nn.js';
+import { batchNormTrain, bceWithLogits, linear, patchify, tableDropout } from '../../../engine/nn/layers.js';
 import { checkOpGradient, type InputSpec } from './gradcheck.js';
 
 const TOL = 1e-6;

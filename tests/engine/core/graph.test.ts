@@ -7,7 +7,7 @@ import { Graph } from '../../../engine/graph/builder.js';
 import { saveModel, toModelBytes } from '../../../engine/graph/serialize.js';
 import { grad } from '../../../engine/autodiff/grad.js';
 import * as o from '../../../engine/autodiff/ops.js';
-import { linear } from '../../../engine/autodiff/nn.js';
+import { linear } from '../../../engine/nn/layers.js';
 import { readSafetensors, writeSafetensors } from '../../../engine/checkpoint/safetensors.js';
 import { buildTrainStep, layoutOf } from '../../../engine/step/graphs.js';
 import { createSession } from '../../../engine/runtime/backends.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMemory, estimateMemory } from '../../../engine/memory/index.js';
+import { describeMemory, estimateMemory, fittingBatch } from '../../../engine/memory/index.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
@@ -37,5 +37,13 @@ describe('memory estimate', () => {
     const lines = describeMemory(estimateMemory(patchtst(64, 32, 2), 25, 256));
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['parameters', 'gradients', 'AdamW', 'step', 'activations', 'overhead', 'total']);
     expect(lines.at(-1)).toMatch(/total\s+[\d.]+ (MiB|GiB)/);
+  });
+
+  it('finds the largest batch that fits by halving from a start, or 0', () => {
+    const at = (b: number) => estimateMemory(patchtst(64, 4, 2), 25, b);
+    expect(fittingBatch(at, at(64).total, 256)).toBe(64);
+    expect(fittingBatch(at, at(64).total - 1, 256)).toBe(32);
+    expect(fittingBatch(at, at(50).total, 100)).toBe(50);
+    expect(fittingBatch(at, at(1).total - 1, 256)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countParams } from '../../../engine/params/index.js';
+import { countParams } from '../../../engine/models/index.js';
 import { buildModel } from '../../../engine/models/index.js';
 import { layoutOf } from '../../../engine/step/graphs.js';
 import type { ModelConfig } from '../../../engine/models/config.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { countParams, paramBreakdown } from '../../../engine/params/index.js';
-import { patchCount, type ModelConfig } from '../../../engine/models/config.js';
+import { countParams, paramBreakdown } from '../../../engine/models/index.js';
+import { patchPadding, type ModelConfig } from '../../../engine/models/config.js';
+import { patchCount } from '../../../engine/nn/layers.js';
+
+const patchesOf = (cfg: ModelConfig) => patchCount(cfg.context_length, cfg.patch_len, cfg.stride, patchPadding(cfg));
 
 const mix = (d: number, h: number, L: number, ff: number): ModelConfig => ({
   name: 'patchtst_mix', context_length: 60, patch_len: 10, stride: 10, d_model: d, n_heads: h, n_layers: L, d_ff: ff,
@@ -16,7 +19,7 @@ describe('parameter counting by formula', () => {
 
   it('counts the mix model with 6 unpadded patches and P+10 positional rows', () => {
     const cfg = mix(192, 6, 4, 768);
-    expect(patchCount(cfg)).toBe(6);
+    expect(patchesOf(cfg)).toBe(6);
     expect(paramBreakdown(cfg, 20).position).toBe(16 * 192);
     // RevIN's affine weights are 2 per channel and come on top of the study's count
     expect(countParams({ ...cfg, revin_affine: true }, 20)).toBe(1_822_657 + 40);
@@ -28,7 +31,7 @@ describe('parameter counting by formula', () => {
       ...mix(64, 2, 32, 256), name: 'patchtst', patch_len: 16, stride: 8, norm: 'batch', revin_affine: true,
     };
     const P = Math.floor((60 - 16) / 8) + 2;
-    expect(patchCount(cfg)).toBe(P);
+    expect(patchesOf(cfg)).toBe(P);
     const layer = 4 * (64 * 64 + 64) + 4 * 64 + (64 * 256 + 256) + (256 * 64 + 64);
     const expected = 2 * 25 + (16 * 64 + 64) + P * 64 + 32 * layer + (25 * 64 * P + 1);
     expect(countParams(cfg, 25)).toBe(expected);

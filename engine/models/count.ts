@@ -1,4 +1,5 @@
-import { type ModelConfig, MIX_EXTRA_POS_ROWS, checkModelConfig, patchCount } from '../models/config.js';
+import { patchCount } from '../nn/layers.js';
+import { type ModelConfig, MIX_EXTRA_POS_ROWS, checkModelConfig, patchPadding } from './config.js';
 
 /** Parameter count per block, in the order the model builders create them. */
 export interface ParamBreakdown {
@@ -23,7 +24,7 @@ export function paramBreakdown(cfg: ModelConfig, channels: number): ParamBreakdo
   checkModelConfig(cfg, channels);
   const C = channels;
   const d = cfg.d_model;
-  const P = patchCount(cfg);
+  const P = patchCount(cfg.context_length, cfg.patch_len, cfg.stride, patchPadding(cfg));
   const mix = cfg.name === 'patchtst_mix';
   const parts = {
     revin: cfg.revin && cfg.revin_affine ? 2 * C : 0,

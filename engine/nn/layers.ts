@@ -1,6 +1,6 @@
-/** Layers composed from the differentiable ops; their gradients come from the op table. */
+/** Layers and the loss, composed from the differentiable ops; their gradients come from the op table. */
 import type { Tensor } from '../graph/builder.js';
-import * as o from './ops.js';
+import * as o from '../autodiff/ops.js';
 
 /** x·W + b with W stored [in, out] (so no transpose in the forward pass). */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
@@ -59,7 +59,7 @@ export function tableDropout(x: Tensor, table: Tensor, row: number, offsets: Ten
   return o.mul(x, g.op('Reshape', [mask, g.ints([...x.shape])], {}, table.dtype, x.shape));
 }
 
-/** Number of patches after end replicate-padding by `padEnd` steps (PatchTST pads by `stride`). */
+/** Number of patches of a series of `length` steps after end replicate-padding by `padEnd` steps (PatchTST pads by `stride`). */
 export const patchCount = (length: number, patchLen: number, stride: number, padEnd: number): number =>
   Math.floor((length + padEnd - patchLen) / stride) + 1;
 

@@ -1,12 +1,12 @@
 /**
  * Parameter layout and the `Net` context a model's forward function builds with. Parameters live in one
- * flat fp32 vector: the graph Slices + Reshapes each one out, so params, Adam m and v stay flat.
+ * flat fp32 vector: the graph Slices + Reshapes each one out, so parameters and optimizer state stay flat.
  */
 import { type Graph, Tensor } from '../graph/builder.js';
 import type { DType } from '../graph/dtype.js';
 import { numel } from '../graph/shape.js';
 import * as o from '../autodiff/ops.js';
-import { batchNormTrain, tableDropout } from '../autodiff/nn.js';
+import { batchNormTrain, tableDropout } from '../nn/layers.js';
 import { type DropoutPlan, emptyPlan } from './dropout.js';
 import { Rng } from './rng.js';
 

@@ -1,0 +1,110 @@
+/**
+ * Forward emitters of the differentiable ops: each op's raw ONNX nodes and static shape rule. ops.ts
+ * applies them and records the tape; their gradients live in rules.ts, which this file never sees.
+ */
+import { type Graph, type Tensor, float } from '../graph/builder.js';
+import { ONNX_DTYPE } from '../graph/dtype.js';
+import { broadcastShapes, resolveReshape } from '../graph/shape.js';
+import { erfRaw } from './erf.js';
+
+/** Emits the forward nodes; may return tensors to save for the backward pass. */
+export type Forward<A = any> = (g: Graph, xs: Tensor[], a: A) => Tensor | { out: Tensor; saved: Tensor[] };
+
+const bin = (op: string) => (g: Graph, [a, b]: Tensor[]) => g.op(op, [a, b], {}, a.dtype, broadcastShapes(a.shape, b.shape));
+const un = (op: string, attrs = {}) => (g: Graph, [x]: Tensor[]) => g.op(op, [x], attrs, x.dtype, x.shape);
+const matmulShape = (a: readonly number[], b: readonly number[]): number[] => {
+  if (a.length < 2 || b.length < 2) throw new Error(`matmul needs rank >= 2, got [${a}] @ [${b}]`);
+  if (a[a.length - 1] !== b[b.length - 2]) throw new Error(`matmul inner dims differ: [${a}] @ [${b}]`);
+  return [...broadcastShapes(a.slice(0, -2), b.slice(0, -2)), a[a.length - 2], b[b.length - 1]];
+};
+/** `s` with the reduced `axes` kept as 1 (the shape a reduction with keepdims gives). */
+export const keptShape = (s: readonly number[], axes: number[]): number[] => s.map((d, i) => (axes.includes(i) ? 1 : d));
+
+export const FORWARD = {
+  add: bin('Add'),
+  sub: bin('Sub'),
+  mul: bin('Mul'),
+  div: bin('Div'),
+  neg: un('Neg'),
+  exp: un('Exp'),
+  log: un('Log'),
+  sqrt: un('Sqrt'),
+  abs: un('Abs'),
+  relu: un('Relu'),
+  sigmoid: un('Sigmoid'),
+  tanh: un('Tanh'),
+  softplus: un('Softplus'),
+  // 0.5·x·(1 + erf(x/√2)); saves Φ(x) so the VJP is g·(Φ + x·φ).
+  gelu: (g, [x]) => {
+    const c = (v: number) => g.scalar(v, x.dtype);
+    const scaled = g.op('Mul', [x, c(Math.SQRT1_2)], {}, x.dtype, x.shape);
+    const onePlus = g.op('Add', [erfRaw(g, scaled), c(1)], {}, x.dtype, x.shape);
+    const phi = g.op('Mul', [onePlus, c(0.5)], {}, x.dtype, x.shape);
+    return { out: g.op('Mul', [x, phi], {}, x.dtype, x.shape), saved: [phi] };
+  },
+  matmul: (g, [a, b]) => g.op('MatMul', [a, b], {}, a.dtype, matmulShape(a.shape, b.shape)),
+  // 2-D Gemm: y = op(A)·op(B) (+ C broadcast), alpha = beta = 1.
+  gemm: (g, [a, b, c], t: { transA: number; transB: number }) => {
+    const m = t.transA ? a.shape[1] : a.shape[0];
+    const n = t.transB ? b.shape[0] : b.shape[1];
+    return g.op('Gemm', c ? [a, b, c] : [a, b], { transA: t.transA, transB: t.transB }, a.dtype, [m, n]);
+  },
+  softmax: (g, [x], a: { axis: number }) => g.op('Softmax', [x], { axis: a.axis }, x.dtype, x.shape),
+  // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
+  layerNorm: (g, [x, scale, bias], a: { eps: number }) => {
+    if (x.dtype === 'float64') return layerNormComposed(g, x, scale, bias, a.eps);
+    const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, -1), 1] };
+    const attrs = { axis: -1, epsilon: float(a.eps), stash_type: ONNX_DTYPE[x.dtype] };
+    const [y, mean, inv] = g.emit('LayerNormalization', [x, scale, bias], attrs, [{ dtype: x.dtype, shape: x.shape }, stats, stats]);
+    return { out: y, saved: [mean, inv] };
+  },
+  // ONNX BatchNormalization (inference): x [N, C, ...], per-channel scale/bias/mean/var [C].
+  batchNormEval: (g, [x, scale, bias, mean, v], a: { eps: number }) =>
+    g.op('BatchNormalization', [x, scale, bias, mean, v], { epsilon: float(a.eps) }, x.dtype, x.shape),
+  transpose: (g, [x], a: { perm: number[] }) => g.op('Transpose', [x], { perm: a.perm }, x.dtype, a.perm.map((p) => x.shape[p])),
+  reshape: (g, [x], a: { shape: number[] }) => g.op('Reshape', [x, g.ints(a.shape)], {}, x.dtype, resolveReshape(x.shape, a.shape)),
+  // starts/ends already normalised and clamped by ops.slice(); step 1.
+  slice: (g, [x], a: { starts: number[]; ends: number[]; axes: number[] }) => {
+    const shape = [...x.shape];
+    a.axes.forEach((ax, i) => (shape[ax] = a.ends[i] - a.starts[i]));
+    return g.op('Slice', [x, g.ints(a.starts), g.ints(a.ends), g.ints(a.axes)], {}, x.dtype, shape);
+  },
+  // Constant zero padding (the gradient of slice).
+  pad: (g, [x], a: { before: number[]; after: number[] }) =>
+    g.op('Pad', [x, g.ints([...a.before, ...a.after])], {}, x.dtype, x.shape.map((d, i) => d + a.before[i] + a.after[i])),
+  concat: (g, xs, a: { axis: number }) => {
+    const shape = [...xs[0].shape];
+    shape[a.axis] = xs.reduce((s, t) => s + t.shape[a.axis], 0);
+    return g.op('Concat', xs, { axis: a.axis }, xs[0].dtype, shape);
+  },
+  // Constant 1-D indices along `axis`.
+  gather: (g, [x], a: { indices: number[]; axis: number }) => {
+    const shape = [...x.shape.slice(0, a.axis), a.indices.length, ...x.shape.slice(a.axis + 1)];
+    return g.op('Gather', [x, g.ints(a.indices)], { axis: a.axis }, x.dtype, shape);
+  },
+  expand: (g, [x], a: { shape: number[] }) => g.op('Expand', [x, g.ints(a.shape)], {}, x.dtype, broadcastShapes(x.shape, a.shape)),
+  reduceSum: (g, [x], a: { axes: number[]; keepdims: boolean }) => reduce(g, 'ReduceSum', x, a),
+  reduceMean: (g, [x], a: { axes: number[]; keepdims: boolean }) => reduce(g, 'ReduceMean', x, a),
+} satisfies Record<string, Forward>;
+
+/** Name of a differentiable op (a key of the forward table, and of the gradient table). */
+export type OpName = keyof typeof FORWARD;
+
+/** ORT has no float64 LayerNormalization kernel: the same outputs from basic ops (gradient checks only). */
+function layerNormComposed(g: Graph, x: Tensor, scale: Tensor, bias: Tensor, eps: number): { out: Tensor; saved: Tensor[] } {
+  const stat = [...x.shape.slice(0, -1), 1];
+  const e = (op: string, ins: Tensor[], shape: readonly number[]) => g.op(op, ins, {}, x.dtype, shape);
+  const last = g.ints([-1]);
+  const mean = g.op('ReduceMean', [x, last], { keepdims: 1 }, x.dtype, stat);
+  const d = e('Sub', [x, mean], x.shape);
+  const variance = g.op('ReduceMean', [e('Mul', [d, d], x.shape), last], { keepdims: 1 }, x.dtype, stat);
+  const inv = e('Reciprocal', [e('Sqrt', [e('Add', [variance, g.scalar(eps, x.dtype)], stat)], stat)], stat);
+  const out = e('Add', [e('Mul', [e('Mul', [d, inv], x.shape), scale], x.shape), bias], x.shape);
+  return { out, saved: [mean, inv] };
+}
+
+function reduce(g: Graph, op: string, x: Tensor, a: { axes: number[]; keepdims: boolean }): Tensor {
+  const kept = keptShape(x.shape, a.axes);
+  const shape = a.keepdims ? kept : x.shape.filter((_, i) => !a.axes.includes(i));
+  return g.op(op, [x, g.ints(a.axes)], { keepdims: a.keepdims ? 1 : 0 }, x.dtype, shape);
+}

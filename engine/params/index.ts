@@ -1,1 +1,0 @@
-export { countParams, paramBreakdown, type ParamBreakdown } from './count.js';
