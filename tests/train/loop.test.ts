@@ -1,51 +1,8 @@
 // The epoch loop against a scripted trainer: early stopping on val loss with patience and min_delta,
 // best/last checkpoints, eval_interval, and a non-finite loss stopping the run with its step.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../data/index.js';
-import type { Trainer } from '../../engine/index.js';
-import type { RunContext } from '../../runner/tasks/index.js';
-import { Checkpointing, EarlyStopping, MetricLogger, ProgressReport, type Hook } from '../../runner/tasks/train/hooks/index.js';
-import { freshState, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopIO, type LoopState } from '../../runner/tasks/train/loop.js';
-
-const split = (n: number) => ({ x: new Float32Array(n), y: new Float32Array(n), dates: Array.from({ length: n }, (_, i) => `d${i}`), n });
-const data = { train: split(4), val: split(2), test: split(2) } as unknown as Dataset; // 2 steps per epoch at batch 2
-
-function scripted(trainLosses: number[], valLosses: number[]) {
-  const saves: { path: string; step: number }[] = [];
-  let t = 0;
-  let evals = 0;
-  const trainer = {
-    get stepCount() {
-      return t;
-    },
-    step: async () => ({ loss: trainLosses[t] ?? 0.5, gradNorm: 1, lr: 1e-3, step: ++t }),
-    evaluate: async () => ({ loss: valLosses[evals++]!, probs: new Float32Array(2) }),
-    saveCheckpoint: async (path: string) => void saves.push({ path, step: t }),
-  } as unknown as Trainer;
-  const metrics: { name: string; value: number; epoch?: number }[] = [];
-  const logs: string[] = [];
-  const ctx = {
-    signal: new AbortController().signal,
-    dir: '/run',
-    logMetric: (m: { name: string; value: number; epoch?: number }) => metrics.push(m),
-    logMetrics: (v: Record<string, number>, at: { epoch?: number }) => Object.entries(v).forEach(([name, value]) => metrics.push({ name, value, ...at })),
-    log: (m: string) => logs.push(m),
-    progress: () => {},
-  } as unknown as RunContext;
-  return { trainer, ctx, saves, metrics, logs, evals: () => evals };
-}
-
-type Cfg = LoopConfig & { patience: number; minDelta: number };
-const cfg = (over: Partial<Cfg> = {}): Cfg => ({ epochs: 10, maxSteps: null, batchSize: 2, seed: 1, evalInterval: 1, patience: 2, minDelta: 0.01, ...over });
-
-/** The train task's hooks around a scripted trainer, as task.ts assembles them. */
-function io(c: Cfg, s: ReturnType<typeof scripted>): LoopIO & { checkpoints: Checkpointing; stopping: EarlyStopping } {
-  const checkpoints = new Checkpointing({ best: 'best', last: 'last' }, s.ctx);
-  const stopping = new EarlyStopping(c.patience, c.minDelta);
-  const plan = { epochs: c.epochs, totalSteps: totalSteps(c, data.train.n), stepsPerEpoch: stepsPerEpoch(data.train.n, c.batchSize) };
-  const hooks: Hook[] = [new MetricLogger(s.ctx, 50), stopping, new ProgressReport(s.ctx, plan), checkpoints];
-  return { trainer: s.trainer, data, signal: s.ctx.signal, hooks, checkpoints, stopping };
-}
+import { freshState, runLoop, type LoopState } from '../../runner/tasks/train/loop.js';
+import { cfg, io, scripted } from './scripted.js';
 
 /** The loop's state with the best-checkpoint and early-stopping hooks' states, as the `last` checkpoint holds them. */
 const whole = (state: LoopState, x: ReturnType<typeof io>) => ({ ...state, ...x.checkpoints.state(), badEvals: x.stopping.state().badEvals });
