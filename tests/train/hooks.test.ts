@@ -3,6 +3,7 @@
 // hook that waits (and Ctrl-C while it waits), and grad_norm / samples_per_sec every log_every_n_steps.
 import { describe, expect, it } from 'vitest';
 import { decodeJson, encodeJson, type Hook, type LoopHandle } from '../../runner/tasks/train/hooks/index.js';
+import { upgradeLegacyState } from '../../runner/tasks/train/legacy.js';
 import { freshState, restore, runLoop } from '../../runner/tasks/train/loop.js';
 import { metricsOf, TINY, train } from './helpers.js';
 import { cfg, io, scripted } from './scripted.js';
@@ -95,6 +96,18 @@ describe('training-loop hooks', () => {
     expect(lastSaves(resumed).at(-1)).toEqual(lastSaves(full).at(-1));
     expect(resumed.saves.filter((x) => x.path === 'best')).toEqual(full.saves.filter((x) => x.path === 'best' && x.step > 5));
     expect(resumed.metrics).toEqual(full.metrics.filter((m) => (m.epoch ?? 0) >= 3));
+  });
+
+  it('resumes a last checkpoint written before hooks (best and early stopping in the loop state)', () => {
+    const history = [{ epoch: 1, step: 2, train_loss: 0.5, lr: 1e-3, val_loss: 0.7 }, { epoch: 2, step: 4, train_loss: 0.5, lr: 1e-3, val_loss: null }];
+    const old = { loop: encodeJson({ epoch: 2, lossSum: 0, lossCount: 0, bestValLoss: 0.7, bestEpoch: 1, stopRef: 0.7, badEvals: 1, history }) };
+    const loop = io(cfg(), scripted([], []));
+    expect(restore(upgradeLegacyState(old), loop.hooks)).toEqual({ epoch: 2, lossSum: 0, lossCount: 0, history });
+    expect(loop.checkpoints.state()).toEqual({ bestValLoss: 0.7, bestEpoch: 1 });
+    expect(loop.stopping.state()).toEqual({ stopRef: 0.7, badEvals: 1, bestValLoss: 0.7, bestEpoch: 1 });
+    expect(loop.hooks.find((h) => h.name === 'progress')!.state!()).toEqual({ valLoss: 0.7, bestValLoss: 0.7, bestEpoch: 1 });
+    const current = { loop: encodeJson(freshState()), 'hook/checkpoint': encodeJson({ bestValLoss: Infinity, bestEpoch: 0 }) };
+    expect(upgradeLegacyState(current)).toBe(current);
   });
 
   it('keeps Infinity and NaN in hook state', () => {

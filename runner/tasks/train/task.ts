@@ -10,6 +10,7 @@ import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
 import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, ProgressReport, type Hook } from './hooks/index.js';
+import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, budgetMismatch, memoryRefusal, type BudgetSpec } from './preflight.js';
 
@@ -124,7 +125,7 @@ async function resumeFrom(from: string, trainer: Trainer, hooks: readonly Hook[]
   if (existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
   ctx.log(`resumed from ${last} at step ${trainer.stepCount}`);
   ctx.setInfo({ resumed_from: dir, resumed_at_step: trainer.stepCount });
-  const state = restore(meta, hooks);
+  const state = restore(upgradeLegacyState(meta), hooks);
   // this run's metrics hold the whole history, as an uninterrupted run's would
   for (const record of state.history) {
     logEpoch(ctx, record, 'train');
