@@ -76,10 +76,11 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
   const hooks = new HookList(io.hooks);
   const perEpoch = stepsPerEpoch(data.train.n, cfg.batchSize);
   const total = totalSteps(cfg, data.train.n);
+  // what hooks may do besides answering: watch Ctrl-C, write checkpoints
   const loop: LoopHandle = {
     signal,
-    save: async (path, metadata) => checkpointed(path, metadata, false),
-    saveResumable: async (path) => checkpointed(path, resumeMetadata(state, hooks), true),
+    save: (path, metadata) => checkpointed(path, metadata, false),
+    saveResumable: (path) => checkpointed(path, resumeMetadata(state, hooks), true),
   };
   async function checkpointed(path: string, metadata: Record<string, string | number>, resumable: boolean) {
     await trainer.saveCheckpoint(path, metadata);

@@ -71,6 +71,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const tr = spec.trainer;
   const loop: LoopConfig = { epochs: tr.epochs, maxSteps: tr.max_steps, batchSize: tr.batch_size, seed: tr.seed, evalInterval: tr.eval_interval };
+  const total = totalSteps(loop, data.train.n);
   ctx.progress({ status: 'building the training step' });
   const trainer = await createTrainer({
     model: buildModel(spec.model, channels),
@@ -78,14 +79,13 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     inputShape: [data.contextLength, data.channels],
     optim: {
       beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
-      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: totalSteps(loop, data.train.n), schedule: tr.schedule,
+      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: total, schedule: tr.schedule,
     },
     seed: tr.seed,
     backend: tr.backend,
   });
   try {
     const best = ctx.artifactPath(CHECKPOINTS.best);
-    const total = totalSteps(loop, data.train.n);
     // the checkpoint hook goes last, so the `last` checkpoint holds what the other hooks made of the epoch
     const checkpoints = new Checkpointing({ best, last: ctx.artifactPath(CHECKPOINTS.last) }, ctx);
     const hooks: Hook[] = [
