@@ -8,7 +8,7 @@ export const trainerSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'epochs', 'max_steps', 'batch_size', 'lr', 'weight_decay', 'warmup_steps', 'schedule', 'betas',
-    'eps', 'grad_clip', 'seed', 'backend', 'eval_interval', 'early_stopping'],
+    'eps', 'grad_clip', 'seed', 'backend', 'eval_interval', 'log_every_n_steps', 'early_stopping'],
   properties: {
     name: { type: 'string' },
     epochs: { type: 'integer', minimum: 1 },
@@ -24,6 +24,7 @@ export const trainerSchema = {
     seed: { type: 'integer' },
     backend: { enum: ['node', 'web', 'webgpu'] },
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
+    log_every_n_steps: { type: 'integer', minimum: 1, description: 'Steps between grad_norm and samples_per_sec metrics' },
     resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },
     early_stopping: {
       type: 'object',

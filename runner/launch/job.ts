@@ -135,7 +135,7 @@ export class JobRun {
       return this.finish(signal.aborted ? 'interrupted' : 'failed', signal.aborted ? interruptReason(signal) : reason);
     }
     if (signal.aborted) return this.finish('interrupted', interruptReason(signal));
-    if (result && (result.status === 'failed' || result.status === 'skipped')) return this.finish(result.status, result.reason);
+    if (result) return this.finish(result.status, result.reason);
     return this.finish('completed', null);
   }
 

@@ -48,7 +48,7 @@ export interface RunContext {
   setInfo(fields: Record<string, ConfigValue>): void;
 }
 
-/** What a task may return: nothing (completed), or why it failed or was skipped. */
-export type TaskResult = void | { status: 'failed' | 'skipped'; reason: string };
+/** What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished. */
+export type TaskResult = void | { status: 'failed' | 'skipped' | 'interrupted'; reason: string };
 
 export type Task<Spec = unknown> = (spec: Spec, ctx: RunContext) => Promise<TaskResult>;

@@ -1,46 +1,19 @@
 // The epoch loop against a scripted trainer: early stopping on val loss with patience and min_delta,
 // best/last checkpoints, eval_interval, and a non-finite loss stopping the run with its step.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../data/index.js';
-import type { Trainer } from '../../engine/index.js';
-import type { RunContext } from '../../runner/tasks/index.js';
-import { freshState, runLoop, type LoopConfig } from '../../runner/tasks/train/loop.js';
+import { freshState, runLoop, type LoopState } from '../../runner/tasks/train/loop.js';
+import { cfg, io, scripted } from './scripted.js';
 
-const split = (n: number) => ({ x: new Float32Array(n), y: new Float32Array(n), dates: Array.from({ length: n }, (_, i) => `d${i}`), n });
-const data = { train: split(4), val: split(2), test: split(2) } as unknown as Dataset; // 2 steps per epoch at batch 2
-
-function scripted(trainLosses: number[], valLosses: number[]) {
-  const saves: { path: string; step: number }[] = [];
-  let t = 0;
-  let evals = 0;
-  const trainer = {
-    get stepCount() {
-      return t;
-    },
-    step: async () => ({ loss: trainLosses[t] ?? 0.5, gradNorm: 1, lr: 1e-3, step: ++t }),
-    evaluate: async () => ({ loss: valLosses[evals++]!, probs: new Float32Array(2) }),
-    saveCheckpoint: async (path: string) => void saves.push({ path, step: t }),
-  } as unknown as Trainer;
-  const metrics: { name: string; value: number; epoch?: number }[] = [];
-  const logs: string[] = [];
-  const ctx = {
-    signal: new AbortController().signal,
-    dir: '/run',
-    logMetric: (m: { name: string; value: number; epoch?: number }) => metrics.push(m),
-    logMetrics: (v: Record<string, number>, at: { epoch?: number }) => Object.entries(v).forEach(([name, value]) => metrics.push({ name, value, ...at })),
-    log: (m: string) => logs.push(m),
-    progress: () => {},
-  } as unknown as RunContext;
-  return { trainer, ctx, saves, metrics, logs, evals: () => evals };
-}
-
-const cfg = (over: Partial<LoopConfig> = {}): LoopConfig => ({ epochs: 10, maxSteps: null, batchSize: 2, seed: 1, evalInterval: 1, patience: 2, minDelta: 0.01, ...over });
+/** The loop's state with the best-checkpoint and early-stopping hooks' states, as the `last` checkpoint holds them. */
+const whole = (state: LoopState, x: ReturnType<typeof io>) => ({ ...state, ...x.checkpoints.state(), badEvals: x.stopping.state().badEvals });
 
 describe('the epoch loop', () => {
   it('stops after `patience` evaluations without a min_delta improvement and keeps the best checkpoint', async () => {
     const s = scripted([], [0.7, 0.65, 0.649, 0.66, 0.5]);
-    const state = freshState();
-    const end = await runLoop(cfg(), { trainer: s.trainer, data, ctx: s.ctx, best: 'best', last: 'last' }, state);
+    const loop = io(cfg(), s);
+    const fresh = freshState();
+    const end = await runLoop(cfg(), loop, fresh);
+    const state = whole(fresh, loop);
     // 0.649 is a new best (saved) but not 0.01 better than 0.65: it counts towards patience, as 0.66 does
     expect(end).toEqual({ kind: 'completed', why: expect.stringMatching(/^early stopping: val loss has not improved by 0.01 for 2 evaluations \(best 0.6490 at epoch 3\)/) });
     expect(state).toMatchObject({ epoch: 4, bestEpoch: 3, bestValLoss: 0.649, badEvals: 2 });
@@ -52,13 +25,14 @@ describe('the epoch loop', () => {
   it('evaluates every eval_interval epochs and always after the last one; max_steps ends the run', async () => {
     const s = scripted([], [0.7, 0.6, 0.5]);
     const state = freshState();
-    const end = await runLoop(cfg({ epochs: 5, evalInterval: 2, patience: 0 }), { trainer: s.trainer, data, ctx: s.ctx, best: 'best', last: 'last' }, state);
+    const c = cfg({ epochs: 5, evalInterval: 2, patience: 0 });
+    const end = await runLoop(c, io(c, s), state);
     expect(end).toEqual({ kind: 'completed', why: 'ran all 5 epochs' });
     expect(s.metrics.filter((m) => m.name === 'val_loss').map((m) => m.epoch)).toEqual([2, 4, 5]);
     expect(state.history.map((h) => h.val_loss)).toEqual([null, 0.7, null, 0.6, 0.5]);
 
     const capped = scripted([], [0.7, 0.6]);
-    const end2 = await runLoop(cfg({ maxSteps: 3 }), { trainer: capped.trainer, data, ctx: capped.ctx, best: 'best', last: 'last' }, freshState());
+    const end2 = await runLoop(cfg({ maxSteps: 3 }), io(cfg({ maxSteps: 3 }), capped), freshState());
     expect(end2).toEqual({ kind: 'completed', why: 'reached trainer.max_steps=3' });
     expect(capped.trainer.stepCount).toBe(3);
     expect(capped.evals()).toBe(2); // after epoch 1 and after the capped epoch 2
@@ -66,10 +40,10 @@ describe('the epoch loop', () => {
 
   it('a NaN or infinite train loss stops the run with the step and epoch, without overwriting `last`', async () => {
     const s = scripted([0.7, 0.6, NaN], [0.69]);
-    const end = await runLoop(cfg(), { trainer: s.trainer, data, ctx: s.ctx, best: 'best', last: 'last' }, freshState());
+    const end = await runLoop(cfg(), io(cfg(), s), freshState());
     expect(end).toEqual({ kind: 'nonfinite', reason: 'train loss is NaN at step 3 (epoch 2, lr 1.000e-3); try a lower trainer.lr or a grad clip' });
     expect(s.saves.filter((x) => x.path === 'last').map((x) => x.step)).toEqual([2]);
     const inf = scripted([Infinity], []);
-    expect(await runLoop(cfg(), { trainer: inf.trainer, data, ctx: inf.ctx, best: 'best', last: 'last' }, freshState())).toMatchObject({ reason: expect.stringMatching(/^train loss is Infinity at step 1/) });
+    expect(await runLoop(cfg(), io(cfg(), inf), freshState())).toMatchObject({ reason: expect.stringMatching(/^train loss is Infinity at step 1/) });
   });
 });

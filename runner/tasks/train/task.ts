@@ -10,7 +10,9 @@ import type { Spec } from '../../../schemas/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
-import { decodeState, freshState, logEpoch, runLoop, totalSteps, type LoopConfig, type LoopIO, type LoopState } from './loop.js';
+import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, ProgressReport, type Hook } from './hooks/index.js';
+import { upgradeLegacyState } from './legacy.js';
+import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, budgetMismatch, memoryRefusal } from './preflight.js';
 
 /** The parts of the composed config (schemas/spec) this task reads: everything but `task`. */
@@ -43,10 +45,8 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   if (data.train.n === 0 || data.val.n === 0) return { status: 'failed', reason: `the split leaves ${data.train.n} train and ${data.val.n} val samples; use more data or change split.*` };
 
   const tr = spec.trainer;
-  const loop: LoopConfig = {
-    epochs: tr.epochs, maxSteps: tr.max_steps, batchSize: tr.batch_size, seed: tr.seed, evalInterval: tr.eval_interval,
-    patience: tr.early_stopping.patience, minDelta: tr.early_stopping.min_delta,
-  };
+  const loop: LoopConfig = { epochs: tr.epochs, maxSteps: tr.max_steps, batchSize: tr.batch_size, seed: tr.seed, evalInterval: tr.eval_interval };
+  const total = totalSteps(loop, data.train.n);
   ctx.progress({ status: 'building the training step' });
   const trainer = await createTrainer({
     model: buildModel(spec.model, channels),
@@ -54,38 +54,44 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     inputShape: [data.contextLength, data.channels],
     optim: {
       beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
-      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: totalSteps(loop, data.train.n), schedule: tr.schedule,
+      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: total, schedule: tr.schedule,
     },
     seed: tr.seed,
     backend: tr.backend,
   });
   try {
     const best = ctx.artifactPath(CHECKPOINTS.best);
-    const last = ctx.artifactPath(CHECKPOINTS.last);
-    const state = tr.resume ? await resumeFrom(tr.resume, trainer, best, ctx) : freshState();
+    // the checkpoint hook goes last, so the `last` checkpoint holds what the other hooks made of the epoch
+    const checkpoints = new Checkpointing({ best, last: ctx.artifactPath(CHECKPOINTS.last) }, ctx);
+    const hooks: Hook[] = [
+      new MetricLogger(ctx, tr.log_every_n_steps),
+      new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta),
+      new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }),
+      checkpoints,
+    ];
+    const state = tr.resume ? await resumeFrom(tr.resume, trainer, hooks, best, ctx) : freshState();
     ctx.setInfo({ startup_s: round((performance.now() - t0) / 1000) });
-    ctx.progress({ current: trainer.stepCount, total: totalSteps(loop, data.train.n), status: `epoch ${state.epoch + 1}/${tr.epochs} · first step` });
-    const io: LoopIO = { trainer, data, ctx, best, last };
-    const end = await runLoop(loop, io, state);
+    ctx.progress({ current: trainer.stepCount, total, status: `epoch ${state.epoch + 1}/${tr.epochs} · first step` });
+    const end = await runLoop(loop, { trainer, data, signal: ctx.signal, hooks }, state);
     if (end.kind !== 'nonfinite') await writeCurves(state, spec, ctx);
-    if (end.kind === 'interrupted') return;
+    if (end.kind === 'interrupted') return ctx.signal.aborted ? undefined : { status: 'interrupted', reason: end.why ?? 'interrupted' };
     if (end.kind === 'nonfinite') return { status: 'failed', reason: end.reason };
     ctx.log(end.why);
-    ctx.setInfo({ best_epoch: state.bestEpoch, epochs_run: state.epoch, steps: trainer.stepCount, stopped: end.why });
+    ctx.setInfo({ best_epoch: checkpoints.bestEpoch, epochs_run: state.epoch, steps: trainer.stepCount, stopped: end.why });
 
     ctx.progress({ status: 'scoring the best checkpoint on val and test' });
-    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx, io.bestValProbs);
+    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx, checkpoints.bestValProbs);
     ctx.writeArtifact('evaluation.json', `${JSON.stringify(evaluation, null, 2)}\n`);
     const s = evaluation.test.scores;
-    ctx.log(`test (best checkpoint, epoch ${state.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);
+    ctx.log(`test (best checkpoint, epoch ${checkpoints.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);
     await exportModel(trainer, data, ctx);
   } finally {
     await trainer.close();
   }
 }
 
-/** Continues a run: the given run folder's last checkpoint (trainer and loop state) and its best checkpoint. */
-async function resumeFrom(from: string, trainer: Trainer, best: string, ctx: RunContext): Promise<LoopState> {
+/** Continues a run: the given run folder's last checkpoint (trainer, loop and hook state) and its best checkpoint. */
+async function resumeFrom(from: string, trainer: Trainer, hooks: readonly Hook[], best: string, ctx: RunContext): Promise<LoopState> {
   const dir = isAbsolute(from) ? from : resolve(from);
   const last = join(dir, CHECKPOINTS.last);
   if (!existsSync(last)) throw new Error(`trainer.resume=${from}: no ${CHECKPOINTS.last} there (was the run started with task=train and did it reach a checkpoint?)`);
@@ -94,7 +100,7 @@ async function resumeFrom(from: string, trainer: Trainer, best: string, ctx: Run
   if (existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
   ctx.log(`resumed from ${last} at step ${trainer.stepCount}`);
   ctx.setInfo({ resumed_from: dir, resumed_at_step: trainer.stepCount });
-  const state = decodeState(meta.loop);
+  const state = restore(upgradeLegacyState(meta), hooks);
   // this run's metrics hold the whole history, as an uninterrupted run's would
   for (const record of state.history) {
     logEpoch(ctx, record, 'train');

@@ -1,0 +1,32 @@
+// Metrics to metrics.jsonl and the index: train_loss and lr per epoch, val_loss per evaluation, and
+// every `everyNSteps` steps grad_norm and samples_per_sec (Lightning's log_every_n_steps).
+import type { RunContext } from '../../types.js';
+import type { EpochRecord } from '../loop.js';
+import type { EvalEvent, Hook, StepEvent, TrainEpochEndEvent } from './types.js';
+
+/** The per-epoch metrics; a resumed run replays its predecessor's history with the same function. */
+export function logEpoch(ctx: Pick<RunContext, 'logMetric' | 'logMetrics'>, r: EpochRecord, part: 'train' | 'val'): void {
+  const at = { epoch: r.epoch, step: r.step };
+  if (part === 'train') ctx.logMetrics({ train_loss: r.train_loss, lr: r.lr }, at);
+  else if (r.val_loss !== null) ctx.logMetric({ name: 'val_loss', value: r.val_loss, ...at });
+}
+
+/** Stateless: which steps log is a function of the step number, so a resumed run logs the same steps. */
+export class MetricLogger implements Hook {
+  readonly name = 'metrics';
+
+  /** @param everyNSteps grad_norm and samples_per_sec go out at steps divisible by it (≥ 1). */
+  constructor(private readonly ctx: Pick<RunContext, 'logMetric' | 'logMetrics'>, private readonly everyNSteps: number) {}
+
+  onStep(e: StepEvent): void {
+    if (e.step % this.everyNSteps === 0) this.ctx.logMetrics({ grad_norm: e.gradNorm, samples_per_sec: e.samplesPerSec }, { step: e.step, epoch: e.epoch });
+  }
+
+  onTrainEpochEnd(e: TrainEpochEndEvent): void {
+    logEpoch(this.ctx, { epoch: e.epoch, step: e.step, train_loss: e.trainLoss, lr: e.lr, val_loss: null }, 'train');
+  }
+
+  onEval(e: EvalEvent): void {
+    this.ctx.logMetric({ name: 'val_loss', value: e.valLoss, epoch: e.epoch, step: e.step });
+  }
+}
