@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SweepError } from './product.js';
-import type { SamplerSpec } from './sample.js';
+import type { SamplerSpec } from './samplers/random.js';
 
 export interface SweepPreset {
   name: string;
