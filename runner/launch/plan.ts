@@ -73,6 +73,6 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       }
     });
   const jobs = composeBatch(sweep.sweeper.ask([]), 0);
-  const next = (trials: readonly Trial[], nextNum: number) => composeBatch(sweep.sweeper.ask(trials), nextNum);
+  const next = sweep.sweeper instanceof FixedSweeper ? undefined : (trials: readonly Trial[], nextNum: number) => composeBatch(sweep.sweeper.ask(trials), nextNum);
   return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs, next };
 }

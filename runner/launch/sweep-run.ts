@@ -97,7 +97,7 @@ export class SweepRun {
     } catch (e) {
       // the runner itself failed (e.g. the disk is full): record what is known, release the display, re-throw
       this.outcomes.push(...this.launcher.abandon('failed', `runner error: ${(e as Error)?.message ?? String(e)}`));
-      const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir);
+      const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir, true);
       await opts.reporter?.end(result);
       throw e;
     }
@@ -168,11 +168,12 @@ export class SweepRun {
     return batch.filter((j) => !this.outcomes.some((o) => o.num === j.num));
   }
 
-  private finish(notStarted: PlannedJob[], dir: string): LaunchResult {
+  /** Records the sweep's end; `runnerFailed`: the runner or the sweeper threw, so it did not complete. */
+  private finish(notStarted: PlannedJob[], dir: string, runnerFailed = false): LaunchResult {
     const { outcomes } = this;
     const status = outcomes.some((o) => o.status === 'interrupted') || notStarted.length
       ? 'interrupted'
-      : outcomes.some((o) => o.status === 'failed')
+      : runnerFailed || outcomes.some((o) => o.status === 'failed')
         ? 'failed'
         : 'completed';
     if (this.sweep) {
