@@ -1,5 +1,5 @@
 export { JobRun, type JobHooks } from './job.js';
 export { createLauncher, LocalLauncher, type JobTicket, type LaunchContext, type Launcher } from './launchers/index.js';
 export { planJobs, PlanError, type ComposeFn, type Composed, type PlanOptions } from './plan.js';
-export { launch, newId, SweepRun } from './sweep-run.js';
-export type { JobOutcome, LaunchOptions, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
+export { launch, newId, SweepRun, type LaunchOptions } from './sweep-run.js';
+export type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';

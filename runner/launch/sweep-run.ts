@@ -10,6 +10,7 @@ import {
   environment,
   formatPattern,
   writeSweepRecord,
+  type DirPatterns,
   type MetricRecord,
   type SweepRecord,
 } from '../outputs/index.js';
@@ -17,7 +18,20 @@ import { IndexWriter, openIndex, relativeDir, type Db } from '../tracking/index.
 import type { Trial } from '../../sweeps/index.js';
 import { LocalLauncher } from './launchers/local.js';
 import type { JobTicket, LaunchContext, Launcher } from './launchers/types.js';
-import type { JobOutcome, LaunchOptions, LaunchResult, Plan, PlannedJob } from './types.js';
+import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
+
+export interface LaunchOptions {
+  outputsDir: string;
+  /** SQLite index to record into; null to record only the folders. */
+  indexPath: string | null;
+  patterns?: DirPatterns;
+  /** Abort to interrupt: the running job becomes `interrupted` and no further job starts. */
+  signal?: AbortSignal;
+  reporter?: LaunchReporter;
+  /** How and where the jobs run; default the local launcher (one after another in this process). */
+  launcher?: Launcher;
+  now?: () => Date;
+}
 
 /** A fresh run or sweep id: 8 hex digits. */
 export const newId = () => randomBytes(4).toString('hex');

@@ -1,7 +1,6 @@
-import type { ConfigValue, DirPatterns, RunStatus } from '../outputs/index.js';
+import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { Trial } from '../../sweeps/index.js';
-import type { Launcher } from './launchers/types.js';
 
 /** One composed, validated job, ready to launch. */
 export interface PlannedJob {
@@ -68,17 +67,4 @@ export interface LaunchReporter {
   warn(message: string): void;
   /** Resolves once the output is flushed. */
   end(result: LaunchResult): Promise<void>;
-}
-
-export interface LaunchOptions {
-  outputsDir: string;
-  /** SQLite index to record into; null to record only the folders. */
-  indexPath: string | null;
-  patterns?: DirPatterns;
-  /** Abort to interrupt: the running job becomes `interrupted` and no further job starts. */
-  signal?: AbortSignal;
-  reporter?: LaunchReporter;
-  /** How and where the jobs run; default the local launcher (one after another in this process). */
-  launcher?: Launcher;
-  now?: () => Date;
 }
