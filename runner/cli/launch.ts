@@ -1,5 +1,6 @@
-// What `npx run` does once its flags are parsed: plan (compose + validate every job), then either
-// list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C, and summarise.
+// What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
+// batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
+// (once: stop after the running job saves; twice: at once), and summarise.
 import { createLauncher, planJobs, SweepRun, type ComposeFn, type Plan } from '../launch/index.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
@@ -68,7 +69,8 @@ function dryRun(plan: Plan, json: boolean, io: CommandIO): number {
   }
   if (!json) {
     const from = plan.preset ? ` (sweep=${plan.preset})` : '';
-    io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}, each composed and validated; nothing was run\n`);
+    const later = plan.next ? ' (the first batch: the sweeper asks for more once results come in)' : '';
+    io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
   }
   return 0;
 }
