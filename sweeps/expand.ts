@@ -1,10 +1,12 @@
-// Turns command-line overrides (and an optional `sweep=<preset>`) into each job's override list,
-// in Hydra's BasicSweeper order. Later overrides of a key replace earlier ones in place.
+// Turns command-line overrides (and an optional `sweep=<preset>`) into a sweeper: a grid in Hydra's
+// BasicSweeper order, or the preset's sampler. Later overrides of a key replace earlier ones in place.
 import { configRepository } from '../runner/config/index.js';
-import { getKeyElement, getValueElementAsStr, IntervalSweep, isSweep, parseOverride, sweepStrings } from '../runner/overrides/index.js';
+import { GridSweeper } from './grid.js';
 import { loadPreset } from './presets.js';
-import { buildAxes, product, SweepError } from './product.js';
-import { sampleJobs, type SampledKey } from './sample.js';
+import { SweepError } from './product.js';
+import { RandomSampler } from './samplers/random.js';
+import { searchSpace } from './space.js';
+import type { Sweeper } from './sweeper.js';
 
 export interface ExpandOptions {
   /** Where `sweep/<name>.yaml` presets and group folders (for glob) live. Default 'conf'. */
@@ -18,6 +20,13 @@ export interface ExpandOptions {
 export interface SweepPlan {
   jobs: string[][];
   /** The preset chosen with `sweep=<name>`, if any. */
+  preset: string | null;
+  zip: string[][];
+}
+
+/** A sweep ready to ask: its sweeper, the preset it came from and the zips in force. */
+export interface Sweep {
+  sweeper: Sweeper;
   preset: string | null;
   zip: string[][];
 }
@@ -44,42 +53,28 @@ function takePreset(overrides: string[]): { preset: string | null; rest: string[
   return { preset, rest };
 }
 
-/** One override's key element and its per-job override strings (or its interval); grammar errors become SweepErrors. */
-function sweepKey(text: string, groupOptions: (group: string) => string[]): SampledKey {
-  try {
-    const o = parseOverride(text);
-    const key = getKeyElement(o);
-    if (o.value instanceof IntervalSweep) return { key, interval: o.value };
-    if (!isSweep(o)) return { key, overrides: [o.valueType === null ? key : `${key}=${getValueElementAsStr(o)}`] };
-    const opts = o.valueType === 'glob_choice_sweep' ? { groupOptions: groupOptions(o.key) } : {};
-    return { key, overrides: sweepStrings(o, opts).map((v) => `${key}=${v}`) };
-  } catch (e) {
-    throw e instanceof SweepError ? e : new SweepError((e as Error).message, { cause: e });
-  }
-}
-
-export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepPlan {
+/**
+ * The sweeper for a multirun's overrides: the preset's sampler, else the grid. Throws SweepError for
+ * a grammar mistake, an unknown or malformed preset, a bad zip, or an interval in a grid.
+ */
+export function createSweep(overrides: string[], opts: ExpandOptions = {}): Sweep {
   const configDir = opts.configDir ?? 'conf';
   const groupOptions = opts.groupOptions ?? defaultGroupOptions(configDir);
   const { preset, rest } = takePreset(overrides);
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
-
-  // a later override of a key replaces the earlier one in place (Map keeps first-insertion order)
-  const keys = new Map<string, SampledKey>();
-  for (const text of [...(loaded?.overrides ?? []), ...rest]) {
-    const k = sweepKey(text, groupOptions);
-    keys.set(k.key, k);
-  }
+  const space = searchSpace([...(loaded?.overrides ?? []), ...rest], groupOptions);
   if (loaded?.sampler) {
     if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
-    return { jobs: sampleJobs([...keys.values()], loaded.sampler), preset, zip };
+    return { sweeper: new RandomSampler(space, loaded.sampler), preset, zip };
   }
-  const grid = [...keys.values()].map((k) => {
-    if ('overrides' in k) return k;
-    throw new SweepError(`${k.key}=interval(...) cannot be enumerated as a grid: use choice() or range(), or a preset with a sampler (see conf/sweep/)`);
-  });
-  return { jobs: product(buildAxes(grid, zip)), preset, zip };
+  return { sweeper: new GridSweeper(space, zip), preset, zip };
+}
+
+/** Every job of a one-batch sweep (grid or random), as `run -m --dry-run` lists them. */
+export function planSweep(overrides: string[], opts: ExpandOptions = {}): SweepPlan {
+  const { sweeper, preset, zip } = createSweep(overrides, opts);
+  return { jobs: sweeper.ask([]), preset, zip };
 }
 
 /** Each job's override list, e.g. [['budget=2m','horizon=h1'], ['budget=2m','horizon=h3'], ...]. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
 import { compose, composeTree, ConfigError, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
-import { runLaunchCommand } from '../launch/index.js';
+import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';

@@ -13,8 +13,8 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../outputs/index.js';
-import { getTask, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
-import type { JobOutcome, JobResults, PlannedJob } from './types.js';
+import { getTask, type Headline, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
+import type { JobOutcome, PlannedJob } from './types.js';
 
 const RESERVED = new Set<string>(Object.values(FILES));
 
@@ -41,7 +41,8 @@ export class JobRun {
   private readonly log: LineFile;
   private readonly metrics: LineFile;
   private finished = false;
-  private readonly results: JobResults = {};
+  private readonly results: Record<string, number> = {};
+  private headline: Headline[] = [];
 
   constructor(
     readonly job: PlannedJob,
@@ -128,6 +129,7 @@ export class JobRun {
     let result: TaskResult;
     try {
       const task = getTask(this.job.task);
+      this.headline = task.headline;
       result = await task.run(this.job.config, this.context(signal));
     } catch (e) {
       if (!this.finished) this.writeLog(`error: ${(e as Error)?.stack ?? String(e)}`);
@@ -159,13 +161,19 @@ export class JobRun {
 
   outcome(): JobOutcome {
     const r = this.record;
-    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0, results: { ...this.results } };
+    const results = Object.fromEntries(this.headline.filter((h) => h.name in this.results).map((h) => [h.name, this.results[h.name]]));
+    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0, results, task: this.job.task };
   }
 
-  /** The same conventional numbers as the index's run_summary view. */
+  /** Folds a metric into the task's headline numbers (NaN never sticks as a min or max). */
   private noteResult(m: Metric): void {
-    if (m.name === 'n_params' || m.name === 'test_auc') this.results[m.name] = m.value;
-    else if (m.name === 'val_loss' && !(m.value >= (this.results.best_val_loss ?? Infinity))) this.results.best_val_loss = m.value;
+    for (const h of this.headline) {
+      if ((h.metric ?? h.name) !== m.name) continue;
+      const current = this.results[h.name];
+      const replace = current === undefined || h.reduce === 'last'
+        || (h.reduce === 'min' ? !(m.value >= current) : !(m.value <= current));
+      if (replace) this.results[h.name] = m.value;
+    }
   }
 }
 

@@ -1,10 +1,10 @@
-// Expands the command line into jobs and composes + validates every one of them before any
-// job is launched, so a typo in job 37 of 64 costs nothing.
+// Expands the command line into batches of jobs (a sweeper's asks) and composes + validates every
+// job of a batch before any of it is launched, so a typo in job 37 of 64 costs nothing.
 import { ConfigError } from '../errors.js';
 import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask } from '../tasks/index.js';
-import { planSweep } from '../../sweeps/index.js';
+import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweeps/index.js';
 import type { Plan, PlannedJob } from './types.js';
 
 /** The function planJobs composes and validates each job with: runner/compose's compose(). */
@@ -17,6 +17,8 @@ export interface PlanOptions {
   compose: ComposeFn;
   /** Zipped key lists (`--zip budget,horizon`), multirun only. */
   zip?: string[][];
+  /** Multirun only: this sweeper instead of the grid or preset sampler the overrides describe. */
+  sweeper?: Sweeper;
 }
 
 export class PlanError extends ConfigError {
@@ -37,6 +39,11 @@ function prefixed(e: unknown, prefix: string): never {
   throw new PlanError(`${prefix}${String(e)}`);
 }
 
+/**
+ * The first batch of jobs, each composed and validated, and `next` to ask for later ones (see Plan).
+ * Throws a ConfigError (SweepError, PlanError, compose errors) prefixed `job #N (overrides): ` under
+ * multirun, before anything is launched.
+ */
 export function planJobs(overrides: string[], opts: PlanOptions): Plan {
   const { configDir, configName, compose } = opts;
   if (!opts.multirun) {
@@ -45,18 +52,24 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       throw new PlanError(`${overrides.find((o) => /^\s*sweep\s*=/.test(o))!.trim()} selects a sweep preset: add --multirun (-m)`);
     }
   }
-  const sweep = opts.multirun
-    ? planSweep(overrides, { configDir, zip: opts.zip })
-    : { jobs: [overrides], preset: null, zip: [] };
-  const jobs: PlannedJob[] = sweep.jobs.map((jobOverrides, num) => {
-    try {
-      const { config, choices } = compose({ configDir, configName, overrides: jobOverrides });
-      const task = taskName(config);
-      getTask(task);
-      return { num, overrides: jobOverrides, config: config as ConfigValue, choices, task };
-    } catch (e) {
-      return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
-    }
-  });
-  return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs };
+  const sweep = !opts.multirun
+    ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
+    : opts.sweeper
+      ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
+      : createSweep(overrides, { configDir, zip: opts.zip });
+  const composeBatch = (batch: string[][], first: number): PlannedJob[] =>
+    batch.map((jobOverrides, i) => {
+      const num = first + i;
+      try {
+        const { config, choices } = compose({ configDir, configName, overrides: jobOverrides });
+        const task = taskName(config);
+        getTask(task);
+        return { num, overrides: jobOverrides, config: config as ConfigValue, choices, task };
+      } catch (e) {
+        return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
+      }
+    });
+  const jobs = composeBatch(sweep.sweeper.ask([]), 0);
+  const next = sweep.sweeper instanceof FixedSweeper ? undefined : (trials: readonly Trial[], nextNum: number) => composeBatch(sweep.sweeper.ask(trials), nextNum);
+  return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs, next };
 }

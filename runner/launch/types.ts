@@ -1,5 +1,6 @@
-import type { ConfigValue, DirPatterns, RunStatus } from '../outputs/index.js';
+import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
+import type { Trial } from '../../sweeps/index.js';
 
 /** One composed, validated job, ready to launch. */
 export interface PlannedJob {
@@ -17,7 +18,14 @@ export interface Plan {
   overrides: string[];
   preset: string | null;
   zip: string[][];
+  /** The first batch, every job composed and validated (for a grid or random sweep: every job). */
   jobs: PlannedJob[];
+  /**
+   * The batch after those launched so far, asked with every finished trial (an adaptive sweep);
+   * its jobs are numbered on from `nextNum`, all composed and validated before it returns;
+   * [] when the sweep is done. Absent: the sweep is the one batch `jobs`.
+   */
+  next?: (trials: readonly Trial[], nextNum: number) => PlannedJob[];
 }
 
 export interface JobOutcome {
@@ -29,14 +37,10 @@ export interface JobOutcome {
   status: RunStatus;
   reason: string | null;
   duration_s: number;
-  /** The run's headline numbers when its task logged them (n_params, lowest val_loss, last test_auc), for the summary table. */
-  results: JobResults;
-}
-
-export interface JobResults {
-  n_params?: number;
-  best_val_loss?: number;
-  test_auc?: number;
+  /** The task's headline numbers that the run logged (see registerTask's `headline`), e.g. { n_params, best_val_loss, test_auc }. */
+  results: Record<string, number>;
+  /** The registered task the job ran. */
+  task: string;
 }
 
 export interface LaunchResult {
@@ -49,9 +53,12 @@ export interface LaunchResult {
   notStarted: PlannedJob[];
 }
 
-/** Receives launch events, e.g. to draw progress. All methods are called synchronously from the launcher. */
+/** Receives launch events, e.g. to draw progress. All methods are called synchronously from the sweep run. */
 export interface LaunchReporter {
+  /** `plan.jobs` is the first batch. */
   start(plan: Plan, dir: string): void;
+  /** The jobs of a later batch of an adaptive sweep, before any of them starts. */
+  batch?(jobs: PlannedJob[]): void;
   jobStart(job: PlannedJob, dir: string): void;
   jobProgress(job: PlannedJob, progress: Progress): void;
   jobWarn(job: PlannedJob, message: string): void;
@@ -60,15 +67,4 @@ export interface LaunchReporter {
   warn(message: string): void;
   /** Resolves once the output is flushed. */
   end(result: LaunchResult): Promise<void>;
-}
-
-export interface LaunchOptions {
-  outputsDir: string;
-  /** SQLite index to record into; null to record only the folders. */
-  indexPath: string | null;
-  patterns?: DirPatterns;
-  /** Abort to interrupt: the running job becomes `interrupted` and no further job starts. */
-  signal?: AbortSignal;
-  reporter?: LaunchReporter;
-  now?: () => Date;
 }

@@ -1,7 +1,7 @@
 // Live progress with listr2: one line per job (with the task's sub-progress under it) and,
 // for a multirun, a sweep line (done / failed / running / ETA). Non-TTY output (CI, pipes)
 // falls back to listr2's plain line renderer, with sub-progress printed at most every few seconds.
-import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { relative } from 'node:path';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from '../launch/index.js';
 import type { Progress } from '../tasks/index.js';
@@ -19,6 +19,7 @@ export interface ReporterOptions {
 }
 
 type Wrapper = ListrTaskWrapper<unknown, any, any>;
+type TaskSpec = ListrTask<unknown, any, any>;
 
 interface JobSlot {
   job: PlannedJob;
@@ -45,6 +46,10 @@ export class ListrReporter implements LaunchReporter {
   private running: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private plan: Plan | null = null;
+  /** Later batches of an adaptive sweep not yet drawn, and the wake-up of the task waiting for one. */
+  private readonly batches: PlannedJob[][] = [];
+  private batchReady: (() => void) | null = null;
+  private ended = false;
   private startedAt = 0;
   private readonly isTTY: boolean;
   /** Live display (listr2's redrawing renderer); plain lines otherwise. */
@@ -64,22 +69,15 @@ export class ListrReporter implements LaunchReporter {
     // A live display redraws every job line; past a screenful that garbles the terminal, so big sweeps get plain lines.
     this.tty = this.isTTY && plan.jobs.length <= MAX_LIVE_JOBS;
     this.throttleMs = this.opts.throttleMs ?? (this.tty ? 100 : this.isTTY ? 1000 : 5000);
-    for (const job of plan.jobs) {
-      let settle!: JobSlot['settle'];
-      const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
-      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], settle, done });
-    }
-    const jobTasks = plan.jobs.map((job) => ({
-      title: label(job, plan.multirun),
-      task: async (_ctx: unknown, task: Wrapper) => this.runSlot(this.slots.get(job.num)!, task),
-    }));
+    this.addSlots(plan.jobs);
+    const jobTasks = this.jobTasks(plan.jobs);
     const where = this.shortDir(dir);
     const tasks = plan.multirun
       ? [{
           title: this.sweepTitle(),
           task: (_ctx: unknown, task: Wrapper) => {
             this.sweepTask = task;
-            return task.newListr(jobTasks, { concurrent: false, exitOnError: false });
+            return task.newListr(plan.next ? [...jobTasks, this.laterBatch(2)] : jobTasks, { concurrent: false, exitOnError: false });
           },
         }]
       : jobTasks;
@@ -99,6 +97,12 @@ export class ListrReporter implements LaunchReporter {
       this.timer = setInterval(() => this.drawSweep(), 1000);
       this.timer.unref();
     }
+  }
+
+  batch(jobs: PlannedJob[]): void {
+    this.addSlots(jobs);
+    this.batches.push(jobs);
+    this.batchReady?.();
   }
 
   jobStart(job: PlannedJob, dir: string): void {
@@ -145,10 +149,47 @@ export class ListrReporter implements LaunchReporter {
   }
 
   async end(result: LaunchResult): Promise<void> {
+    this.ended = true;
+    this.batchReady?.();
     for (const job of result.notStarted) this.slots.get(job.num)?.settle(null);
     if (this.timer) clearInterval(this.timer);
     this.drawSweep(result);
     await this.running;
+  }
+
+  /** A slot per job, ready before the job starts. */
+  private addSlots(jobs: PlannedJob[]): void {
+    for (const job of jobs) {
+      let settle!: JobSlot['settle'];
+      const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], settle, done });
+    }
+  }
+
+  /** A listr task per job, in job order. */
+  private jobTasks(jobs: PlannedJob[]): TaskSpec[] {
+    return jobs.map((job) => ({
+      title: label(job, this.plan!.multirun),
+      task: async (_ctx: unknown, task: Wrapper) => this.runSlot(this.slots.get(job.num)!, task),
+    }));
+  }
+
+  /** An adaptive sweep's batch `n`, once the sweeper returns it: its jobs nested under one line, then the next. */
+  private laterBatch(n: number): TaskSpec {
+    return {
+      title: `batch ${n}: waiting for the sweeper`,
+      task: async (_ctx: unknown, task: Wrapper) => {
+        while (!this.batches.length && !this.ended) await new Promise<void>((resolve) => (this.batchReady = resolve));
+        this.batchReady = null;
+        const jobs = this.batches.shift();
+        if (!jobs) {
+          task.title = `no batch ${n}: the sweep is done`;
+          return undefined;
+        }
+        task.title = `batch ${n}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
+        return task.newListr([...this.jobTasks(jobs), this.laterBatch(n + 1)], { concurrent: false, exitOnError: false });
+      },
+    };
   }
 
   private async runSlot(slot: JobSlot, task: Wrapper): Promise<void> {
@@ -189,7 +230,7 @@ export class ListrReporter implements LaunchReporter {
   }
 
   private sweepTitle(result?: LaunchResult): string {
-    const total = this.plan?.jobs.length ?? 0;
+    const total = this.slots.size;
     const count = (s: string) => this.outcomes.filter((o) => o.status === s).length;
     const finished = this.outcomes.length;
     const running = result ? 0 : finished < total && this.slots.get(this.outcomes.length)?.started ? 1 : 0;

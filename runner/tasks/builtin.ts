@@ -2,6 +2,14 @@
 import { echoTask } from './echo.js';
 import { registerTask } from './registry.js';
 import { train, TRAIN_DESCRIPTION } from './train/index.js';
+import type { Headline } from './types.js';
 
-registerTask('echo', echoTask, 'demo: records its config choices and a few config numbers as metrics; trains nothing');
-registerTask('train', train, TRAIN_DESCRIPTION);
+/** A train run in one table row: model size, lowest validation loss, test AUC (as the index's run_summary). */
+const TRAIN_HEADLINE: Headline[] = [
+  { name: 'n_params', reduce: 'last', column: 'params', format: (v) => v.toLocaleString('en-US') },
+  { name: 'best_val_loss', metric: 'val_loss', reduce: 'min', format: (v) => v.toFixed(4) },
+  { name: 'test_auc', reduce: 'last', format: (v) => v.toFixed(4) },
+];
+
+registerTask('echo', echoTask, { description: 'demo: records its config choices and a few config numbers as metrics; trains nothing' });
+registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE });

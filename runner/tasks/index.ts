@@ -1,2 +1,2 @@
-export { getTask, listTasks, registerTask, unregisterTask, UnknownTaskError, type TaskEntry } from './registry.js';
-export type { Metric, Progress, RunContext, Task, TaskResult } from './types.js';
+export { getTask, registerTask, unregisterTask, UnknownTaskError, type TaskEntry } from './registry.js';
+export type { Headline, Metric, Progress, RunContext, Task, TaskOptions, TaskResult } from './types.js';

@@ -52,3 +52,27 @@ export interface RunContext {
 export type TaskResult = void | { status: 'failed' | 'skipped' | 'interrupted'; reason: string };
 
 export type Task<Spec = unknown> = (spec: Spec, ctx: RunContext) => Promise<TaskResult>;
+
+/**
+ * A headline number of a task, shown in the end-of-run table and kept in each job's outcome
+ * (`results`), e.g. the lowest val_loss. It reduces every value logged under `metric`.
+ */
+export interface Headline {
+  /** The key in a job outcome's `results`, e.g. 'best_val_loss'. */
+  name: string;
+  /** The metric it reduces; default `name`. */
+  metric?: string;
+  /** last: the latest value; min / max: the lowest / highest so far (a NaN is replaced by the next value). */
+  reduce: 'last' | 'min' | 'max';
+  /** The table's column title; default `name`. */
+  column?: string;
+  /** How the table shows a value; default String(value). */
+  format?: (value: number) => string;
+}
+
+export interface TaskOptions {
+  /** One line for listings. */
+  description?: string;
+  /** The numbers that sum up a run of this task, in table column order. */
+  headline?: Headline[];
+}

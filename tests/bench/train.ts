@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../runner/tasks/builtin.js';
 import { compose } from '../../runner/compose/index.js';
-import { Launcher, planJobs, type LaunchReporter } from '../../runner/launch/index.js';
+import { SweepRun, planJobs, type LaunchReporter } from '../../runner/launch/index.js';
 
 export interface TrainBenchOptions {
   steps: number;
@@ -50,7 +50,7 @@ export async function benchTrain(opts: TrainBenchOptions): Promise<TrainBenchRes
         }
       },
     };
-    const result = await new Launcher(plan, { outputsDir, indexPath: null, reporter }).run();
+    const result = await new SweepRun(plan, { outputsDir, indexPath: null, reporter }).run();
     const end = performance.now();
     const outcome = result.outcomes[0]!;
     if (stepAt.length < 2) throw new Error(`the run took ${stepAt.length} steps (${outcome.status}: ${outcome.reason ?? ''})`);

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../runner/compose/index.js';
-import { runLaunchCommand, type LaunchCommand } from '../../runner/launch/index.js';
+import { runLaunchCommand, type LaunchCommand } from '../../runner/cli/launch.js';
 import { registerTestTasks } from './fixtures/tasks.js';
 import { confWithTasks, tempOutputs } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../runner/cli/runs.js';
-import { launch } from '../../runner/launch/launcher.js';
+import { launch } from '../../runner/launch/index.js';
 import { ORPHAN_REASON } from '../../runner/outputs/index.js';
 import { registerTask, unregisterTask } from '../../runner/tasks/index.js';
 import { MIGRATIONS, openIndex, reindex, schemaVersion } from '../../runner/tracking/index.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch } from '../../runner/launch/launcher.js';
+import { launch } from '../../runner/launch/index.js';
 import type { Plan } from '../../runner/launch/types.js';
 import { registerTask, unregisterTask } from '../../runner/tasks/index.js';
 import { sweepPlan, tempOutputs } from './helpers.js';

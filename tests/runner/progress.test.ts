@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch } from '../../runner/launch/launcher.js';
+import { launch } from '../../runner/launch/index.js';
 import { eta, formatDuration, formatTable, ListrReporter } from '../../runner/progress/index.js';
 import { registerTask, unregisterTask } from '../../runner/tasks/index.js';
 import { sweepPlan, tempOutputs } from './helpers.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import '../../runner/tasks/builtin.js';
 import { compose } from '../../runner/compose/index.js';
-import { Launcher, planJobs, type LaunchReporter, type LaunchResult } from '../../runner/launch/index.js';
+import { SweepRun, planJobs, type LaunchReporter, type LaunchResult } from '../../runner/launch/index.js';
 import type { Progress } from '../../runner/tasks/index.js';
 
 export const CONF = join(import.meta.dirname, '..', '..', 'conf');
@@ -38,7 +38,7 @@ export async function train(overrides: string[], opts: RunOptions = {}): Promise
     warn: () => {},
     end: async () => {},
   };
-  const result = await new Launcher(plan, { outputsDir, indexPath, signal: controller.signal, reporter }).run();
+  const result = await new SweepRun(plan, { outputsDir, indexPath, signal: controller.signal, reporter }).run();
   return { ...result, outputsDir, indexPath };
 }
 

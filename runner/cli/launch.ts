@@ -1,0 +1,76 @@
+// What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
+// batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
+// (once: stop after the running job saves; twice: at once), and summarise.
+import { createLauncher, planJobs, SweepRun, type ComposeFn, type Plan } from '../launch/index.js';
+import type { DirPatterns } from '../outputs/index.js';
+import { ListrReporter } from '../progress/index.js';
+import { summary } from './summary.js';
+
+export interface LaunchCommand {
+  overrides: string[];
+  multirun: boolean;
+  zip: string[][];
+  dryRun: boolean;
+  json: boolean;
+  configDir: string;
+  configName: string;
+  outputsDir: string;
+  indexPath: string | null;
+  patterns?: DirPatterns;
+  /** The `launcher` setting (see createLauncher); default 'local'. */
+  launcher?: string;
+}
+
+export interface CommandIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  cwd: string;
+}
+
+/** Exit codes: 0 all jobs completed (or skipped), 1 some failed, 130 interrupted (as a shell's Ctrl-C). */
+export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
+  const launcher = createLauncher(cmd.launcher);
+  const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  if (cmd.dryRun) return dryRun(plan, cmd.json, io);
+  if (plan.jobs.length === 0) {
+    io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
+    return 1;
+  }
+  const controller = new AbortController();
+  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });
+  const run = new SweepRun(plan, { outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher });
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      io.stderr.write(`\n${name}: stopping after the running job saves its state (press Ctrl-C again to stop at once)\n`);
+      controller.abort(`interrupted by ${name}`);
+      return;
+    }
+    run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
+    io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await run.run();
+    if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
+    else io.stdout.write(summary(result, io.cwd));
+    return result.status === 'interrupted' ? 130 : result.status === 'failed' ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function dryRun(plan: Plan, json: boolean, io: CommandIO): number {
+  for (const job of plan.jobs) {
+    if (json) io.stdout.write(`${JSON.stringify({ job: job.num, overrides: job.overrides, choices: job.choices, task: job.task })}\n`);
+    else io.stdout.write(`#${job.num}  ${job.overrides.join(' ') || '(defaults)'}\n`);
+  }
+  if (!json) {
+    const from = plan.preset ? ` (sweep=${plan.preset})` : '';
+    const later = plan.next ? ' (the first batch: the sweeper asks for more once results come in)' : '';
+    io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
+  }
+  return 0;
+}

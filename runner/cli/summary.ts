@@ -1,0 +1,45 @@
+// The closing lines of `npx run`: where results are, a table of each task's headline numbers,
+// and a table of the jobs that did not complete.
+import { relative } from 'node:path';
+import type { JobOutcome, LaunchResult } from '../launch/index.js';
+import { formatTable } from '../progress/index.js';
+import { getTask, type Headline } from '../tasks/index.js';
+
+/** The headline columns of the tasks that reported some, in first-seen order. */
+function headlines(outcomes: JobOutcome[]): Headline[] {
+  const seen = new Map<string, Headline>();
+  const tasks = new Set(outcomes.filter((o) => Object.keys(o.results).length).map((o) => o.task));
+  for (const task of tasks) for (const h of getTask(task).headline) if (!seen.has(h.column ?? h.name)) seen.set(h.column ?? h.name, h);
+  return [...seen.values()];
+}
+
+/** One line of the results table: what a job achieved, formatted as its task declares. */
+function resultRow(o: JobOutcome, columns: Headline[], cwd: string): Record<string, unknown> {
+  const row: Record<string, unknown> = { job: o.num, status: o.status };
+  for (const h of columns) {
+    const v = o.results[h.name];
+    row[h.column ?? h.name] = v === undefined ? undefined : h.format ? h.format(v) : String(v);
+  }
+  row.folder = relative(cwd, o.dir);
+  return row;
+}
+
+/** The text after a launch, ending in a newline; folders are shown relative to `cwd`. */
+export function summary(result: LaunchResult, cwd: string): string {
+  const where = relative(cwd, result.dir).startsWith('..') ? result.dir : relative(cwd, result.dir);
+  const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
+  const lines: string[] = [];
+  const columns = headlines(result.outcomes);
+  if (columns.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
+  const notDone = result.outcomes.filter((o) => o.status !== 'completed');
+  if (notDone.length) {
+    const rows = notDone.map((o) => ({ job: o.num, status: o.status, reason: o.reason, overrides: o.overrides.join(' '), folder: relative(cwd, o.dir) }));
+    lines.push('', formatTable(rows));
+  }
+  const parts = [`${count('completed')} completed`];
+  for (const s of ['failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
+  if (result.notStarted.length) parts.push(`${result.notStarted.length} not started`);
+  lines.push(`${result.status}: ${parts.join(', ')} → ${where}`);
+  if (result.sweepId) lines.push(`query it: npx runs sql "SELECT * FROM run_summary WHERE sweep_id = '${result.sweepId}'"`);
+  return `${lines.join('\n')}\n`;
+}

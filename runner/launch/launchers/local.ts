@@ -1,0 +1,26 @@
+// The `local` launcher: a batch's jobs one after another, in job order, in this process.
+import { JobRun } from '../job.js';
+import type { JobOutcome, PlannedJob } from '../types.js';
+import type { LaunchContext, Launcher } from './types.js';
+
+export class LocalLauncher implements Launcher {
+  readonly name = 'local';
+  private current: JobRun | null = null;
+
+  async launch(jobs: readonly PlannedJob[], ctx: LaunchContext): Promise<void> {
+    for (const job of jobs) {
+      if (ctx.signal.aborted) return;
+      const t = ctx.open(job);
+      this.current = new JobRun(job, t.dir, { runId: t.runId, sweepId: t.sweepId }, t.hooks, ctx.now);
+      const outcome = await this.current.execute(ctx.signal);
+      this.current = null;
+      ctx.close(outcome);
+    }
+  }
+
+  abandon(status: 'failed' | 'interrupted', reason: string): JobOutcome[] {
+    const outcomes = this.current ? [this.current.finish(status, reason)] : [];
+    this.current = null;
+    return outcomes;
+  }
+}

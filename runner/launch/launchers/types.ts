@@ -1,0 +1,41 @@
+// The launcher strategy (Hydra's habit): a sweep run hands a launcher each batch; the launcher only
+// decides where and in which order its jobs run — one after another here (local), or in other
+// processes or hosts (pool, slurm: each child runs `runner/launch/child.ts` on a job.json).
+import type { JobHooks } from '../job.js';
+import type { JobOutcome, PlannedJob } from '../types.js';
+
+/** A job handed to a launcher: its run folder (created, empty), its ids, and where its events go. */
+export interface JobTicket {
+  job: PlannedJob;
+  dir: string;
+  runId: string;
+  sweepId: string | null;
+  hooks: JobHooks;
+}
+
+/** What the sweep run lends a launcher for one batch. */
+export interface LaunchContext {
+  /** Aborted on Ctrl-C: start no further job; running ones stop after saving their state. */
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+  /** Creates the job's run folder and ids and announces its start; call it right before the job runs. */
+  open(job: PlannedJob): JobTicket;
+  /** Records how an opened job ended (outcome list, reporter); once per opened job. */
+  close(outcome: JobOutcome): void;
+}
+
+export interface Launcher {
+  /** The `launcher` setting that selects it, e.g. 'local'. */
+  readonly name: string;
+  /**
+   * Runs a batch: opens, runs and closes each job, in an order of its choosing, starting none once
+   * `ctx.signal` is aborted. Resolves when every job it started has ended. A rejection is a runner
+   * failure (the disk is full, a child died unreported): the sweep run records it and re-throws.
+   */
+  launch(jobs: readonly PlannedJob[], ctx: LaunchContext): Promise<void>;
+  /**
+   * Hard stop (a second Ctrl-C, a runner failure): records every running job with `status` and
+   * `reason` without waiting for it, synchronously, and returns their outcomes.
+   */
+  abandon(status: 'failed' | 'interrupted', reason: string): JobOutcome[];
+}

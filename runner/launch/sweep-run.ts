@@ -1,0 +1,240 @@
+// One launch of a plan: the sweep record (multirun.yaml), the index mirror and the reporter, around
+// a launcher that runs each batch. Between batches it asks the plan for more (an adaptive sweep),
+// telling it every finished trial. Keeps going after a failed job, stops on interrupt.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  createRunDir,
+  createUniqueDir,
+  DEFAULT_PATTERNS,
+  environment,
+  formatPattern,
+  writeSweepRecord,
+  type DirPatterns,
+  type MetricRecord,
+  type SweepRecord,
+} from '../outputs/index.js';
+import { IndexWriter, openIndex, relativeDir, type Db } from '../tracking/index.js';
+import type { Trial } from '../../sweeps/index.js';
+import { LocalLauncher } from './launchers/local.js';
+import type { JobTicket, LaunchContext, Launcher } from './launchers/types.js';
+import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
+
+export interface LaunchOptions {
+  outputsDir: string;
+  /** SQLite index to record into; null to record only the folders. */
+  indexPath: string | null;
+  patterns?: DirPatterns;
+  /** Abort to interrupt: the running job becomes `interrupted` and no further job starts. */
+  signal?: AbortSignal;
+  reporter?: LaunchReporter;
+  /** How and where the jobs run; default the local launcher (one after another in this process). */
+  launcher?: Launcher;
+  now?: () => Date;
+}
+
+/** A fresh run or sweep id: 8 hex digits. */
+export const newId = () => randomBytes(4).toString('hex');
+
+const decode = (v: number | string) => (typeof v === 'number' ? v : Number(v));
+
+export class SweepRun {
+  private readonly now: () => Date;
+  private readonly launcher: Launcher;
+  private db: Db | null = null;
+  private writer: IndexWriter | null = null;
+  private indexWarned = false;
+  private sweep: { record: SweepRecord; dir: string } | null = null;
+  private readonly outcomes: JobOutcome[] = [];
+  /** The last value of each metric, by run id: what a trial reports to the sweeper. */
+  private readonly lastMetrics = new Map<string, Record<string, number>>();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: LaunchOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.launcher = opts.launcher ?? new LocalLauncher();
+  }
+
+  /** Runs every batch; resolves with how the launch ended. Re-throws a runner failure after recording it. */
+  async run(): Promise<LaunchResult> {
+    const { plan, opts } = this;
+    const signal = opts.signal ?? new AbortController().signal;
+    const patterns = opts.patterns ?? DEFAULT_PATTERNS;
+    const started = this.now();
+    Object.values(patterns).forEach((p) => formatPattern(p, started)); // a bad pattern fails before anything starts
+    this.openIndex();
+    const root = plan.multirun ? createRunDir(opts.outputsDir, patterns.sweep, started) : null;
+    if (root) {
+      const record: SweepRecord = {
+        id: newId(),
+        status: 'running',
+        started_at: started.toISOString(),
+        finished_at: null,
+        overrides: plan.overrides,
+        preset: plan.preset,
+        zip: plan.zip,
+        jobs: plan.jobs.map((j) => ({ num: j.num, overrides: j.overrides })),
+        hostname: environment().host.hostname,
+        pid: process.pid,
+      };
+      this.sweep = { record, dir: root };
+      this.saveSweep();
+    }
+    opts.reporter?.start(plan, root ?? opts.outputsDir);
+    let firstDir: string | null = null;
+    const ctx: LaunchContext = {
+      signal,
+      now: this.now,
+      open: (job) => {
+        const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
+        firstDir ??= dir;
+        opts.reporter?.jobStart(job, dir);
+        return this.ticket(job, dir);
+      },
+      close: (outcome) => {
+        this.outcomes.push(outcome);
+        opts.reporter?.jobEnd(outcome);
+      },
+    };
+    let batch = plan.jobs;
+    let launched = 0;
+    try {
+      while (batch.length && !signal.aborted) {
+        await this.launcher.launch(batch, ctx);
+        launched += batch.length;
+        if (signal.aborted || !plan.next) break;
+        batch = plan.next(this.trials(), launched);
+        if (batch.length) this.addBatch(batch);
+      }
+    } catch (e) {
+      // the runner itself failed (e.g. the disk is full): record what is known, release the display, re-throw
+      this.outcomes.push(...this.launcher.abandon('failed', `runner error: ${(e as Error)?.message ?? String(e)}`));
+      const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir, true);
+      await opts.reporter?.end(result);
+      throw e;
+    }
+    const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir);
+    await opts.reporter?.end(result);
+    return result;
+  }
+
+  /**
+   * Hard stop (a second Ctrl-C): records the running jobs as interrupted without waiting for their
+   * tasks, and the sweep as interrupted. Synchronous, so the caller may exit right after.
+   */
+  stopNow(reason: string): void {
+    this.launcher.abandon('interrupted', reason);
+    if (this.sweep && this.sweep.record.status === 'running') {
+      this.sweep.record.status = 'interrupted';
+      this.sweep.record.finished_at = this.now().toISOString();
+      this.saveSweep();
+    }
+    this.db?.close();
+    this.db = null;
+    this.writer = null;
+  }
+
+  private ticket(job: PlannedJob, dir: string): JobTicket {
+    const runId = newId();
+    const last: Record<string, number> = {};
+    this.lastMetrics.set(runId, last);
+    return {
+      job,
+      dir,
+      runId,
+      sweepId: this.sweep?.record.id ?? null,
+      hooks: {
+        progress: (p) => this.opts.reporter?.jobProgress(job, p),
+        warn: (message) => this.opts.reporter?.jobWarn(job, message),
+        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.config)),
+        metric: (id, m: MetricRecord) => {
+          last[m.name] = decode(m.value);
+          this.index((w) => w.metric(id, m));
+        },
+      },
+    };
+  }
+
+  /** Every finished job so far, in job order, as the sweeper reads them. */
+  private trials(): Trial[] {
+    return [...this.outcomes]
+      .sort((a, b) => a.num - b.num)
+      .map((o) => ({
+        num: o.num,
+        overrides: o.overrides,
+        status: o.status as Trial['status'],
+        metrics: { ...this.lastMetrics.get(o.runId) },
+        results: { ...o.results },
+      }));
+  }
+
+  private addBatch(batch: PlannedJob[]): void {
+    if (this.sweep) {
+      this.sweep.record.jobs.push(...batch.map((j) => ({ num: j.num, overrides: j.overrides })));
+      this.saveSweep();
+    }
+    this.opts.reporter?.batch?.(batch);
+  }
+
+  private unstarted(batch: PlannedJob[]): PlannedJob[] {
+    return batch.filter((j) => !this.outcomes.some((o) => o.num === j.num));
+  }
+
+  /** Records the sweep's end; `runnerFailed`: the runner or the sweeper threw, so it did not complete. */
+  private finish(notStarted: PlannedJob[], dir: string, runnerFailed = false): LaunchResult {
+    const { outcomes } = this;
+    const status = outcomes.some((o) => o.status === 'interrupted') || notStarted.length
+      ? 'interrupted'
+      : runnerFailed || outcomes.some((o) => o.status === 'failed')
+        ? 'failed'
+        : 'completed';
+    if (this.sweep) {
+      this.sweep.record.status = status;
+      this.sweep.record.finished_at = this.now().toISOString();
+      this.saveSweep();
+    }
+    this.db?.close();
+    this.db = null;
+    this.writer = null;
+    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted };
+  }
+
+  private saveSweep(): void {
+    const { record, dir } = this.sweep!;
+    writeSweepRecord(dir, record);
+    this.index((w) => w.sweep(record, relativeDir(this.opts.outputsDir, dir)));
+  }
+
+  private openIndex(): void {
+    if (!this.opts.indexPath) return;
+    try {
+      this.db = openIndex(this.opts.indexPath);
+      this.writer = new IndexWriter(this.db);
+    } catch (e) {
+      this.indexFailed(e);
+    }
+  }
+
+  /** Index writes never fail a run: the folders hold everything, and `runs reindex` catches up. */
+  private index(write: (w: IndexWriter) => void): void {
+    if (!this.writer) return;
+    try {
+      write(this.writer);
+    } catch (e) {
+      this.indexFailed(e);
+    }
+  }
+
+  private indexFailed(e: unknown): void {
+    if (this.indexWarned) return;
+    this.indexWarned = true;
+    this.opts.reporter?.warn(
+      `index ${this.opts.indexPath} not updated (${(e as Error).message.split('\n')[0]}); the run folders are complete: run \`runs reindex\` later`,
+    );
+  }
+}
+
+/** Runs a plan to its end: `new SweepRun(plan, opts).run()`. */
+export const launch = (plan: Plan, opts: LaunchOptions): Promise<LaunchResult> => new SweepRun(plan, opts).run();
