@@ -15,7 +15,7 @@ import { adamScalars } from '../../engine/optim/adamw.js';
 import { learningRate } from '../../engine/optim/schedule.js';
 import { buildTrainStep } from '../../engine/step/graphs.js';
 import { createSession, type FeedValue } from '../../engine/runtime/backends.js';
-import { OPTIM, separableBatches, tinyMlp } from '../engine/core/fixtures.js';
+import { OPTIM, separableBatches, tinyMlp } from '../engine/fixtures.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '50' } } });
 const steps = Number(values.steps);

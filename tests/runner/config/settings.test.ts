@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../runner/config/settings.js';
+
+const dirs: string[] = [];
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-settings-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('loadSettings', () => {
+  it('has working defaults with no settings file', () => {
+    const dir = project({});
+    expect(loadSettings(dir)).toEqual({
+      configDir: path.join(dir, 'conf'),
+      configName: 'config',
+      outputsDir: path.join(dir, 'outputs'),
+      indexPath: path.join(dir, 'outputs', 'index.sqlite'),
+      launcher: 'local',
+      runDir: '%Y-%m-%d/%H-%M-%S',
+      sweepDir: 'multirun/%Y-%m-%d/%H-%M-%S',
+      source: null,
+    });
+  });
+
+  it('reads the ladder key of package.json', () => {
+    const dir = project({ 'package.json': JSON.stringify({ name: 'x', ladder: { configDir: 'configs', outputsDir: 'results' } }) });
+    const settings = loadSettings(dir);
+    expect(settings.configDir).toBe(path.join(dir, 'configs'));
+    expect(settings.indexPath).toBe(path.join(dir, 'results', 'index.sqlite'));
+    expect(settings.source).toBe(path.join(dir, 'package.json'));
+  });
+
+  it('reads an rc file', () => {
+    const dir = project({ '.ladderrc.yaml': 'configName: study\nindexPath: db/runs.sqlite\nlauncher: pool\n' });
+    expect(loadSettings(dir)).toMatchObject({ configName: 'study', indexPath: path.join(dir, 'db', 'runs.sqlite'), launcher: 'pool' });
+  });
+
+  it('reads ladder.config.js in an ESM package and ladder.config.cjs', () => {
+    const esm = project({ 'package.json': '{"type":"module"}', 'ladder.config.js': "export default { configName: 'esm' };\n" });
+    expect(loadSettings(esm).configName).toBe('esm');
+    const cjs = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
+    expect(loadSettings(cjs).launcher).toBe('pool');
+  });
+
+  it('rejects an unknown setting with the list of known ones', () => {
+    const dir = project({ '.ladderrc.json': '{"confDir": "x"}' });
+    expect(() => loadSettings(dir)).toThrow("unknown ladder setting 'confDir'. Known settings: configDir, configName, outputsDir, indexPath, launcher");
+  });
+
+  it('names the file, the key and the fix for a bad value or shape, first bad key first', () => {
+    const known = 'configDir, configName, outputsDir, indexPath, launcher, runDir, sweepDir';
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"launcher": ""}' }))).toThrow(".ladderrc.json: ladder setting 'launcher' must be a non-empty string, got \"\"");
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"configName": 3, "confDir": "x"}' }))).toThrow("ladder setting 'configName' must be a non-empty string, got 3");
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"confDir": "x", "configName": 3}' }))).toThrow("unknown ladder setting 'confDir'");
+    expect(() => loadSettings(project({ 'package.json': '{"ladder": "conf"}' }))).toThrow(`package.json: ladder settings must be an object with keys ${known}`);
+  });
+
+  it('leaves a ladder.config export as it was (defaults go into a copy)', async () => {
+    const dir = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
+    loadSettings(dir);
+    const { createRequire } = await import('node:module');
+    expect(createRequire(import.meta.url)(path.join(dir, 'ladder.config.cjs'))).toEqual({ launcher: 'pool' });
+  });
+});
