@@ -90,6 +90,9 @@ describe('scores come from the best checkpoint', () => {
       expect(rows.map((c) => Number(c[2])), split).toEqual(Array.from(data[split].y));
       expect(rows.map((c) => Number(c[3])), split).toEqual(Array.from(probs));
     }
+    // horizon=h3 and target=threshold_1pct reach the labels: 2020-04-14 closes at 2846.06, +1% is 2874.52,
+    // and only the third day's high (2879.22 on 04-17) reaches it
+    expect(predictions('test').find((c) => c[1] === '2020-04-14')?.[2]).toBe('1');
   });
 
   it('val and test scores in metrics.jsonl and evaluation.json equal those of the best checkpoint\'s probabilities', () => {
