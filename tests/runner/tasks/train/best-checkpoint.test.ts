@@ -12,7 +12,7 @@ import { buildModel, createTrainer, type Batch, type Trainer } from '../../../..
 import type { RunContext } from '../../../../runner/tasks/index.js';
 import { evaluateBest } from '../../../../runner/tasks/train/evaluate.js';
 import { backtest, bce, calibration, score } from '../../../../runner/tasks/train/metrics.js';
-import { lastMetric, metricsOf, runJson, TINY, train } from '../../../train/helpers.js';
+import { lastMetric, metricsOf, runJson, TINY, train } from './helpers.js';
 
 const BATCH = 512;
 // 7 steps an epoch at this lr: val loss rises in epoch 2 (0.774 → 0.946 today), so the best epoch is 1

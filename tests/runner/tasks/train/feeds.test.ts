@@ -7,7 +7,7 @@ import type { Batch, Dataset, SplitArrays } from '../../../../data/index.js';
 import type { Trainer } from '../../../../engine/index.js';
 import { MetricLogger } from '../../../../runner/tasks/train/hooks/index.js';
 import { freshState, runLoop } from '../../../../runner/tasks/train/loop.js';
-import { scripted } from '../../../train/scripted.js';
+import { scripted } from './scripted.js';
 
 const L = 2;
 const C = 3;
