@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { copyConfigValue } from '../overrides/index.js';
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
@@ -54,7 +55,8 @@ class Resolver {
     }
     if (!hasInterpolation(raw)) return raw;
     const id = path.join('.');
-    if (this.resolved.has(id)) return this.resolved.get(id)!;
+    // every place that reads a resolved dict or list gets its own copy (no shared nodes, as in OmegaConf)
+    if (this.resolved.has(id)) return copyConfigValue(this.resolved.get(id)!);
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
       throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
