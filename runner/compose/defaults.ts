@@ -49,8 +49,7 @@ export function buildDefaults(repository: ConfigRepository, configName: string, 
   const builder = new TreeBuilder(repository, cli);
   const tree = builder.expand({ configPath: configName, package: '', loaded: primary, choice: null, children: [] }, true, []);
   builder.ensureOverridesUsed();
-  const sequence: DefaultsResult['sequence'] = [];
-  flatten(tree, sequence);
+  const sequence = mergeOrder(tree);
   return { tree, sequence, choices: inTreeOrder(tree, builder.choices) };
 }
 
@@ -282,9 +281,11 @@ function keywords(pkg: string, group: string, name: string): string {
   return pkg.replaceAll('_group_', group.replaceAll('/', '.')).replaceAll('_name_', name);
 }
 
-function flatten(node: DefaultsNode, out: DefaultsResult['sequence']): void {
+/** The files of a defaults tree in merge order (each config's own keys where its `_self_` is). */
+export function mergeOrder(node: DefaultsNode, out: DefaultsResult['sequence'] = []): DefaultsResult['sequence'] {
   for (const child of node.children) {
     if (child === 'self') out.push({ configPath: node.configPath, package: node.package, loaded: node.loaded });
-    else flatten(child, out);
+    else mergeOrder(child, out);
   }
+  return out;
 }
