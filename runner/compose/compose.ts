@@ -6,6 +6,7 @@ import { buildDefaults, type DefaultsNode, type GroupOverrides } from './default
 import { ConfigError } from '../errors.js';
 import { resolveConfig } from './interpolate.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
+import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict } from './types.js';
 import { validateSpec } from './validate.js';
 
@@ -43,7 +44,7 @@ export interface ComposedTree {
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
   const resolved = resolveConfig(tree.config);
-  const config = validateSpec(resolved);
+  const config = validateSpec(resolved, { origin: keyOrigin(tree) });
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
   return { config, choices, overrides: tree.overrides };

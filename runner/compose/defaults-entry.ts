@@ -72,3 +72,28 @@ function splitPackage(text: string, where: string, item: ConfigValue): { name: s
 function invalid(where: string, item: ConfigValue, why: string): ConfigError {
   return new ConfigError(`${where}: invalid defaults entry ${JSON.stringify(item)}: ${why}`);
 }
+
+/** True when the entry's option (or a config entry's path) holds a `${...}` to resolve from the group choices. */
+export function isInterpolated(entry: DefaultEntry): boolean {
+  if (entry.kind === 'config') return entry.path.includes('${');
+  return entry.kind === 'group' && typeof entry.option === 'string' && entry.option.includes('${');
+}
+
+/**
+ * Hydra's defaults-list interpolation: each `${key}` in `text` is replaced by the option chosen for
+ * config group `key` (`db`, `server/db`, `db@backup`) so far; config values are not visible, because
+ * the config does not exist yet. Errors: ConfigError naming the text and the keys that could be used.
+ */
+export function interpolateChoices(text: string, known: ReadonlyMap<string, string | null>, where: string): string {
+  const resolved = text.replace(/\$\{\s*([^{}]*?)\s*\}/g, (match, key: string) => {
+    const choice = known.get(key);
+    return typeof choice === 'string' ? choice : match;
+  });
+  if (!resolved.includes('${')) return resolved;
+  const keys = [...known.keys()];
+  const possible = keys.length > 0 ? `, possible interpolation keys: ${keys.join(', ')}` : '';
+  throw new ConfigError(
+    `In '${where}': Error resolving interpolation '${text}'${possible}` +
+      ` (a defaults list can only interpolate the options of config groups chosen so far, not config values)`,
+  );
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
+import { interpolateChoices, isInterpolated, parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
 import { loadConfig, type LoadedConfig } from './loader.js';
 import type { ConfigRepository } from '../config/index.js';
 
@@ -49,8 +49,7 @@ export function buildDefaults(repository: ConfigRepository, configName: string, 
   const builder = new TreeBuilder(repository, cli);
   const tree = builder.expand({ configPath: configName, package: '', loaded: primary, choice: null, children: [] }, true, []);
   builder.ensureOverridesUsed();
-  const sequence: DefaultsResult['sequence'] = [];
-  flatten(tree, sequence);
+  const sequence = mergeOrder(tree);
   return { tree, sequence, choices: inTreeOrder(tree, builder.choices) };
 }
 
@@ -72,14 +71,21 @@ class TreeBuilder {
   readonly choices: Record<string, string | null> = {};
   private readonly overrides = new Map<string, Registered>();
   private readonly removals = new Map<string, { option: string | null; input: string; used: boolean }>();
-  private readonly seenKeys = new Map<string, string>();
+  /** Override key → the option met first and the config that chose it (null: the command line). */
+  private readonly chosen = new Map<string, { option: string | null; from: string | null }>();
+  /** Group choices met so far, for defaults-list interpolation (Hydra's known_choices). */
+  private readonly known = new Map<string, string | null>();
 
   constructor(private readonly repository: ConfigRepository, private readonly cli: GroupOverrides) {
     for (const s of cli.select) this.overrides.set(s.key, { option: s.option, from: null, input: s.input, used: false });
     for (const r of cli.remove) this.removals.set(r.key, { option: r.option, input: r.input, used: false });
   }
 
-  expand(node: DefaultsNode, isPrimary: boolean, stack: string[]): DefaultsNode {
+  /**
+   * Expands `node`'s defaults list into its children. `interpolated`: node was chosen by a
+   * defaults-list interpolation, whose subtree may not override groups (they are all chosen already).
+   */
+  expand(node: DefaultsNode, isPrimary: boolean, stack: string[], interpolated = false): DefaultsNode {
     if (stack.includes(node.configPath)) {
       throw new ConfigError(`Defaults cycle: ${[...stack, node.configPath].join(' -> ')}`);
     }
@@ -91,16 +97,33 @@ class TreeBuilder {
         entries.push({ kind: 'group', group: a.group, absolute: true, package: a.package, option: a.option, optional: false, override: false, external: true });
       }
     }
-    this.registerOverrides(entries, node, where);
+    this.registerOverrides(entries, node, where, interpolated);
     const groupDir = path.posix.dirname(node.configPath) === '.' ? '' : path.posix.dirname(node.configPath);
-    const children: DefaultsNode['children'] = [];
-    // Hydra expands the list back to front, so overrides inside later entries reach earlier ones.
+    const inner = [...stack, node.configPath];
+    const expandEntry = (entry: DefaultEntry, fromInterpolation: boolean): Array<DefaultsNode | 'self'> => {
+      if (entry.kind === 'self') return ['self'];
+      if (entry.kind === 'config') return [this.expandConfigEntry(entry, node, groupDir, where, inner, fromInterpolation)];
+      return entry.override ? [] : this.expandGroupEntry(entry, node, groupDir, where, inner, fromInterpolation);
+    };
+    // Hydra expands the list back to front, so overrides inside later entries reach earlier ones. An
+    // entry whose option interpolates group choices waits until the rest of the list is expanded.
+    const slots: Array<Array<DefaultsNode | 'self'>> = [];
+    const deferred: Array<{ slot: number; entry: DefaultEntry }> = [];
     for (const entry of [...entries].reverse()) {
-      if (entry.kind === 'self') children.push('self');
-      else if (entry.kind === 'config') children.push(this.expandConfigEntry(entry, node, groupDir, where, [...stack, node.configPath]));
-      else if (!entry.override) children.push(...this.expandGroupEntry(entry, node, groupDir, where, [...stack, node.configPath]).reverse());
+      if (isInterpolated(entry) && !(entry.kind === 'group' && this.overrides.has(this.placement(entry, node, groupDir).key))) {
+        deferred.push({ slot: slots.length, entry });
+        slots.push([]);
+      } else {
+        slots.push(expandEntry(entry, interpolated));
+      }
     }
-    node.children = children.reverse();
+    for (const { slot, entry } of deferred) {
+      let resolved = entry;
+      if (entry.kind === 'config') resolved = { ...entry, path: interpolateChoices(entry.path, this.known, where) };
+      else if (entry.kind === 'group') resolved = { ...entry, option: interpolateChoices(entry.option as string, this.known, where) };
+      slots[slot] = expandEntry(resolved, true);
+    }
+    node.children = slots.reverse().flat();
     return node;
   }
 
@@ -125,7 +148,7 @@ class TreeBuilder {
     if (selves === 0) entries.push({ kind: 'self' });
   }
 
-  private registerOverrides(entries: DefaultEntry[], node: DefaultsNode, where: string): void {
+  private registerOverrides(entries: DefaultEntry[], node: DefaultsNode, where: string, interpolated: boolean): void {
     let seenOverride = false;
     for (const entry of entries) {
       if (entry.kind !== 'group' || !entry.override) {
@@ -136,31 +159,36 @@ class TreeBuilder {
       }
       seenOverride = true;
       const key = this.placement(entry, node, path.posix.dirname(node.configPath)).key;
+      if (interpolated) {
+        throw new ConfigError(
+          `${where}: Default List Overrides are not allowed in the subtree of an interpolated config group (override ${key}=${String(entry.option)}):` +
+            ` every group is chosen by the time an interpolated entry is expanded`,
+        );
+      }
       if (!this.overrides.has(key)) this.overrides.set(key, { option: entry.option, from: where, input: '', used: false });
     }
   }
 
-  private expandGroupEntry(entry: GroupEntry, parent: DefaultsNode, groupDir: string, where: string, stack: string[]): DefaultsNode[] {
+  private expandGroupEntry(entry: GroupEntry, parent: DefaultsNode, groupDir: string, where: string, stack: string[], interpolated: boolean): DefaultsNode[] {
     const { group, key } = this.placement(entry, parent, groupDir);
     const removal = this.removals.get(key);
     if (removal && (removal.option === null || removal.option === entry.option)) {
       removal.used = true;
       return [];
     }
-    if (this.seenKeys.has(key)) {
-      const fix = entry.external ? `To change it use ${key}=${entry.option}` : `To change it use 'override ${key}: ${entry.option}'`;
-      throw new ConfigError(`Multiple values for '${key}' in the defaults list (${this.seenKeys.get(key)} and ${entry.external ? 'the command line' : where}). ${fix}`);
-    }
-    this.seenKeys.set(key, entry.external ? 'the command line' : where);
     const override = this.overrides.get(key);
     if (override) override.used = true;
     const option = override ? override.option : entry.option;
     const from = override ? override.from : entry.external ? null : where;
+    this.checkChosenOnce(key, option, entry.external ? null : where);
     if (option === null) {
       this.choices[key] = null;
       return [];
     }
     const options = Array.isArray(option) ? option : [option];
+    if (options.some((name) => name.includes('${'))) {
+      throw new ConfigError(`In '${where}': Defaults List interpolation is not supported in options list items (${key}: [${options.join(', ')}])`);
+    }
     if (options.includes('???')) {
       throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${this.repository.groupOptions(group).join(', ')}`);
     }
@@ -172,13 +200,36 @@ class TreeBuilder {
         throw this.missingOption(group, name, from);
       }
       const pkg = this.placement(entry, parent, groupDir, name, loaded.packageHeader).package;
-      nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, children: [] }, false, stack));
+      nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, children: [] }, false, stack, interpolated));
     }
     if (nodes.length > 0) this.choices[key] = Array.isArray(option) ? `[${option.join(',')}]` : option;
     return nodes.reverse();
   }
 
-  private expandConfigEntry(entry: Extract<DefaultEntry, { kind: 'config' }>, parent: DefaultsNode, groupDir: string, where: string, stack: string[]): DefaultsNode {
+  /**
+   * Hydra's rule: a group (at one package) is chosen once. The entry met first is the later one in
+   * list order (lists expand back to front), so it is the option to keep; `from` is null for `+group=`.
+   */
+  private checkChosenOnce(key: string, option: string | string[] | null, from: string | null): void {
+    const text = Array.isArray(option) ? `[${option.join(', ')}]` : option;
+    const seen = this.chosen.get(key);
+    if (seen === undefined) {
+      this.chosen.set(key, { option: text, from });
+      if (!Array.isArray(option)) this.known.set(key, option);
+      return;
+    }
+    const place = from ?? seen.from;
+    const prefix = place ? `In '${place}': ` : '';
+    if (seen.option !== text) {
+      const cli = seen.from === null ? `, or on the command line ${key}=${String(seen.option)} (without +)` : '';
+      throw new ConfigError(`${prefix}Multiple values for ${key}. To override a value use 'override ${key}: ${String(seen.option)}'${cli}`);
+    }
+    if (text !== null) {
+      throw new ConfigError(`${prefix}${key} appears more than once in the final defaults list (${key}: ${text}); remove one of the entries`);
+    }
+  }
+
+  private expandConfigEntry(entry: Extract<DefaultEntry, { kind: 'config' }>, parent: DefaultsNode, groupDir: string, where: string, stack: string[], interpolated: boolean): DefaultsNode {
     const configPath = entry.absolute ? entry.path : path.posix.join(groupDir, entry.path);
     const loaded = loadConfig(this.repository, configPath);
     if (!loaded) throw new ConfigError(`In '${where}': could not load '${configPath}': ${inSearchPath(this.repository, configPath)}.yaml does not exist`);
@@ -188,7 +239,7 @@ class TreeBuilder {
     if (entry.package !== null) pkg = joinPackage(parent.package, keywords(entry.package, relDir, name));
     else if (loaded.packageHeader !== null) pkg = joinPackage('', keywords(loaded.packageHeader, path.posix.dirname(configPath), name));
     else pkg = joinPackage(parent.package, relDir.replaceAll('/', '.'));
-    return this.expand({ configPath, package: pkg, loaded, choice: null, children: [] }, false, stack);
+    return this.expand({ configPath, package: pkg, loaded, choice: null, children: [] }, false, stack, interpolated);
   }
 
   /** Absolute group, override key and final package of a group entry, as Hydra computes them. */
@@ -198,7 +249,7 @@ class TreeBuilder {
     const defaultPackage = joinPackage(parent.package, entry.group.replaceAll('/', '.'));
     const name = option ?? (typeof entry.option === 'string' ? entry.option : '');
     const listed = entry.package === null ? null : joinPackage(parent.package, keywords(entry.package, entry.group, name));
-    const key = listed !== null && listed !== defaultPackage && listed !== '' ? `${group}@${listed}` : group;
+    const key = listed !== null && listed !== defaultPackage ? `${group}@${listed === '' ? '_global_' : listed}` : group;
     let pkg = listed ?? defaultPackage;
     if (listed === null && header) pkg = joinPackage('', keywords(header, group, name));
     return { group, key, package: pkg };
@@ -230,9 +281,11 @@ function keywords(pkg: string, group: string, name: string): string {
   return pkg.replaceAll('_group_', group.replaceAll('/', '.')).replaceAll('_name_', name);
 }
 
-function flatten(node: DefaultsNode, out: DefaultsResult['sequence']): void {
+/** The files of a defaults tree in merge order (each config's own keys where its `_self_` is). */
+export function mergeOrder(node: DefaultsNode, out: DefaultsResult['sequence'] = []): DefaultsResult['sequence'] {
   for (const child of node.children) {
     if (child === 'self') out.push({ configPath: node.configPath, package: node.package, loaded: node.loaded });
-    else flatten(child, out);
+    else mergeOrder(child, out);
   }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { copyConfigValue } from '../overrides/index.js';
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
@@ -54,7 +55,8 @@ class Resolver {
     }
     if (!hasInterpolation(raw)) return raw;
     const id = path.join('.');
-    if (this.resolved.has(id)) return this.resolved.get(id)!;
+    // every place that reads a resolved dict or list gets its own copy (no shared nodes, as in OmegaConf)
+    if (this.resolved.has(id)) return copyConfigValue(this.resolved.get(id)!);
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
       throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
@@ -97,26 +99,34 @@ class Resolver {
     return primitive(value);
   }
 
-  /** `${oc.select:key,default}`: the key's value, or the default when the key does not exist. */
+  /**
+   * `${oc.select:key,default}` (OmegaConf 2.3): the key's value; the default (null when none is given)
+   * when the key does not exist, is `???`, or is relative and reaches above the top of the config.
+   * A null value stays null.
+   */
   private select(args: ConfigValue[], at: string[]): ConfigValue {
     if (args.length < 1 || args.length > 2) throw new Error('oc.select takes a key and an optional default, e.g. ${oc.select:trainer.resume,null}');
     const key = asText(args[0]!);
-    if (!this.exists(key, at)) return args.length === 2 ? args[1]! : null;
+    const segments = keySegments(key, at);
+    const raw = segments === null ? undefined : this.raw(segments);
+    if (raw === undefined || raw === MISSING) return args.length === 2 ? args[1]! : null;
     return this.lookup(key, at);
   }
 
-  private exists(key: string, at: string[]): boolean {
+  /** The unresolved value at `segments`, or undefined when there is none. */
+  private raw(segments: string[]): ConfigValue | undefined {
     let node: ConfigValue | undefined = this.root;
-    for (const segment of keySegments(key, at)) {
-      node = Array.isArray(node) ? node[Number(segment)] : isDict(node) ? node[segment] : undefined;
-      if (node === undefined) return false;
+    for (const segment of segments) {
+      node = Array.isArray(node) ? node[Number(segment)] : isDict(node) && Object.hasOwn(node, segment) ? node[segment] : undefined;
+      if (node === undefined) return undefined;
     }
-    return true;
+    return node;
   }
 
   /** Finds `key` (absolute `a.b`, or relative `.x`/`..x` to the container of `at`) and resolves it. */
   private lookup(key: string, at: string[]): ConfigValue {
     const segments = keySegments(key, at);
+    if (segments === null) throw new Error(`key '${key}' goes above the top of the config`);
     let node: ConfigValue = this.root;
     for (let i = 0; i < segments.length; i += 1) {
       const segment = segments[i]!;
@@ -133,13 +143,17 @@ class Resolver {
   }
 }
 
-/** Path segments of `a.b[0]`, or of `.x`/`..x` relative to the container of the key at `at`. */
-function keySegments(key: string, at: string[]): string[] {
+/**
+ * Path segments of `a.b[0]`, or of `.x`/`..x` relative to the container of the key at `at`; null when
+ * the dots climb above the top of the config.
+ */
+function keySegments(key: string, at: string[]): string[] | null {
   let base: string[] = [];
   let rest = key;
   if (key.startsWith('.')) {
     const dots = /^\.+/.exec(key)![0].length;
-    base = at.slice(0, Math.max(0, at.length - dots));
+    if (dots > at.length) return null;
+    base = at.slice(0, at.length - dots);
     rest = key.slice(dots);
   }
   return [...base, ...(rest === '' ? [] : rest.replace(/\[(\d+)\]/g, '.$1').split('.'))];

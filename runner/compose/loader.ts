@@ -12,6 +12,8 @@ export interface LoadedConfig {
   defaults: ConfigValue[] | null;
   /** The `# @package <pkg>` header, or null. */
   packageHeader: string | null;
+  /** The file's text (for line numbers in messages). */
+  text: string;
 }
 
 // keyed by the repository's file object, which is replaced when the file changes on disk
@@ -41,7 +43,7 @@ function toLoadedConfig(file: ConfigFile): LoadedConfig {
   if (defaults !== undefined && !Array.isArray(defaults)) {
     throw new ConfigError(`${where}: 'defaults' must be a list, e.g. defaults: [ {model: patchtst}, _self_ ]`);
   }
-  return { displayPath: where, body: Object.freeze(body), defaults: defaults ?? null, packageHeader: readPackageHeader(file.text) };
+  return { displayPath: where, body: Object.freeze(body), defaults: defaults ?? null, packageHeader: readPackageHeader(file.text), text: file.text };
 }
 
 function readPackageHeader(text: string): string | null {

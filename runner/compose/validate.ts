@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { specSchema, type Spec } from '../../schemas/spec.js';
 import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
+import type { KeyOrigin } from './origin.js';
 import type { ConfigDict, ConfigValue } from './types.js';
 
 const validators = new Map<boolean, ValidateFunction>();
@@ -19,18 +20,30 @@ function specValidator(allErrors: boolean): ValidateFunction {
 /**
  * Checks a resolved config against schemas/spec (struct mode: unknown keys rejected).
  * `skipMissing` tolerates `???` values, for printing a config that is not complete yet.
+ * `origin` names the file and line (or override) that set a key, for unknown keys. An unknown key is
+ * reported before anything else: a renamed key also leaves the old one missing, and the rename is the
+ * fix.
  */
-export function validateSpec(config: ConfigDict, options: { skipMissing?: boolean } = {}): Spec {
+export function validateSpec(config: ConfigDict, options: { skipMissing?: boolean; origin?: KeyOrigin } = {}): Spec {
   const skipMissing = options.skipMissing ?? false;
-  const validate = specValidator(skipMissing);
-  if (validate(config)) return config as unknown as Spec;
+  if (specValidator(skipMissing)(config)) return config as unknown as Spec;
+  const validate = specValidator(true);
+  validate(config);
   const errors = (validate.errors ?? []).filter((e) => !(skipMissing && e.data === '???'));
   if (errors.length === 0) return config as unknown as Spec;
-  throw new ConfigError(describeError(errors[0]!));
+  const unknown = errors.find((e) => e.keyword === 'additionalProperties');
+  if (!unknown) throw new ConfigError(describeError(errors[0]!));
+  const key = [...pathOf(unknown), String((unknown.params as { additionalProperty: string }).additionalProperty)];
+  const place = options.origin?.(key);
+  throw new ConfigError(`${place ? `${place}: ` : ''}${describeError(unknown)}`);
+}
+
+function pathOf(error: ErrorObject): string[] {
+  return error.instancePath.slice(1).split('/').filter(Boolean);
 }
 
 export function describeError(error: ErrorObject): string {
-  const at = error.instancePath.slice(1).split('/').filter(Boolean).join('.');
+  const at = pathOf(error).join('.');
   const place = at || '<top level>';
   const got = `got ${formatValue(error.data as ConfigValue)} (${typeName(error.data)})`;
   const params = error.params as Record<string, unknown>;

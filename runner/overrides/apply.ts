@@ -69,12 +69,26 @@ function couldNotOverride(config: Dict, o: Override): ConfigOverrideError {
     `Could not override '${o.key}'. To append to your config use +${o.input}.${hint}`, o.input);
 }
 
+/**
+ * A deep copy in which every dict and list is a new object, even where the input shares one
+ * (structuredClone keeps shared references shared: a YAML alias, or one option placed twice).
+ */
+export function copyConfigValue<T extends ConfigValue>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyConfigValue) as T;
+  if (isDict(value)) {
+    const out: Dict = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyConfigValue(v);
+    return out as T;
+  }
+  return value;
+}
+
 function mergeInto(target: Dict, source: Dict, allowNewKeys: boolean, onUnknown: (key: string) => Error): void {
   for (const [k, v] of Object.entries(source)) {
     if (!Object.hasOwn(target, k) && !allowNewKeys) throw onUnknown(k);
     const existing = target[k];
     if (isDict(existing) && isDict(v)) mergeInto(existing, v, allowNewKeys, onUnknown);
-    else target[k] = structuredClone(v);
+    else target[k] = copyConfigValue(v);
   }
 }
 
@@ -159,7 +173,7 @@ export function applyOverrides(
   config: Dict, overrides: readonly (string | Override)[], opts: ApplyOptions = {},
 ): Dict {
   const struct = opts.struct ?? true;
-  const result = structuredClone(config);
+  const result = copyConfigValue(config);
   const parsed = overrides.map((o) => (typeof o === 'string' ? parseOverride(o) : o));
   checkSweepsAllowed(parsed, { multirun: false });
   let current = result;

@@ -8,7 +8,7 @@ export {
 } from './override.js';
 export { type GrammarRule, parseRule } from './rules.js';
 export {
-  applyOverrides, checkSweepsAllowed, ConfigOverrideError, nearestKeys, type ApplyOptions, type ConfigSchema,
+  applyOverrides, checkSweepsAllowed, ConfigOverrideError, copyConfigValue, nearestKeys, type ApplyOptions, type ConfigSchema,
 } from './apply.js';
 export { escapeSpecialCharacters, valueElementAsStr, withQuotes } from './render.js';
 export { fnmatch, globFilter } from './glob.js';

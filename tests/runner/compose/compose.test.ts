@@ -69,7 +69,7 @@ describe('compose() on the product configs', () => {
 
   it('rejects unknown keys in a config file (struct mode), suggesting the nearest', () => {
     const dir = confWith('model/patchtst.yaml', (t) => `${t}n_layer: 3\n`);
-    expect(() => compose({ configDir: dir, configName: 'config' })).toThrow(/^Unknown key 'model\.n_layer': not in the schema for 'model'\. Did you mean 'model\.n_layers'\?/);
+    expect(() => compose({ configDir: dir, configName: 'config' })).toThrow(/^\S+model\/patchtst\.yaml:\d+: Unknown key 'model\.n_layer': not in the schema for 'model'\. Did you mean 'model\.n_layers'\?/);
   });
 
   it('reports a YAML syntax error with file:line', () => {

@@ -92,7 +92,9 @@ describe('defaults list (Hydra 1.1+ semantics)', () => {
   });
 
   it('rejects + on a group that is already chosen, and a group override with no match', () => {
-    expect(() => composeWith('config', ['+db=postgresql'])).toThrow("Multiple values for 'db' in the defaults list");
+    expect(() => composeWith('config', ['+db=postgresql'])).toThrow(
+      "In 'tests/fixtures/conf-defaults/config.yaml': Multiple values for db. To override a value use 'override db: postgresql', or on the command line db=postgresql (without +)",
+    );
     expect(() => composeWith('no_self', ['site=main'])).toThrow("Could not override 'site': no match in the defaults list. To append to your default list use +site=main");
     expect(() => composeWith('bad_override')).toThrow("could not override 'site': no match in the defaults list");
   });
