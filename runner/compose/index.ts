@@ -2,5 +2,6 @@ export { clearConfigCache, compose, composeTree, type ComposeOptions, type Compo
 export { ConfigError } from '../errors.js';
 export { resolveConfig, type ResolveOptions } from './interpolate.js';
 export { validateSpec } from './validate.js';
+export { validateComposed, type PlacedSchema } from './schemas.js';
 export type { DefaultsNode } from './defaults.js';
 export type { ConfigDict, ConfigValue } from './types.js';
