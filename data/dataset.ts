@@ -132,11 +132,11 @@ function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: 
   const absPath = isAbsolute(data.path) ? data.path : resolve(cwd, data.path);
   const stat = statSync(absPath, { throwIfNoEntry: false });
   if (!stat) throw new DataError(`data.path=${data.path}: file not found (looked at ${absPath}). Fix: check the path; relative paths resolve against ${cwd}`);
-  if (!stat.isFile()) throw new DataError(`data.path=${data.path}: not a file (${absPath} is a folder or a device). Fix: point data.path at the ${data.source} file itself`);
+  if (!stat.isFile()) throw new DataError(`data.path=${data.path}: cannot read the file: ${absPath} is a folder or a device, not a ${data.source} file. Fix: point data.path at a readable file`);
   try {
     accessSync(absPath, constants.R_OK);
   } catch (err) {
-    throw new DataError(`data.path=${data.path}: cannot read the file: ${(err as Error).message}. Fix: make it readable (chmod +r) or point data.path at a readable file`);
+    throw new DataError(`data.path=${data.path}: cannot read the file: ${(err as Error).message}. Fix: point data.path at a readable file (or make this one readable)`);
   }
   return { absPath, label: data.path };
 }

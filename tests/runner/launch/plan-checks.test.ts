@@ -61,14 +61,14 @@ describe('task=train: checks across fields when planning', () => {
 
   it('refuses a data file that is missing or is no file, as a config error', () => {
     expect(planError(['data=csv', 'data.path=missing.csv']).message).toMatch(/^data\.path=missing\.csv: file not found \(looked at .*missing\.csv\)\. Fix: check the path/);
-    expect(planError(['data=csv', `data.path=${path.join(scratch, 'a-folder')}`]).message).toMatch(/: not a file \(.*a-folder is a folder or a device\)\. Fix: point data\.path at the csv file itself$/);
+    expect(planError(['data=csv', `data.path=${path.join(scratch, 'a-folder')}`]).message).toMatch(/: cannot read the file: .*a-folder is a folder or a device, not a csv file\. Fix: point data\.path at a readable file$/);
   });
 
   it.skipIf(process.getuid?.() === 0)('refuses a data file it cannot read', () => {
     const file = path.join(scratch, 'locked.csv');
     fs.writeFileSync(file, 'date,open,high,low,close,volume\n');
     fs.chmodSync(file, 0o000);
-    expect(planError(['data=csv', `data.path=${file}`]).message).toMatch(/: cannot read the file: .*Fix: make it readable/);
+    expect(planError(['data=csv', `data.path=${file}`]).message).toMatch(/: cannot read the file: .*Fix: point data\.path at a readable file/);
   });
 
   it('refuses to resume from a folder with no checkpoint', () => {
