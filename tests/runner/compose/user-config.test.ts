@@ -91,3 +91,19 @@ describe("a user's own config dir", () => {
     expect(() => run('task=train')).toThrow("Missing key 'seed'. Add it to the config file or set it with +seed=<value>");
   });
 });
+
+describe("Ladder's shipped groups keep their schemas, whatever the task", () => {
+  const shipped = (...overrides: string[]) => compose({ configDir: path.resolve('conf'), configName: 'config', overrides });
+
+  it('ships <group>.schema.json beside every group, each a reference to its schema in schemas/', () => {
+    for (const group of ['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task']) {
+      expect(JSON.parse(fs.readFileSync(path.resolve('conf', `${group}.schema.json`), 'utf8'))).toEqual({ $ref: `ladder/${group}` });
+    }
+  });
+
+  it('checks them under task=echo too, which declares no spec', () => {
+    expect(() => shipped('task=echo', 'model.norm=group')).toThrow("model.norm: expected one of 'batch', 'layer', got 'group' (string)");
+    expect(() => shipped('task=echo', '+trainer.foo=1')).toThrow(/^Unknown key 'trainer\.foo': not in the schema for 'trainer'\./);
+    expect(shipped('task=echo').config.task.name).toBe('echo');
+  });
+});
