@@ -5,5 +5,5 @@ export type { Spec, ModelConfig, BudgetConfig, HorizonConfig, TargetConfig, Spli
 export { specSchema, groupSchemas } from './schemas/index.js';
 // Sweeps and tasks: expand a multirun as `run -m` does; register your own task and run the CLI with it.
 export { expandSweep, type ExpandOptions } from './sweeps/index.js';
-export { registerTask, type Metric, type Progress, type RunContext, type Task, type TaskResult } from './runner/tasks/index.js';
+export { registerTask, type Metric, type Progress, type RunContext, type Task, type TaskOptions, type TaskResult } from './runner/tasks/index.js';
 export { main as runCli } from './runner/cli/run.js';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { featureCachePath, readFeatureCache, writeAtomic, writeFeatureCache, type CachedFeatures } from './cache.js';
 import { DataError } from './errors.js';
@@ -8,7 +8,7 @@ import { applyZScore, fitZScore, materializeWindows, trainRows } from './normali
 import { readCsv } from './source/csv.js';
 import { EMBEDDED_FILE, embeddedSp500Path } from './source/embedded.js';
 import { readParquet } from './source/parquet.js';
-import { SPLIT_NAMES, planSplits } from './splits.js';
+import { SPLIT_NAMES, checkSplitConfig, planSplits } from './splits.js';
 import { thresholdLabels } from './targets.js';
 import type { Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
 import { validateTable } from './validate.js';
@@ -109,6 +109,17 @@ async function loadFeatures(data: LoadConfig['data'], src: SourceFile): Promise<
   return { ...computed, featureKey, featureCache };
 }
 
+/**
+ * Everything loadDataset can refuse without reading the data: parameters, split settings, and that the
+ * source file exists, is a file and is readable. Cheap (a stat and an access check), so a runner can call
+ * it for every job before any starts. Throws DataError naming the field, the values and the fix.
+ */
+export function checkLoadConfig(cfg: LoadConfig, opts: Pick<LoadOptions, 'cwd'> = {}): void {
+  checkParams(cfg);
+  checkSplitConfig(cfg.split);
+  resolveSource(cfg, opts.cwd ?? process.cwd());
+}
+
 function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: string } {
   const { data } = cfg;
   if (data.source === 'embedded') return { absPath: embeddedSp500Path(), label: `vega-datasets/${EMBEDDED_FILE}` };
@@ -119,7 +130,14 @@ function resolveSource(cfg: LoadConfig, cwd: string): { absPath: string; label: 
     throw new DataError(`data=${data.source} needs a file: data.path is not set. Fix: add data.path=<file>, e.g. npx run data=${data.source} data.path=spy.${data.source}`);
   }
   const absPath = isAbsolute(data.path) ? data.path : resolve(cwd, data.path);
-  if (!existsSync(absPath)) throw new DataError(`data.path=${data.path}: file not found (looked at ${absPath}). Fix: check the path; relative paths resolve against ${cwd}`);
+  const stat = statSync(absPath, { throwIfNoEntry: false });
+  if (!stat) throw new DataError(`data.path=${data.path}: file not found (looked at ${absPath}). Fix: check the path; relative paths resolve against ${cwd}`);
+  if (!stat.isFile()) throw new DataError(`data.path=${data.path}: cannot read the file: ${absPath} is a folder or a device, not a ${data.source} file. Fix: point data.path at a readable file`);
+  try {
+    accessSync(absPath, constants.R_OK);
+  } catch (err) {
+    throw new DataError(`data.path=${data.path}: cannot read the file: ${(err as Error).message}. Fix: point data.path at a readable file (or make this one readable)`);
+  }
   return { absPath, label: data.path };
 }
 

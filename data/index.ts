@@ -1,5 +1,6 @@
 /** data/: daily OHLCV → leak-free, normalized windows and labels. Knows nothing of ONNX or YAML. */
-export { loadDataset, DATA_VERSION } from './dataset.js';
+export { loadDataset, checkLoadConfig, DATA_VERSION } from './dataset.js';
+export { checkSplitConfig } from './splits.js';
 export { batches, type Batch, type BatchOptions } from './batches.js';
 export { applyZScore } from './normalize.js';
 export { DataError } from './errors.js';

@@ -76,6 +76,26 @@ export function planSplits({ dates, contextLength: L, horizon: h, split, seed, n
   };
 }
 
+/**
+ * The split settings alone, before any data is read: the mode is known, fractions are > 0 with a sum
+ * below 1, dates are YYYY-MM-DD with train_end before val_end, embargo is a non-negative integer.
+ * Throws DataError naming the field, the values and the fix (planSplits runs the same checks).
+ */
+export function checkSplitConfig(split: SplitConfig): void {
+  if (split.name === 'contiguous' || split.name === 'scattered') fractions(split);
+  else if (split.name === 'dates') datesInOrder(split);
+  else throw new DataError(`split.name=${String((split as { name: unknown }).name)} is not a split mode. Fix: use split=contiguous, split=dates or split=scattered`);
+  const embargo = split.embargo ?? 0;
+  if (!Number.isInteger(embargo) || embargo < 0) throw new DataError(`split.embargo=${embargo} must be a non-negative integer (days)`);
+}
+
+function datesInOrder(split: SplitConfig): [string, string] {
+  const trainEnd = isoDate(split.train_end, 'train_end');
+  const valEnd = isoDate(split.val_end, 'val_end');
+  if (!(trainEnd < valEnd)) throw new DataError(`split=dates: train_end ${trainEnd} must be before val_end ${valEnd}. Fix: set split.train_end < split.val_end`);
+  return [trainEnd, valEnd];
+}
+
 function assignSegments(split: SplitConfig, dates: string[], first: number, last: number, chunk: number, seed: number, describe: string): Uint8Array {
   const n = dates.length;
   const segment = new Uint8Array(n);
@@ -87,9 +107,7 @@ function assignSegments(split: SplitConfig, dates: string[], first: number, last
     segment.fill(TEST, last - nTest + 1);
     segment.fill(VAL, last - nTest - nVal + 1, last - nTest + 1);
   } else if (split.name === 'dates') {
-    const trainEnd = isoDate(split.train_end, 'train_end');
-    const valEnd = isoDate(split.val_end, 'val_end');
-    if (!(trainEnd < valEnd)) throw new DataError(`split=dates: train_end ${trainEnd} must be before val_end ${valEnd}. Fix: set split.train_end < split.val_end`);
+    const [trainEnd, valEnd] = datesInOrder(split);
     dates.forEach((d, i) => (segment[i] = d <= trainEnd ? TRAIN : d <= valEnd ? VAL : TEST));
   } else if (split.name === 'scattered') {
     const [valF, testF] = fractions(split);

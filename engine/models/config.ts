@@ -17,7 +17,13 @@ export function patchPadding(cfg: Pick<ModelConfig, 'name' | 'stride'>): number 
   return cfg.name === 'patchtst' ? cfg.stride : 0;
 }
 
-/** Throws one clear line naming the bad field when the shape cannot form a model. */
+/** The largest divisor of `n` that is at most `limit` (1 at least). */
+function largestDivisor(n: number, limit: number): number {
+  for (let d = Math.min(n, limit); d > 1; d--) if (n % d === 0) return d;
+  return 1;
+}
+
+/** Throws one clear line naming the bad field, its values and the fix when the shape cannot form a model. */
 export function checkModelConfig(cfg: ModelConfig, channels: number): void {
   const fail = (field: string, why: string): never => {
     throw new Error(`model.${field}: ${why}`);
@@ -26,8 +32,14 @@ export function checkModelConfig(cfg: ModelConfig, channels: number): void {
   for (const k of ['context_length', 'patch_len', 'stride', 'd_model', 'n_heads', 'n_layers', 'd_ff'] as const) {
     if (!Number.isInteger(cfg[k]) || cfg[k] < 1) fail(k, `must be a positive integer, got ${cfg[k]}`);
   }
-  if (cfg.patch_len > cfg.context_length) fail('patch_len', `${cfg.patch_len} exceeds context_length ${cfg.context_length}`);
-  if (cfg.d_model % cfg.n_heads !== 0) fail('n_heads', `d_model ${cfg.d_model} is not divisible by n_heads ${cfg.n_heads}`);
+  if (cfg.patch_len > cfg.context_length) {
+    fail('patch_len', `${cfg.patch_len} exceeds context_length ${cfg.context_length}. Fix: model.patch_len=${cfg.context_length} or less, or model.context_length=${cfg.patch_len} or more`);
+  }
+  if (cfg.d_model % cfg.n_heads !== 0) {
+    const heads = largestDivisor(cfg.d_model, cfg.n_heads);
+    const width = Math.ceil(cfg.d_model / cfg.n_heads) * cfg.n_heads;
+    fail('n_heads', `d_model ${cfg.d_model} is not divisible by n_heads ${cfg.n_heads}. Fix: model.n_heads=${heads} (divides ${cfg.d_model}) or model.d_model=${width} (a multiple of ${cfg.n_heads})`);
+  }
   for (const k of ['dropout', 'attn_dropout', 'head_dropout'] as const) {
     if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
   }

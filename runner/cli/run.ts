@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
-import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, type ConfigDict, type ConfigValue } from '../compose/index.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
@@ -52,7 +52,7 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
 function printConfig(args: RunArgs, configDir: string, configName: string, settings: ReturnType<typeof loadSettings>, cwd: string): string {
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const resolved = resolveConfig(tree.config, { allowMissing: true });
-  validateSpec(resolved, { skipMissing: true, origin: keyOrigin(tree) });
+  validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
   let config: ConfigDict = args.resolve ? resolved : tree.config;
   if (args.cfg === 'all') {
     const ladder: ConfigDict = {

@@ -8,7 +8,7 @@ import { resolveConfig } from './interpolate.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict } from './types.js';
-import { validateSpec } from './validate.js';
+import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
 
 export interface ComposeOptions {
   /** Config folder; default: the `configDir` setting (conf/). */
@@ -20,7 +20,10 @@ export interface ComposeOptions {
 }
 
 export interface Composed {
-  /** Resolved (interpolations done) and validated against schemas/spec. */
+  /**
+   * Resolved (interpolations done) and validated against its groups' schemas and its task's spec
+   * (schemas/spec for `task=train`). Typed as Ladder's spec; a user config dir's tree is what its schemas allow.
+   */
   config: Spec;
   /** Group (or group@pkg) → chosen option, e.g. { budget: '2m' }. */
   choices: Record<string, string>;
@@ -38,13 +41,19 @@ export interface ComposedTree {
   configName: string;
   /** Where config files were looked up, first match wins. */
   searchPath: readonly ConfigSource[];
+  /** The JSON Schemas of the chosen groups, each with the package it checks (validateComposed). */
+  schemas: readonly PlacedSchema[];
 }
 
-/** Composes, resolves and validates one run spec (Hydra's compose API). Synchronous. */
+/**
+ * Composes, resolves and validates one run spec (Hydra's compose API): each group against its schema
+ * where the config dir has one, the whole against the spec its task declares. Synchronous.
+ */
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
   const resolved = resolveConfig(tree.config);
-  const config = validateSpec(resolved, { origin: keyOrigin(tree) });
+  validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
+  const config = resolved as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
   return { config, choices, overrides: tree.overrides };
@@ -62,9 +71,9 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const repository = configRepository(configDir);
   const parsed = overrides.map(parseCached);
   const { groups, keys } = splitOverrides(repository, parsed);
-  const { merged, choices, tree } = composeGroups(repository, configName, groups);
+  const { merged, choices, tree, schemas } = composeGroups(repository, configName, groups);
   const config = applyKeyOverrides(merged, keys);
-  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources };
+  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas };
 }
 
 /**
@@ -77,6 +86,7 @@ interface MergedGroups {
   merged: ConfigDict;
   choices: Record<string, string | null>;
   tree: DefaultsNode;
+  schemas: PlacedSchema[];
 }
 const groupCache = new WeakMap<ConfigRepository, Map<string, MergedGroups>>();
 function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides): MergedGroups {
@@ -87,7 +97,7 @@ function composeGroups(repository: ConfigRepository, configName: string, groups:
   if (!hit || hit.generation !== repository.generation) {
     const { sequence, choices, tree } = buildDefaults(repository, configName, groups);
     const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree };
+    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree) };
     cache.set(key, hit);
   }
   return hit;

@@ -3,5 +3,6 @@ export { ConfigError } from '../errors.js';
 export { resolveConfig, type ResolveOptions } from './interpolate.js';
 export { keyOrigin, type KeyOrigin } from './origin.js';
 export { validateSpec } from './validate.js';
+export { validateComposed, type PlacedSchema } from './schemas.js';
 export type { DefaultsNode } from './defaults.js';
 export type { ConfigDict, ConfigValue } from './types.js';

@@ -1,20 +1,71 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { specSchema, type Spec } from '../../schemas/spec.js';
+import { groupSchemas, specSchema, type Spec } from '../../schemas/spec.js';
 import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
 import type { KeyOrigin } from './origin.js';
 import type { ConfigDict, ConfigValue } from './types.js';
 
-const validators = new Map<boolean, ValidateFunction>();
+/**
+ * Ajv instances that know Ladder's schemas by $id (`ladder/model`, `ladder/spec`, ...), so that a
+ * config dir's schema file may say `{"$ref": "ladder/trainer"}`. `allErrors` is on where `???` values
+ * are tolerated (the first error may be one of them). Ladder's own schemas compile in strict mode;
+ * a config dir's files compile leniently (unknown keywords such as `x-notes` are ignored).
+ */
+const instances = new Map<string, Ajv>();
+export function schemaCompiler(options: { allErrors: boolean; strict: boolean }): Ajv {
+  const key = `${options.allErrors}:${options.strict}`;
+  let ajv = instances.get(key);
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: options.allErrors, verbose: true, strict: options.strict, strictRequired: false, allowUnionTypes: true });
+    for (const schema of [...Object.values(groupSchemas), specSchema]) ajv.addSchema(schema);
+    instances.set(key, ajv);
+  }
+  return ajv;
+}
 
-/** Compiled once per process: validating 1,000 sweep jobs must not recompile. */
-function specValidator(allErrors: boolean): ValidateFunction {
-  let validate = validators.get(allErrors);
+const compiled = new Map<boolean, WeakMap<object, ValidateFunction>>();
+
+/** A validator for one of Ladder's schema objects (or a task's declared spec), compiled once per process. */
+export function builtinValidator(schema: object, allErrors: boolean): ValidateFunction {
+  let cache = compiled.get(allErrors);
+  if (!cache) compiled.set(allErrors, (cache = new WeakMap()));
+  let validate = cache.get(schema);
   if (!validate) {
-    validate = new Ajv({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(specSchema);
-    validators.set(allErrors, validate);
+    validate = schemaCompiler({ allErrors, strict: true }).compile(schema);
+    cache.set(schema, validate);
   }
   return validate;
+}
+
+/**
+ * Validates `value` and throws a ConfigError with one error as one line. `validator(allErrors)` gives the
+ * compiled schema; on a failure every error is collected, and an unknown key is reported before anything
+ * else (a renamed key also leaves the old one missing, and the rename is the fix), prefixed with the file
+ * and line (or override) that set it when `origin` knows. `at` is the dotted place of `value` in the whole
+ * config ('' for the top level), so that messages name full keys. `skipMissing` tolerates `???` values,
+ * for printing a config that is not complete yet.
+ */
+export function checkWith(
+  validator: (allErrors: boolean) => ValidateFunction,
+  value: unknown,
+  options: { at?: string; skipMissing?: boolean; origin?: KeyOrigin } = {},
+): void {
+  if (validator(options.skipMissing ?? false)(value)) return;
+  const validate = validator(true);
+  validate(value);
+  const errors = (validate.errors ?? []).filter((e) => !(options.skipMissing && e.data === '???'));
+  if (errors.length === 0) return;
+  const prefix = options.at ? `/${options.at.split('.').join('/')}` : '';
+  const full = (e: ErrorObject): ErrorObject => ({ ...e, instancePath: `${prefix}${e.instancePath}` });
+  const unknown = errors.find((e) => e.keyword === 'additionalProperties');
+  if (!unknown) throw new ConfigError(describeError(full(errors[0]!)));
+  const key = [...pathOf(full(unknown)), String((unknown.params as { additionalProperty: string }).additionalProperty)];
+  const place = options.origin?.(key);
+  throw new ConfigError(`${place ? `${place}: ` : ''}${describeError(full(unknown))}`);
+}
+
+function pathOf(error: ErrorObject): string[] {
+  return error.instancePath.slice(1).split('/').filter(Boolean);
 }
 
 /**
@@ -26,20 +77,8 @@ function specValidator(allErrors: boolean): ValidateFunction {
  */
 export function validateSpec(config: ConfigDict, options: { skipMissing?: boolean; origin?: KeyOrigin } = {}): Spec {
   const skipMissing = options.skipMissing ?? false;
-  if (specValidator(skipMissing)(config)) return config as unknown as Spec;
-  const validate = specValidator(true);
-  validate(config);
-  const errors = (validate.errors ?? []).filter((e) => !(skipMissing && e.data === '???'));
-  if (errors.length === 0) return config as unknown as Spec;
-  const unknown = errors.find((e) => e.keyword === 'additionalProperties');
-  if (!unknown) throw new ConfigError(describeError(errors[0]!));
-  const key = [...pathOf(unknown), String((unknown.params as { additionalProperty: string }).additionalProperty)];
-  const place = options.origin?.(key);
-  throw new ConfigError(`${place ? `${place}: ` : ''}${describeError(unknown)}`);
-}
-
-function pathOf(error: ErrorObject): string[] {
-  return error.instancePath.slice(1).split('/').filter(Boolean);
+  checkWith((allErrors) => builtinValidator(specSchema, allErrors), config, { skipMissing, origin: options.origin });
+  return config as unknown as Spec;
 }
 
 export function describeError(error: ErrorObject): string {

@@ -17,6 +17,12 @@ import { ConfigError } from '../errors.js';
  */
 export const CONFIG_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
 
+/**
+ * A group's JSON Schema sits beside the group's folder: `conf/model.schema.json` for `conf/model/`,
+ * `conf/server/db.schema.json` for `conf/server/db/`. Not an option of any group (only YAML files are).
+ */
+export const SCHEMA_SUFFIX = '.schema.json';
+
 /** One folder on the search path. */
 export interface ConfigSource {
   /** Who put it there, e.g. `main` for the configDir setting or --config-dir. */
@@ -41,6 +47,18 @@ export interface ConfigFile {
   content: unknown;
 }
 
+/** A group's JSON Schema file, read and parsed. */
+export interface SchemaFile {
+  /** The group it belongs to, e.g. `model`. */
+  group: string;
+  /** Absolute file name. */
+  file: string;
+  /** `file` relative to the working directory when inside it (for messages). */
+  displayPath: string;
+  /** The parsed schema, deep-frozen. */
+  content: unknown;
+}
+
 /** A folder's sub-folders (groups) and config files (option name → file name). */
 interface Listing {
   groups: string[];
@@ -62,6 +80,7 @@ export class ConfigRepository {
   generation = 0;
   private readonly listings = new Map<string, Cached<Listing | null>>();
   private readonly files = new Map<string, Cached<ConfigFile>>();
+  private readonly schemas = new Map<string, Cached<SchemaFile | null>>();
 
   /** @param sources the search path, first match wins; at least one. */
   constructor(readonly sources: readonly ConfigSource[]) {
@@ -117,10 +136,28 @@ export class ConfigRepository {
     return value;
   }
 
+  /**
+   * The JSON Schema of `group` (`<group>.schema.json` beside its folder) from the first source that has
+   * one, or null. Errors: ConfigError `<file>:<line>: <reason>` for invalid JSON, `<file>: ...` when it is no object.
+   */
+  schema(group: string): SchemaFile | null {
+    for (const source of this.sources) {
+      const file = path.join(source.dir, `${group}${SCHEMA_SUFFIX}`);
+      let cached = this.schemas.get(file);
+      if (!cached) {
+        const signature = fileSignature(file);
+        cached = { signature, value: signature === 'missing' ? null : readSchema(group, file) };
+        this.schemas.set(file, cached);
+      }
+      if (cached.value) return cached.value;
+    }
+    return null;
+  }
+
   /** Drops every cached file and listing whose file or folder changed on disk; true when any did. */
   refresh(): boolean {
     let changed = false;
-    for (const cache of [this.listings, this.files] as Array<Map<string, Cached<unknown>>>) {
+    for (const cache of [this.listings, this.files, this.schemas] as Array<Map<string, Cached<unknown>>>) {
       for (const [file, entry] of cache) {
         if (fileSignature(file) === entry.signature) continue;
         cache.delete(file);
@@ -175,6 +212,21 @@ function readListing(dir: string): Listing | null {
     options.set(name, entry.name);
   }
   return { groups: groups.sort(), options };
+}
+
+function readSchema(group: string, file: string): SchemaFile {
+  const where = displayPath(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${where}: cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  const content = parseYaml(text, where); // JSON is YAML: the same file:line messages
+  if (typeof content !== 'boolean' && (content === null || typeof content !== 'object' || Array.isArray(content))) {
+    throw new ConfigError(`${where}: a JSON Schema must be an object (or true/false), got ${JSON.stringify(content)}`);
+  }
+  return { group, file, displayPath: where, content };
 }
 
 /** Identity, size and modification time of a file or folder ('missing' when absent): any edit changes it. */

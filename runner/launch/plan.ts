@@ -1,9 +1,10 @@
 // Expands the command line into batches of jobs (a sweeper's asks) and composes + validates every
-// job of a batch before any of it is launched, so a typo in job 37 of 64 costs nothing.
+// job of a batch before any of it is launched (schemas, then the task's own checks: TaskOptions.check),
+// so a typo or an impossible model in job 37 of 64 costs nothing.
 import { ConfigError } from '../errors.js';
 import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
-import { getTask } from '../tasks/index.js';
+import { getTask, type TaskEntry } from '../tasks/index.js';
 import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweeps/index.js';
 import type { Plan, PlannedJob } from './types.js';
 
@@ -29,6 +30,16 @@ function taskName(config: unknown): string {
   const task = (config as { task?: { name?: unknown } } | null)?.task;
   if (typeof task?.name !== 'string') throw new PlanError('the composed config has no task.name: choose a task with task=<name>');
   return task.name;
+}
+
+/** The task's own checks of the spec (TaskOptions.check): whatever they throw is a config error. */
+function checkJob(entry: TaskEntry, config: unknown): void {
+  try {
+    entry.check?.(config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new PlanError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
 }
 
 function prefixed(e: unknown, prefix: string): never {
@@ -63,7 +74,7 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       try {
         const { config, choices } = compose({ configDir, configName, overrides: jobOverrides });
         const task = taskName(config);
-        getTask(task);
+        checkJob(getTask(task), config);
         return { num, overrides: jobOverrides, config: config as ConfigValue, choices, task };
       } catch (e) {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');

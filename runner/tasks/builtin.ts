@@ -1,7 +1,8 @@
 // The tasks that ship with ladder; importing this module registers them.
 import { echoTask } from './echo.js';
 import { registerTask } from './registry.js';
-import { train, TRAIN_DESCRIPTION } from './train/index.js';
+import { specSchema } from '../../schemas/index.js';
+import { checkTrainSpec, train, TRAIN_DESCRIPTION } from './train/index.js';
 import type { Headline } from './types.js';
 
 /** A train run in one table row: model size, lowest validation loss, test AUC (as the index's run_summary). */
@@ -12,4 +13,5 @@ const TRAIN_HEADLINE: Headline[] = [
 ];
 
 registerTask('echo', echoTask, { description: 'demo: records its config choices and a few config numbers as metrics; trains nothing' });
-registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE });
+// train needs Ladder's whole spec (schemas/spec) and checks what spans its fields before any job starts
+registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE, spec: specSchema, check: (spec) => checkTrainSpec(spec) });

@@ -7,6 +7,10 @@ export interface TaskEntry {
   description: string;
   headline: Headline[];
   run: Task<any>;
+  /** The JSON Schema of the spec it needs, if it declares one (TaskOptions.spec). */
+  spec?: object;
+  /** Its cross-field checks, if any (TaskOptions.check). */
+  check?: (spec: any) => void;
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -15,9 +19,18 @@ export class UnknownTaskError extends ConfigError {
   override name = 'UnknownTaskError';
 }
 
-/** Registers (or replaces) the task a config's `task.name` selects; `options.headline` feeds the end-of-run table. */
-export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions = {}): void {
-  tasks.set(name, { name, description: options.description ?? '', headline: options.headline ?? [], run: run as Task<any> });
+/**
+ * Registers (or replaces) the task a config's `task.name` selects. `options.headline` feeds the
+ * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
+ */
+export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
+  const { description = '', headline = [], spec, check } = options;
+  tasks.set(name, { name, description, headline, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
+}
+
+/** The spec schema the task `name` declares; undefined for an unknown task or one that declares none. */
+export function taskSpec(name: string): object | undefined {
+  return tasks.get(name)?.spec;
 }
 
 export function unregisterTask(name: string): void {

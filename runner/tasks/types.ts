@@ -70,9 +70,22 @@ export interface Headline {
   format?: (value: number) => string;
 }
 
-export interface TaskOptions {
+export interface TaskOptions<Spec = unknown> {
   /** One line for listings. */
   description?: string;
   /** The numbers that sum up a run of this task, in table column order. */
   headline?: Headline[];
+  /**
+   * JSON Schema of the spec this task needs (e.g. schemas/spec's specSchema for `train`). Every config
+   * that selects the task is checked against it when composed: a missing, unknown or mistyped key is a
+   * config error naming the key. Without one the task takes whatever tree the config dir composes.
+   */
+  spec?: object;
+  /**
+   * Checks that span fields of one job's spec (d_model vs n_heads, a data file that must exist, ...),
+   * called for every job of a plan before any job starts. Throw an Error whose message is one line
+   * naming the field, the values and the fix: it is reported as a config error (exit 1, nothing
+   * written). Must be synchronous and read nothing large.
+   */
+  check?: (spec: Spec) => void;
 }

@@ -1,6 +1,9 @@
-// `task=train`, registered lazily: the engine and data modules load only when a train job starts.
+// `task=train`: the training run loads lazily, when a train job starts; its checks (check.ts) are
+// small and run when the jobs are planned.
 import type { RunContext, TaskResult } from '../types.js';
-import type { TrainSpec } from './task.js';
+import type { TrainSpec } from './check.js';
+
+export { checkTrainSpec, type TrainSpec } from './check.js';
 
 export async function train(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
   const { trainTask } = await import('./task.js');

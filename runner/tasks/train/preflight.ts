@@ -1,23 +1,7 @@
-// Checks made before anything is built: is the parameter count within the budget, and does one
-// training step fit in the memory this machine has free?
+// Checked when a train job starts, before anything is built: does one training step fit in the
+// memory this machine has free? (The spec's own checks run when jobs are planned: check.ts.)
 import si from 'systeminformation';
 import { describeMemory, fittingBatch, formatBytes, type MemoryEstimate } from '../../../engine/index.js';
-import type { BudgetConfig } from '../../../schemas/index.js';
-
-/** The budget fields the parameter check reads (schemas/budget). */
-export type BudgetSpec = Pick<BudgetConfig, 'name' | 'params' | 'tolerance' | 'strict'>;
-
-/** null when the count is within tolerance, else the message (a warning, or an error when strict). */
-export function budgetMismatch(nParams: number, budget: BudgetSpec): string | null {
-  const deviation = (nParams - budget.params) / budget.params;
-  if (Math.abs(deviation) <= budget.tolerance) return null;
-  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-  return (
-    `the model has ${nParams.toLocaleString('en-US')} parameters, ${pct(Math.abs(deviation))} ${deviation > 0 ? 'over' : 'under'} ` +
-    `budget=${budget.name} (${budget.params.toLocaleString('en-US')} ± ${pct(budget.tolerance)}). ` +
-    `Fix: change model.d_model/n_layers or the budget's arch table${budget.strict ? ', or set budget.strict=false to only warn' : ''}`
-  );
-}
 
 export interface AvailableMemory {
   bytes: number;

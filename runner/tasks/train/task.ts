@@ -6,19 +6,16 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
 import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } from '../../../engine/index.js';
-import type { Spec } from '../../../schemas/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
 import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, ProgressReport, type Hook } from './hooks/index.js';
 import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
-import { availableMemory, budgetMismatch, memoryRefusal } from './preflight.js';
+import { availableMemory, memoryRefusal } from './preflight.js';
+import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
 
-/** The parts of the composed config (schemas/spec) this task reads: everything but `task`. */
-export type TrainSpec = Pick<Spec, 'seed' | 'model' | 'budget' | 'horizon' | 'target' | 'split' | 'data' | 'trainer'>;
-
-export const CHECKPOINTS = { best: 'checkpoints/best.safetensors', last: 'checkpoints/last.safetensors' } as const;
+export { CHECKPOINTS, type TrainSpec };
 
 export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
   const t0 = performance.now();

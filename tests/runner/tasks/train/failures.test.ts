@@ -39,10 +39,8 @@ describe('preflight and failures', () => {
     expect(rows.map((x) => x.status)).toEqual(['skipped', 'failed']);
   });
 
-  it('budget.strict=true turns an off-budget parameter count into an error giving count and budget', async () => {
-    const r = await train(['trainer=smoke', ...TINY, 'budget.strict=true']);
-    expect(r.outcomes[0]!.status).toBe('failed');
-    expect(r.outcomes[0]!.reason).toMatch(/^the model has [\d,]+ parameters, 100% under budget=2m \(2,000,000 ± 50%\)/);
+  it('budget.strict=true turns an off-budget parameter count into a config error giving count and budget, before the job starts', async () => {
+    await expect(train(['trainer=smoke', ...TINY, 'budget.strict=true'])).rejects.toThrow(/^the model has [\d,]+ parameters, 100% under budget=2m \(2,000,000 ± 50%\)/);
   });
 
   it('rejects a malformed memory limit in one line', async () => {

@@ -52,9 +52,7 @@ describe('interrupt and resume', () => {
     expect(series(full).filter((m) => m.name === 'val_loss').map((m) => m.epoch)).toEqual([1, 2]);
   });
 
-  it('refuses a folder without a checkpoint, naming it', async () => {
-    const r = await train([...BASE, `trainer.resume=${full.outputsDir}`]);
-    expect(r.outcomes[0]!.status).toBe('failed');
-    expect(r.outcomes[0]!.reason).toContain(`trainer.resume=${full.outputsDir}: no checkpoints/last.safetensors there`);
+  it('refuses a folder without a checkpoint, naming it, before the job starts (a config error, no run)', async () => {
+    await expect(train([...BASE, `trainer.resume=${full.outputsDir}`])).rejects.toThrow(`trainer.resume=${full.outputsDir}: no checkpoints/last.safetensors there`);
   });
 });
