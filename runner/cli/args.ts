@@ -6,6 +6,8 @@ export interface RunArgs {
   package: string | null;
   info: boolean;
   help: boolean;
+  /** --version, -V: print Ladder's version. */
+  version: boolean;
   multirun: boolean;
   /** --dry-run: list the jobs (composed and validated), run nothing. */
   dryRun: boolean;
@@ -36,7 +38,7 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
-    cfg: null, resolve: false, package: null, info: false, help: false, multirun: false,
+    cfg: null, resolve: false, package: null, info: false, help: false, version: false, multirun: false,
     dryRun: false, json: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -56,6 +58,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     } else if (arg === '--resolve') args.resolve = true;
     else if (arg === '--info' || arg === '-i') args.info = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--version' || arg === '-V') args.version = true;
     else if (arg === '--multirun' || arg === '-m') args.multirun = true;
     else if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--json') args.json = true;
@@ -97,6 +100,7 @@ Flags:
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing
   --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
+  --version, -V         print Ladder's version
   --help, -h            this text
 
 Examples:

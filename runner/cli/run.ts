@@ -9,6 +9,7 @@ import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 import { tolerateClosedStdout } from './pipe.js';
 import { resumeOverrides } from './resume.js';
+import { versionLine } from './version.js';
 
 export interface RunIO {
   stdout: { write(text: string): unknown };
@@ -23,6 +24,10 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const args = parseRunArgs(argv);
     if (args.help) {
       io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (args.version) {
+      io.stdout.write(versionLine());
       return 0;
     }
     const settings = loadSettings(io.cwd);
@@ -90,6 +95,7 @@ function reportError(error: unknown, io: RunIO): number {
   const full = io.env.LADDER_FULL_ERROR === '1';
   if (error instanceof ConfigError || error instanceof UsageError) {
     io.stderr.write(`Error: ${error.message}\n`);
+    return 2;
   } else {
     io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
     if (!full) io.stderr.write('This looks like a bug in ladder. Set LADDER_FULL_ERROR=1 for a stack trace.\n');
