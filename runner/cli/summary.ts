@@ -1,5 +1,5 @@
 // The closing lines of `npx run`: where results are, a table of each task's headline numbers,
-// and a table of the jobs that did not complete.
+// and, once each, the reasons of the jobs that did not complete.
 import { relative } from 'node:path';
 import type { JobOutcome, LaunchResult } from '../launch/index.js';
 import { formatTable } from '../progress/index.js';
@@ -24,18 +24,38 @@ function resultRow(o: JobOutcome, columns: Headline[], cwd: string): Record<stri
   return row;
 }
 
-/** The text after a launch, ending in a newline; folders are shown relative to `cwd`. */
+/** `text` wrapped at `width` columns, continuation lines indented by `indent` spaces. */
+function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${' '.repeat(indent)}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/**
+ * The text after a launch, ending in a newline; folders are shown relative to `cwd`. A job that did
+ * not complete gets its row in the table and its reason once, below it, wrapped to be read (the live
+ * job line says only that it failed or was skipped).
+ */
 export function summary(result: LaunchResult, cwd: string): string {
   const where = relative(cwd, result.dir).startsWith('..') ? result.dir : relative(cwd, result.dir);
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const lines: string[] = [];
   const columns = headlines(result.outcomes);
-  if (columns.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
   const notDone = result.outcomes.filter((o) => o.status !== 'completed');
-  if (notDone.length) {
-    const rows = notDone.map((o) => ({ job: o.num, status: o.status, reason: o.reason, overrides: o.overrides.join(' '), folder: relative(cwd, o.dir) }));
-    lines.push('', formatTable(rows));
+  if (columns.length || notDone.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
+  if (notDone.length) lines.push('');
+  for (const o of notDone) {
+    const head = `#${o.num} ${o.status}: `;
+    lines.push(wrap(`${head}${o.reason ?? '(no reason recorded)'}`, 100, head.length));
   }
+  if (notDone.length) lines.push('');
   const parts = [`${count('completed')} completed`];
   for (const s of ['failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
   if (result.notStarted.length) parts.push(`${result.notStarted.length} not started`);
