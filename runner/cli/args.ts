@@ -1,3 +1,5 @@
+import { nearest } from '../suggest.js';
+
 /** What `npx run` was asked to do, parsed from argv (Hydra's flags). */
 export interface RunArgs {
   cfg: 'job' | 'all' | null;
@@ -36,6 +38,12 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
   '-cn': 'configName',
 };
 
+/** Every flag `npx run` knows (for "did you mean"). */
+const FLAGS = [
+  ...Object.keys(VALUE_FLAGS), '--resolve', '--info', '-i', '--help', '-h', '--version', '-V',
+  '--multirun', '-m', '--dry-run', '--json', '--zip',
+];
+
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
     cfg: null, resolve: false, package: null, info: false, help: false, version: false, multirun: false,
@@ -68,7 +76,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
       if (keys.length < 2) throw new UsageError('--zip needs two or more comma-separated keys, e.g. --zip budget,horizon');
       args.zip.push(keys);
     }
-    else if (arg.startsWith('-') && !/^-\d/.test(arg)) throw new UsageError(`unknown flag '${arg}'. See npx run --help`);
+    else if (arg.startsWith('-') && !/^-\d/.test(arg)) {
+      const near = nearest(flag, FLAGS.filter((f) => f.startsWith('--')), { limit: 1 });
+      throw new UsageError(`unknown flag '${arg}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See npx run --help`);
+    }
     else args.overrides.push(arg);
   }
   return args;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
 import { compose, composeTree, ConfigError, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
@@ -55,6 +56,19 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
 
 /** `--cfg job|all`: unresolved unless --resolve (as Hydra), but always checked so mistakes show. */
 function printConfig(args: RunArgs, configDir: string, configName: string, settings: ReturnType<typeof loadSettings>, cwd: string): string {
+  const sweep = args.overrides.find((text) => {
+    try {
+      return isSweep(parseOverride(text));
+    } catch {
+      return false; // composing reports the syntax error
+    }
+  });
+  if (sweep && args.multirun) {
+    throw new UsageError(
+      `--cfg prints the config of one job, and '${sweep}' is a sweep: give it one value to see that job's config, ` +
+        `or list the jobs with npx run -m ${args.overrides.join(' ')} --dry-run`,
+    );
+  }
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const resolved = resolveConfig(tree.config, { allowMissing: true });
   validateSpec(resolved, { skipMissing: true });
@@ -93,7 +107,7 @@ function pick(config: ConfigDict, pkg: string): ConfigValue {
 
 function reportError(error: unknown, io: RunIO): number {
   const full = io.env.LADDER_FULL_ERROR === '1';
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof OverrideParseError || error instanceof ConfigOverrideError) {
     io.stderr.write(`Error: ${error.message}\n`);
     return 2;
   } else {
