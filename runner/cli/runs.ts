@@ -113,7 +113,10 @@ function withReadOnly<T>(indexPath: string, fn: (db: ReturnType<typeof openIndex
 }
 
 function ls(indexPath: string, args: RunsArgs, io: RunsIO): number {
-  const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest));
+  const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest)).map((r) => {
+    const overrides = JSON.parse(r.overrides as string) as string[];
+    return { ...r, overrides: args.json ? overrides : overrides.join(' ') || '(none)' };
+  });
   if (args.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else io.stdout.write(rows.length ? `${formatTable(rows)}\n${rows.length} run(s)\n` : 'no runs match\n');
   return 0;
