@@ -107,15 +107,15 @@ function pick(config: ConfigDict, pkg: string): ConfigValue {
 
 function reportError(error: unknown, io: RunIO): number {
   const full = io.env.LADDER_FULL_ERROR === '1';
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof OverrideParseError || error instanceof ConfigOverrideError) {
+  const known = error instanceof ConfigError || error instanceof UsageError || error instanceof OverrideParseError || error instanceof ConfigOverrideError;
+  if (known) {
     io.stderr.write(`Error: ${error.message}\n`);
-    return 2;
   } else {
     io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
     if (!full) io.stderr.write('This looks like a bug in ladder. Set LADDER_FULL_ERROR=1 for a stack trace.\n');
   }
   if (full && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return 1;
+  return known ? 2 : 1;
 }
 
 function defaultIO(): RunIO {
