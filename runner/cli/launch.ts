@@ -51,7 +51,12 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     }
     run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
     io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
-    process.exit(130);
+    // End by the signal itself (a shell shows 128 + its number, 130 for SIGINT), as an unhandled Ctrl-C
+    // would: process.exit() would run native teardown under a running onnxruntime session, which
+    // aborts with "terminate called after throwing an instance of 'Napi::Error'".
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, name);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -5,6 +5,12 @@ import type { JobOutcome, LaunchResult } from '../launch/index.js';
 import { formatTable } from '../progress/index.js';
 import { getTask, type Headline } from '../tasks/index.js';
 
+/** `dir` relative to `cwd` when inside it, else absolute. */
+function shown(dir: string, cwd: string): string {
+  const rel = relative(cwd, dir);
+  return rel.startsWith('..') ? dir : rel || '.';
+}
+
 /** The headline columns of the tasks that reported some, in first-seen order. */
 function headlines(outcomes: JobOutcome[]): Headline[] {
   const seen = new Map<string, Headline>();
@@ -20,8 +26,17 @@ function resultRow(o: JobOutcome, columns: Headline[], cwd: string): Record<stri
     const v = o.results[h.name];
     row[h.column ?? h.name] = v === undefined ? undefined : h.format ? h.format(v) : String(v);
   }
-  row.folder = relative(cwd, o.dir);
+  row.folder = shown(o.dir, cwd);
   return row;
+}
+
+/** Whether an interrupted run of `task` continues with --resume (false for a task no longer registered). */
+function resumable(task: string): boolean {
+  try {
+    return getTask(task).resumable;
+  } catch {
+    return false;
+  }
 }
 
 /** `text` wrapped at `width` columns, continuation lines indented by `indent` spaces. */
@@ -44,7 +59,7 @@ function wrap(text: string, width: number, indent: number): string {
  * job line says only that it failed or was skipped).
  */
 export function summary(result: LaunchResult, cwd: string): string {
-  const where = relative(cwd, result.dir).startsWith('..') ? result.dir : relative(cwd, result.dir);
+  const where = shown(result.dir, cwd);
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const lines: string[] = [];
   const columns = headlines(result.outcomes);
@@ -54,6 +69,7 @@ export function summary(result: LaunchResult, cwd: string): string {
   for (const o of notDone) {
     const head = `#${o.num} ${o.status}: `;
     lines.push(wrap(`${head}${o.reason ?? '(no reason recorded)'}`, 100, head.length));
+    if (o.status === 'interrupted' && resumable(o.task)) lines.push(`${' '.repeat(head.length)}continue it: npx run --resume ${shown(o.dir, cwd)}`);
   }
   if (notDone.length) lines.push('');
   const parts = [`${count('completed')} completed`];

@@ -12,4 +12,4 @@ const TRAIN_HEADLINE: Headline[] = [
 ];
 
 registerTask('echo', echoTask, { description: 'demo: records its config choices and a few config numbers as metrics; trains nothing' });
-registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE });
+registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE, resumable: true });

@@ -6,6 +6,7 @@ export interface TaskEntry {
   name: string;
   description: string;
   headline: Headline[];
+  resumable: boolean;
   run: Task<any>;
 }
 
@@ -17,7 +18,7 @@ export class UnknownTaskError extends ConfigError {
 
 /** Registers (or replaces) the task a config's `task.name` selects; `options.headline` feeds the end-of-run table. */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions = {}): void {
-  tasks.set(name, { name, description: options.description ?? '', headline: options.headline ?? [], run: run as Task<any> });
+  tasks.set(name, { name, description: options.description ?? '', headline: options.headline ?? [], resumable: options.resumable ?? false, run: run as Task<any> });
 }
 
 export function unregisterTask(name: string): void {

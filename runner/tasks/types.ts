@@ -75,4 +75,6 @@ export interface TaskOptions {
   description?: string;
   /** The numbers that sum up a run of this task, in table column order. */
   headline?: Headline[];
+  /** An interrupted run of this task continues with `npx run --resume <run folder>` (the summary says so). */
+  resumable?: boolean;
 }
