@@ -1,3 +1,5 @@
+import { nearest } from '../suggest.js';
+
 /** What `npx run` was asked to do, parsed from argv (Hydra's flags). */
 export interface RunArgs {
   cfg: 'job' | 'all' | null;
@@ -6,6 +8,8 @@ export interface RunArgs {
   package: string | null;
   info: boolean;
   help: boolean;
+  /** --version, -V: print Ladder's version. */
+  version: boolean;
   multirun: boolean;
   /** --dry-run: list the jobs (composed and validated), run nothing. */
   dryRun: boolean;
@@ -34,9 +38,15 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
   '-cn': 'configName',
 };
 
+/** Every flag `npx run` knows (for "did you mean"). */
+const FLAGS = [
+  ...Object.keys(VALUE_FLAGS), '--resolve', '--info', '-i', '--help', '-h', '--version', '-V',
+  '--multirun', '-m', '--dry-run', '--json', '--zip',
+];
+
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
-    cfg: null, resolve: false, package: null, info: false, help: false, multirun: false,
+    cfg: null, resolve: false, package: null, info: false, help: false, version: false, multirun: false,
     dryRun: false, json: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -56,6 +66,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     } else if (arg === '--resolve') args.resolve = true;
     else if (arg === '--info' || arg === '-i') args.info = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--version' || arg === '-V') args.version = true;
     else if (arg === '--multirun' || arg === '-m') args.multirun = true;
     else if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--json') args.json = true;
@@ -65,7 +76,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
       if (keys.length < 2) throw new UsageError('--zip needs two or more comma-separated keys, e.g. --zip budget,horizon');
       args.zip.push(keys);
     }
-    else if (arg.startsWith('-') && !/^-\d/.test(arg)) throw new UsageError(`unknown flag '${arg}'. See npx run --help`);
+    else if (arg.startsWith('-') && !/^-\d/.test(arg)) {
+      const near = nearest(flag, FLAGS.filter((f) => f.startsWith('--')), { limit: 1 });
+      throw new UsageError(`unknown flag '${arg}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See npx run --help`);
+    }
     else args.overrides.push(arg);
   }
   return args;
@@ -97,6 +111,7 @@ Flags:
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing
   --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
+  --version, -V         print Ladder's version
   --help, -h            this text
 
 Examples:

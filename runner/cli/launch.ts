@@ -1,7 +1,7 @@
 // What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
-import { createLauncher, planJobs, SweepRun, type ComposeFn, type Plan } from '../launch/index.js';
+import { createLauncher, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { summary } from './summary.js';
@@ -27,14 +27,18 @@ export interface CommandIO {
   cwd: string;
 }
 
-/** Exit codes: 0 all jobs completed (or skipped), 1 some failed, 130 interrupted (as a shell's Ctrl-C). */
+/**
+ * Exit codes a script can rely on: 0 every job completed, 1 a job failed, 2 nothing to run (usage),
+ * 3 nothing failed but a job was skipped (e.g. refused by the memory preflight), 130 interrupted
+ * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
+ */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
   const launcher = createLauncher(cmd.launcher);
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
-    return 1;
+    return 2;
   }
   const controller = new AbortController();
   const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });
@@ -47,7 +51,12 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     }
     run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
     io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
-    process.exit(130);
+    // End by the signal itself (a shell shows 128 + its number, 130 for SIGINT), as an unhandled Ctrl-C
+    // would: process.exit() would run native teardown under a running onnxruntime session, which
+    // aborts with "terminate called after throwing an instance of 'Napi::Error'".
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, name);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -55,11 +64,18 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     const result = await run.run();
     if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
     else io.stdout.write(summary(result, io.cwd));
-    return result.status === 'interrupted' ? 130 : result.status === 'failed' ? 1 : 0;
+    return exitCode(result);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The exit code of a finished launch (see runLaunchCommand). */
+export function exitCode(result: LaunchResult): number {
+  if (result.status === 'interrupted' || result.outcomes.some((o) => o.status === 'interrupted')) return 130;
+  if (result.status === 'failed' || result.outcomes.some((o) => o.status === 'failed')) return 1;
+  return result.outcomes.some((o) => o.status === 'skipped') ? 3 : 0;
 }
 
 function dryRun(plan: Plan, json: boolean, io: CommandIO): number {

@@ -3,12 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
 import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 import { tolerateClosedStdout } from './pipe.js';
 import { resumeOverrides } from './resume.js';
+import { versionLine } from './version.js';
 
 export interface RunIO {
   stdout: { write(text: string): unknown };
@@ -23,6 +25,10 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const args = parseRunArgs(argv);
     if (args.help) {
       io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (args.version) {
+      io.stdout.write(versionLine());
       return 0;
     }
     const settings = loadSettings(io.cwd);
@@ -50,6 +56,19 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
 
 /** `--cfg job|all`: unresolved unless --resolve (as Hydra), but always checked so mistakes show. */
 function printConfig(args: RunArgs, configDir: string, configName: string, settings: ReturnType<typeof loadSettings>, cwd: string): string {
+  const sweep = args.overrides.find((text) => {
+    try {
+      return isSweep(parseOverride(text));
+    } catch {
+      return false; // composing reports the syntax error
+    }
+  });
+  if (sweep && args.multirun) {
+    throw new UsageError(
+      `--cfg prints the config of one job, and '${sweep}' is a sweep: give it one value to see that job's config, ` +
+        `or list the jobs with npx run -m ${args.overrides.join(' ')} --dry-run`,
+    );
+  }
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const resolved = resolveConfig(tree.config, { allowMissing: true });
   validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
@@ -88,14 +107,15 @@ function pick(config: ConfigDict, pkg: string): ConfigValue {
 
 function reportError(error: unknown, io: RunIO): number {
   const full = io.env.LADDER_FULL_ERROR === '1';
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  const known = error instanceof ConfigError || error instanceof UsageError || error instanceof OverrideParseError || error instanceof ConfigOverrideError;
+  if (known) {
     io.stderr.write(`Error: ${error.message}\n`);
   } else {
     io.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
     if (!full) io.stderr.write('This looks like a bug in ladder. Set LADDER_FULL_ERROR=1 for a stack trace.\n');
   }
   if (full && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return 1;
+  return known ? 2 : 1;
 }
 
 function defaultIO(): RunIO {

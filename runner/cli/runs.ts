@@ -5,6 +5,7 @@ import { loadSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
 import { formatTable } from '../progress/index.js';
 import { tolerateClosedStdout } from './pipe.js';
+import { versionLine } from './version.js';
 import { findRun, IndexError, listRuns, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
 
 export interface RunsIO {
@@ -29,6 +30,7 @@ Options:
   --json                 JSON output (ls, show: one JSON value; sql: one JSON object per row)
   --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
   --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
+  --version, -V          print Ladder's version
   --help, -h             this text`;
 
 class UsageError extends Error {}
@@ -38,16 +40,18 @@ interface RunsArgs {
   rest: string[];
   json: boolean;
   help: boolean;
+  version: boolean;
   index: string | null;
   outputs: string | null;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, index: null, outputs: null };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--version' || arg === '-V') args.version = true;
     else if (arg === '--index' || arg === '--outputs') {
       const value = argv[++i];
       if (!value) throw new UsageError(`${arg} needs a value`);
@@ -64,6 +68,10 @@ const jsonLine = (v: unknown) => `${JSON.stringify(v)}\n`;
 export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args.version) {
+      io.stdout.write(versionLine());
+      return 0;
+    }
     if (args.help || args.command === null) {
       io.stdout.write(`${RUNS_USAGE}\n`);
       return args.help ? 0 : 2;
@@ -105,7 +113,10 @@ function withReadOnly<T>(indexPath: string, fn: (db: ReturnType<typeof openIndex
 }
 
 function ls(indexPath: string, args: RunsArgs, io: RunsIO): number {
-  const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest));
+  const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest)).map((r) => {
+    const overrides = JSON.parse(r.overrides as string) as string[];
+    return { ...r, overrides: args.json ? overrides : overrides.join(' ') || '(none)' };
+  });
   if (args.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else io.stdout.write(rows.length ? `${formatTable(rows)}\n${rows.length} run(s)\n` : 'no runs match\n');
   return 0;

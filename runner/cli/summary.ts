@@ -1,9 +1,15 @@
 // The closing lines of `npx run`: where results are, a table of each task's headline numbers,
-// and a table of the jobs that did not complete.
+// and, once each, the reasons of the jobs that did not complete.
 import { relative } from 'node:path';
 import type { JobOutcome, LaunchResult } from '../launch/index.js';
 import { formatTable } from '../progress/index.js';
 import { getTask, type Headline } from '../tasks/index.js';
+
+/** `dir` relative to `cwd` when inside it, else absolute. */
+function shown(dir: string, cwd: string): string {
+  const rel = relative(cwd, dir);
+  return rel.startsWith('..') ? dir : rel || '.';
+}
 
 /** The headline columns of the tasks that reported some, in first-seen order. */
 function headlines(outcomes: JobOutcome[]): Headline[] {
@@ -20,22 +26,52 @@ function resultRow(o: JobOutcome, columns: Headline[], cwd: string): Record<stri
     const v = o.results[h.name];
     row[h.column ?? h.name] = v === undefined ? undefined : h.format ? h.format(v) : String(v);
   }
-  row.folder = relative(cwd, o.dir);
+  row.folder = shown(o.dir, cwd);
   return row;
 }
 
-/** The text after a launch, ending in a newline; folders are shown relative to `cwd`. */
+/** Whether an interrupted run of `task` continues with --resume (false for a task no longer registered). */
+function resumable(task: string): boolean {
+  try {
+    return getTask(task).resumable;
+  } catch {
+    return false;
+  }
+}
+
+/** `text` wrapped at `width` columns, continuation lines indented by `indent` spaces. */
+function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${' '.repeat(indent)}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/**
+ * The text after a launch, ending in a newline; folders are shown relative to `cwd`. A job that did
+ * not complete gets its row in the table and its reason once, below it, wrapped to be read (the live
+ * job line says only that it failed or was skipped).
+ */
 export function summary(result: LaunchResult, cwd: string): string {
-  const where = relative(cwd, result.dir).startsWith('..') ? result.dir : relative(cwd, result.dir);
+  const where = shown(result.dir, cwd);
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const lines: string[] = [];
   const columns = headlines(result.outcomes);
-  if (columns.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
   const notDone = result.outcomes.filter((o) => o.status !== 'completed');
-  if (notDone.length) {
-    const rows = notDone.map((o) => ({ job: o.num, status: o.status, reason: o.reason, overrides: o.overrides.join(' '), folder: relative(cwd, o.dir) }));
-    lines.push('', formatTable(rows));
+  if (columns.length || notDone.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
+  if (notDone.length) lines.push('');
+  for (const o of notDone) {
+    const head = `#${o.num} ${o.status}: `;
+    lines.push(wrap(`${head}${o.reason ?? '(no reason recorded)'}`, 100, head.length));
+    if (o.status === 'interrupted' && resumable(o.task)) lines.push(`${' '.repeat(head.length)}continue it: npx run --resume ${shown(o.dir, cwd)}`);
   }
+  if (notDone.length) lines.push('');
   const parts = [`${count('completed')} completed`];
   for (const s of ['failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
   if (result.notStarted.length) parts.push(`${result.notStarted.length} not started`);

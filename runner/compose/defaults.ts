@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { nearest } from '../suggest.js';
 import { interpolateChoices, isInterpolated, parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
 import { loadConfig, type LoadedConfig } from './loader.js';
 import type { ConfigRepository } from '../config/index.js';
@@ -260,7 +261,11 @@ class TreeBuilder {
     if (!this.repository.isGroup(group)) {
       return new ConfigError(`${prefix}Could not find '${group}/${option}': there is no config group '${group}' in ${inSearchPath(this.repository, '')}`);
     }
-    return new ConfigError(`${prefix}Could not find '${group}/${option}'. Available options in '${group}': ${this.repository.groupOptions(group).join(', ')}`);
+    const options = this.repository.groupOptions(group);
+    // short names (2m, h3) differ by one character on purpose: only a case slip counts there
+    const near = nearest(option, options, { budget: () => (option.length <= 3 ? 0 : Math.max(1, Math.floor(option.length / 3))) });
+    const hint = near.length ? ` Did you mean ${near.map((o) => `${group}=${o}`).join(' or ')}?` : '';
+    return new ConfigError(`${prefix}Could not find '${group}/${option}'.${hint} Available options in '${group}': ${options.join(', ')}`);
   }
 }
 

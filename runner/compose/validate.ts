@@ -88,6 +88,8 @@ export function describeError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'type':
+      // nan and inf are numbers to JavaScript but no schema number (JSON has neither)
+      if (typeof error.data === 'number' && !Number.isFinite(error.data)) return `${place}: expected a finite number, got ${formatValue(error.data)}`;
       return `${place}: expected ${String(params.type).split(',').join(' or ')}, ${got}`;
     case 'enum':
       return `${place}: expected one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v as ConfigValue)).join(', ')}, ${got}`;
@@ -126,6 +128,7 @@ export function describeError(error: ErrorObject): string {
 function formatValue(value: ConfigValue | undefined): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
   return JSON.stringify(value);
 }
 

@@ -1,4 +1,4 @@
-export { loadSettings, settingsFor, type Settings } from './settings.js';
+export { findProjectRoot, loadSettings, settingsFor, type Settings } from './settings.js';
 export {
   clearConfigRepositories,
   CONFIG_EXTENSIONS,

@@ -8,7 +8,7 @@
 // runs for hours while configs are edited).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -241,17 +241,44 @@ export function displayPath(file: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
-/** Parses one YAML document; errors name the file and line. The result is deep-frozen. */
+/**
+ * Parses one YAML document; errors name the file and line. The result is deep-frozen.
+ * Refused, rather than read as something else: an unknown tag (e.g. `!!js/undefined`, which would be
+ * read as a string), an integer beyond 2^53 (which a number would round), and more than 1000 alias
+ * expansions (an alias bomb).
+ */
 function parseYaml(text: string, where: string): unknown {
-  const doc = parseDocument(text);
-  const problem = doc.errors[0];
+  const doc = parseDocument(text, { intAsBigInt: true });
+  const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
+  const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    const line = problem.linePos?.[0]?.line ?? text.slice(0, problem.pos[0]).split('\n').length;
+    const line = problem.linePos?.[0]?.line ?? lineOf(problem.pos[0]);
     const reason = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ConfigError(`${where}:${line}: ${reason}`);
+    const fix = problem.code === 'TAG_RESOLVE_FAILED' ? ': remove the tag (config files are plain YAML: maps, lists, strings, numbers, booleans, null)' : '';
+    throw new ConfigError(`${where}:${line}: ${reason}${fix}`);
   }
-  return deepFreeze(doc.toJS({ maxAliasCount: 1000 }) ?? {});
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'bigint') return;
+      if (node.value > MAX_SAFE || node.value < -MAX_SAFE) {
+        throw new ConfigError(
+          `${where}:${lineOf(node.range?.[0] ?? 0)}: ${node.value} is an integer beyond 2^53, which a config number cannot hold exactly (it would be rounded): quote it for a string or write it as a float`,
+        );
+      }
+      node.value = Number(node.value);
+    },
+  });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    if (!/alias/i.test((error as Error).message)) throw error;
+    throw new ConfigError(`${where}: its aliases (*name) expand to too many values (an alias bomb?): write the values out or use fewer aliases`, { cause: error });
+  }
+  return deepFreeze(value ?? {});
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

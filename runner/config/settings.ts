@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { cosmiconfigSync } from 'cosmiconfig';
@@ -24,15 +25,29 @@ const SEARCH_PLACES = [
 ];
 
 /**
- * Reads settings from the `ladder` key of package.json or an rc file in `cwd` (cosmiconfig),
- * filling in defaults; relative paths are resolved against the folder of the file that set them.
+ * The project folder for `cwd`, found as git and npm find theirs: the nearest folder, from `cwd` up,
+ * with Ladder settings (a `ladder` key in package.json or an rc file) or a `conf/config.yaml`.
+ * Returns `cwd` itself when no folder above it is a Ladder project.
+ */
+export function findProjectRoot(cwd: string = process.cwd()): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (findSettingsFile(dir) || fs.existsSync(path.join(dir, 'conf', 'config.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/**
+ * Reads settings from the `ladder` key of package.json or an rc file in the project folder of `cwd`
+ * (see findProjectRoot; cosmiconfig), filling in defaults; relative paths are resolved against the
+ * folder of the file that set them, or the project folder.
  */
 export function loadSettings(cwd: string = process.cwd()): Settings {
-  const found = findSettingsFile(cwd);
+  const root = findProjectRoot(cwd);
+  const found = findSettingsFile(root);
   const raw = found?.config ?? {};
   const where = found ? path.relative(cwd, found.filepath) || found.filepath : '';
   const values = checkSettings(raw, where);
-  const base = found ? path.dirname(found.filepath) : cwd;
+  const base = found ? path.dirname(found.filepath) : root;
   const outputsDir = path.resolve(base, values.outputsDir);
   return {
     configDir: path.resolve(base, values.configDir),
@@ -49,11 +64,12 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
 const cache = new Map<string, { signature: string; settings: Settings }>();
 
 /**
- * loadSettings(cwd), kept for the life of the process and read again when a settings file in `cwd`
+ * loadSettings(cwd), kept for the life of the process and read again when a settings file of its project
  * appears, changes or goes (a JS settings file that Node has already imported as ESM stays as first read).
  */
 export function settingsFor(cwd: string = process.cwd()): Settings {
-  const signature = SEARCH_PLACES.map((name) => fileSignature(path.join(cwd, name))).join('|');
+  const root = findProjectRoot(cwd);
+  const signature = [root, ...SEARCH_PLACES.map((name) => fileSignature(path.join(root, name)))].join('|');
   const cached = cache.get(cwd);
   if (cached?.signature === signature) return cached.settings;
   const settings = loadSettings(cwd);

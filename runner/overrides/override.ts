@@ -111,7 +111,10 @@ function dictKeyToString(k: unknown): string {
 /** A parser-level element as a plain config value: quotes dropped, ints as numbers, dicts as objects. */
 export function toConfigValue(value: unknown): ConfigValue {
   if (value instanceof QuotedString) return value.text;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') {
+    if (value > MAX_SAFE || value < -MAX_SAFE) throw new UnsafeIntegerError(value);
+    return Number(value);
+  }
   if (Array.isArray(value)) return value.map(toConfigValue);
   if (isDict(value)) {
     const out: { [key: string]: ConfigValue } = {};
@@ -122,12 +125,21 @@ export function toConfigValue(value: unknown): ConfigValue {
   return value as ConfigValue;
 }
 
-/** Run `fn`, reporting a sweep nested inside a value as an error about this override. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An integer a config number (a float64) cannot hold exactly: refused rather than rounded. */
+class UnsafeIntegerError extends Error {
+  constructor(value: bigint) {
+    super(`${value} is an integer beyond 2^53, which a config number cannot hold exactly (it would be rounded): quote it for a string ('${value}') or write it as a float (${Number(value).toExponential()})`);
+  }
+}
+
+/** Run `fn`, reporting a sweep nested inside a value, or an integer too big, as an error about this override. */
 function rendering<T>(o: Override, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof NestedSweepError) throw new OverrideParseError(o.input, e.message, 'evaluation');
+    if (e instanceof NestedSweepError || e instanceof UnsafeIntegerError) throw new OverrideParseError(o.input, e.message, 'evaluation');
     throw e;
   }
 }

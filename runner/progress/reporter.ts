@@ -205,8 +205,9 @@ export class ListrReporter implements LaunchReporter {
       return;
     }
     task.title = base;
-    if (outcome.status === 'skipped') return task.skip(outcome.reason ?? 'skipped');
-    throw new Error(`${outcome.status} after ${took}: ${outcome.reason ?? ''}`);
+    // The reason is printed once, in the summary below the results table.
+    if (outcome.status === 'skipped') return task.skip('reason below');
+    throw new Error(`${outcome.status} after ${took}, reason below`);
   }
 
   /** Label, folder and (on a TTY, where a printed line would break the live display) the warnings. */

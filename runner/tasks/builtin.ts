@@ -14,4 +14,10 @@ const TRAIN_HEADLINE: Headline[] = [
 
 registerTask('echo', echoTask, { description: 'demo: records its config choices and a few config numbers as metrics; trains nothing' });
 // train needs Ladder's whole spec (schemas/spec) and checks what spans its fields before any job starts
-registerTask('train', train, { description: TRAIN_DESCRIPTION, headline: TRAIN_HEADLINE, spec: specSchema, check: (spec) => checkTrainSpec(spec) });
+registerTask('train', train, {
+  description: TRAIN_DESCRIPTION,
+  headline: TRAIN_HEADLINE,
+  resumable: true,
+  spec: specSchema,
+  check: (spec) => checkTrainSpec(spec),
+});

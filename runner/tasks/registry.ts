@@ -6,6 +6,7 @@ export interface TaskEntry {
   name: string;
   description: string;
   headline: Headline[];
+  resumable: boolean;
   run: Task<any>;
   /** The JSON Schema of the spec it needs, if it declares one (TaskOptions.spec). */
   spec?: object;
@@ -24,8 +25,8 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], spec, check } = options;
-  tasks.set(name, { name, description, headline, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
+  const { description = '', headline = [], resumable = false, spec, check } = options;
+  tasks.set(name, { name, description, headline, resumable, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
 }
 
 /** The spec schema the task `name` declares; undefined for an unknown task or one that declares none. */

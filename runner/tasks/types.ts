@@ -84,8 +84,10 @@ export interface TaskOptions<Spec = unknown> {
   /**
    * Checks that span fields of one job's spec (d_model vs n_heads, a data file that must exist, ...),
    * called for every job of a plan before any job starts. Throw an Error whose message is one line
-   * naming the field, the values and the fix: it is reported as a config error (exit 1, nothing
+   * naming the field, the values and the fix: it is reported as a config error (exit 2, nothing
    * written). Must be synchronous and read nothing large.
    */
   check?: (spec: Spec) => void;
+  /** An interrupted run of this task continues with `npx run --resume <run folder>` (the summary says so). */
+  resumable?: boolean;
 }

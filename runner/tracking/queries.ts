@@ -11,6 +11,9 @@ const LS_COLUMNS = ['id', 'status', 'task', 'model', 'budget', 'horizon', 'best_
 /**
  * `runs ls` filters: `key=value` (also `!=`), where key is a run_summary column
  * (status, budget, horizon, sweep_id, ...) or a flattened config key from params (trainer.lr, seed).
+ * A value compares as a number with numbers (batch_size=32 matches 32 stored as 32.0; lr=1e-3 matches
+ * 0.001), as text otherwise. Each row carries the run's command-line `overrides` (a JSON array), which
+ * tell apart runs whose listed columns are the same.
  */
 export function listRuns(db: Db, filters: string[]): Row[] {
   const where: string[] = [];
@@ -20,17 +23,24 @@ export function listRuns(db: Db, filters: string[]): Row[] {
     if (!m) throw new IndexError(`filter '${f}': write key=value or key!=value, e.g. budget=2m status=failed`);
     const [, key, op, value] = m;
     if ((RUN_SUMMARY_COLUMNS as readonly string[]).includes(key)) {
-      where.push(`CAST(${key} AS TEXT) IS ${op === '=' ? '' : 'NOT '}?`);
+      where.push(`${op === '=' ? '' : 'NOT '}${equals(key, value, args)}`);
     } else if (key.includes('.') || key === 'seed') {
-      where.push(`${op === '=' ? '' : 'NOT '}EXISTS (SELECT 1 FROM params p WHERE p.run_id = run_summary.id AND p.key = ? AND CAST(p.value AS TEXT) = ?)`);
       args.push(key);
+      where.push(`${op === '=' ? '' : 'NOT '}EXISTS (SELECT 1 FROM params p WHERE p.run_id = run_summary.id AND p.key = ? AND ${equals('p.value', value, args)})`);
     } else {
       throw new IndexError(`filter '${f}': unknown key '${key}'; use a run_summary column (${RUN_SUMMARY_COLUMNS.join(', ')}) or a config key like trainer.lr`);
     }
-    args.push(value);
   }
-  const sql = `SELECT ${LS_COLUMNS.join(', ')} FROM run_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, job`;
+  const overrides = '(SELECT r.overrides FROM runs r WHERE r.id = run_summary.id) AS overrides';
+  const sql = `SELECT ${LS_COLUMNS.join(', ')}, ${overrides} FROM run_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, job`;
   return db.prepare(sql).all(...args) as Row[];
+}
+
+/** SQL true when `expr` equals the filter text: as numbers when both are numbers, else as text (never NULL). */
+function equals(expr: string, value: string, args: unknown[]): string {
+  const number = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : null;
+  args.push(number, value);
+  return `COALESCE(CASE WHEN typeof(${expr}) IN ('integer', 'real') THEN ${expr} = ? ELSE CAST(${expr} AS TEXT) = ? END, 0)`;
 }
 
 /** Finds a run by id, unique id prefix, or folder (absolute, relative to cwd, or relative to the outputs dir). */

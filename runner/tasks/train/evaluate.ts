@@ -19,17 +19,23 @@ export interface Evaluation {
   test: SplitEvaluation & { backtest: Backtest | null };
 }
 
-async function scoreSplit(trainer: Trainer, split: SplitArrays, batchSize: number, seed: number, known?: Float32Array): Promise<{ probs: Float32Array; result: SplitEvaluation }> {
-  const probs = known ?? (await trainer.evaluate(evalBatches(split, batchSize, seed))).probs;
-  return { probs, result: { scores: score(probs, split.y), calibration: calibration(probs, split.y) } };
+/** A split's probabilities and its loss, both from the eval graph (the loss from logits, as in training). */
+export interface SplitOutput {
+  probs: Float32Array;
+  loss: number;
 }
 
-/** `valProbs`: the best checkpoint's val probabilities if the loop kept them (the eval graph is deterministic). */
+async function scoreSplit(trainer: Trainer, split: SplitArrays, batchSize: number, seed: number, known?: SplitOutput): Promise<{ probs: Float32Array; result: SplitEvaluation }> {
+  const { probs, loss } = known ?? (await trainer.evaluate(evalBatches(split, batchSize, seed)));
+  return { probs, result: { scores: score(probs, split.y, loss), calibration: calibration(probs, split.y) } };
+}
+
+/** `valKnown`: the best checkpoint's val output if the loop kept it (the eval graph is deterministic). */
 export async function evaluateBest(
-  trainer: Trainer, data: Dataset, checkpoint: string, batchSize: number, seed: number, ctx: RunContext, valProbs?: Float32Array,
+  trainer: Trainer, data: Dataset, checkpoint: string, batchSize: number, seed: number, ctx: RunContext, valKnown?: SplitOutput,
 ): Promise<Evaluation> {
   await trainer.loadCheckpoint(checkpoint);
-  const val = await scoreSplit(trainer, data.val, batchSize, seed, valProbs);
+  const val = await scoreSplit(trainer, data.val, batchSize, seed, valKnown);
   const test = await scoreSplit(trainer, data.test, batchSize, seed);
   const returns = data.test.nextReturns;
   const trade = returns ? backtest(test.probs, returns) : null;

@@ -3,21 +3,8 @@
 
 type Numbers = ArrayLike<number>;
 
-const EPS = 1e-7;
-
 function checkLengths(p: Numbers, y: Numbers): void {
   if (p.length !== y.length) throw new RangeError(`${p.length} probabilities for ${y.length} labels`);
-}
-
-/** Mean binary cross-entropy; probabilities are clipped to [1e-7, 1-1e-7] so a confident miss stays finite. */
-export function bce(p: Numbers, y: Numbers): number {
-  checkLengths(p, y);
-  let sum = 0;
-  for (let i = 0; i < p.length; i++) {
-    const q = Math.min(Math.max(p[i], EPS), 1 - EPS);
-    sum -= y[i] ? Math.log(q) : Math.log(1 - q);
-  }
-  return p.length ? sum / p.length : NaN;
 }
 
 export interface Confusion {
@@ -167,11 +154,16 @@ export interface Scores {
   majority_accuracy: number;
 }
 
-/** Every scalar score of one split, named as they go to the index (prefixed with the split name). */
-export function score(p: Numbers, y: Numbers): Scores {
+/**
+ * Every scalar score of one split, named as they go to the index (prefixed with the split name).
+ * `loss` is the split's mean binary cross-entropy as the eval graph computes it, from logits: a
+ * probability rounded to 0 or 1 in float32 would make the loss from `p` clipped or infinite instead.
+ */
+export function score(p: Numbers, y: Numbers, loss: number): Scores {
+  checkLengths(p, y);
   const rate = positiveRate(y);
   return {
-    loss: bce(p, y),
+    loss,
     ...classification(confusion(p, y)),
     auc: rocAuc(p, y),
     brier: brier(p, y),

@@ -77,7 +77,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     ctx.setInfo({ best_epoch: checkpoints.bestEpoch, epochs_run: state.epoch, steps: trainer.stepCount, stopped: end.why });
 
     ctx.progress({ status: 'scoring the best checkpoint on val and test' });
-    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx, checkpoints.bestValProbs);
+    const evaluation = await evaluateBest(trainer, data, best, tr.batch_size, tr.seed, ctx, checkpoints.bestVal);
     ctx.writeArtifact('evaluation.json', `${JSON.stringify(evaluation, null, 2)}\n`);
     const s = evaluation.test.scores;
     ctx.log(`test (best checkpoint, epoch ${checkpoints.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);

@@ -57,11 +57,13 @@ describe('validation before launch', () => {
 });
 
 describe('launching', () => {
-  it('carries on past a failed job, prints a table of failures and exits 1', async () => {
+  it('carries on past a failed job, prints its reason once below the table and exits 1', async () => {
     const r = await run(['task=t_flaky', 'budget=2m,20m,200m']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/job\s+status\s+reason\s+overrides\s+folder/);
-    expect(r.stdout).toMatch(/1\s+failed\s+exploded at step 3\s+task=t_flaky budget=20m\s+multirun\/.*\/1/);
+    expect(r.stdout).toMatch(/job\s+status\s+folder/);
+    expect(r.stdout).toMatch(/1\s+failed\s+multirun\/.*\/1/);
+    expect(r.stdout).toContain('\n#1 failed: exploded at step 3\n');
+    expect(r.stdout.split('exploded at step 3')).toHaveLength(2);
     expect(r.stdout).toMatch(/failed: 2 completed, 1 failed → multirun\//);
     expect(r.stdout).toContain("npx runs sql \"SELECT * FROM run_summary WHERE sweep_id = '");
     const root = join(r.outputsDir, 'multirun');
@@ -74,7 +76,7 @@ describe('launching', () => {
     const r = await run(['task=t_flaky', 'budget=2m,20m']);
     expect(r.stdout).toMatch(/sweep of 2 jobs → multirun\//);
     expect(r.stdout).toMatch(/✔ #0 task=t_flaky budget=2m → multirun\/.*\/0/);
-    expect(r.stdout).toMatch(/✖ #1 task=t_flaky budget=20m → .*failed after .*: exploded at step 3/);
+    expect(r.stdout).toMatch(/✖ #1 task=t_flaky budget=20m → .*failed after .*, reason below/);
   });
 
   it('runs a single job into outputs/<date>/<time>/ and exits 0', async () => {

@@ -42,7 +42,7 @@ describe('run -m task=echo, then runs', () => {
 
   it('rejects a malformed --zip with a usage line', async () => {
     const r = await cli(run, '-m', 'budget=2m,20m', '--zip', 'budget');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe('Error: --zip needs two or more comma-separated keys, e.g. --zip budget,horizon\n');
   });
 

@@ -85,7 +85,7 @@ describe('npx run --cfg', () => {
   });
 });
 
-describe('npx run: errors are one line, exit 1 and create no run folder', () => {
+describe('npx run: errors are one line, exit 2 and create no run folder', () => {
   const cases: Array<[string, string[], string | RegExp]> = [
     ['unknown key', ['trainer.lrr=1'], /^Error: Could not override 'trainer\.lrr'.*\+trainer\.lrr=1.*trainer\.lr\b/],
     ['+ on an existing key', ['+trainer.lr=1'], /^Error: Could not append to config\. An item is already at 'trainer\.lr'\..*'\+\+trainer\.lr=1'/],
@@ -108,7 +108,7 @@ describe('npx run: errors are one line, exit 1 and create no run folder', () => 
     for (const mode of name === 'missing ???' || planOnly.has(name) ? [[]] : [[], ['--cfg', 'job']]) {
       it(`${name}${mode.length ? ' (with --cfg job)' : ''}`, async () => {
         const { code, stdout, stderr } = await cli(...mode, ...argv);
-        expect(code).toBe(1);
+        expect(code).toBe(2);
         expect(stdout).toBe('');
         expect(stderr.endsWith('\n')).toBe(true);
         expect(stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('npx run: errors are one line, exit 1 and create no run folder', () => 
 describe('npx run: other flags', () => {
   it('prints a stack trace with LADDER_FULL_ERROR=1', async () => {
     const { code, stderr } = await cliWithEnv({ LADDER_FULL_ERROR: '1' }, 'budget=3m');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/^Error: Could not find 'budget\/3m'.*\n.*ConfigError.*\n\s+at /);
   });
 
@@ -151,9 +151,9 @@ describe('npx run: other flags', () => {
 
   it('never pretends to run: a task that is not registered is refused before any folder is made', async () => {
     const single = await cli('budget=2b', 'task=nonesuch', '+task.x=1');
-    expect(single.code).toBe(1);
+    expect(single.code).toBe(2);
     const multi = await cli('--multirun', 'budget=2m,20m', 'task=nonesuch');
-    expect(multi.code).toBe(1);
+    expect(multi.code).toBe(2);
     expect(multi.stderr).toMatch(/^Error: job #0 \(budget=2m task=nonesuch\): /);
     expect(fs.existsSync(path.join(project, 'outputs'))).toBe(false);
   });

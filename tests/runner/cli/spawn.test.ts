@@ -22,9 +22,9 @@ describe('runner/cli/run.ts as a process', () => {
     expect(config.trainer.lr).toBe(0.00025);
   });
 
-  it('exits 1 with one error line for a mistake', () => {
+  it('exits 2 with one error line for a mistake', () => {
     const { code, stdout, stderr } = runCli('budget=3m');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe("Error: Could not find 'budget/3m'. Available options in 'budget': 200m, 20m, 2b, 2m\n");
   });

@@ -12,8 +12,8 @@ export interface CheckpointState {
 export class Checkpointing implements Hook<CheckpointState> {
   readonly name = 'checkpoint';
   private s: CheckpointState = { bestValLoss: Infinity, bestEpoch: 0 };
-  /** Val probabilities of the best checkpoint when this process wrote it, so scoring need not redo them. */
-  bestValProbs: Float32Array | undefined;
+  /** Val probabilities and loss of the best checkpoint when this process wrote it, so scoring need not redo them. */
+  bestVal: { probs: Float32Array; loss: number } | undefined;
   private lastAt = -1;
 
   /** @param paths absolute paths of the best and last checkpoints. */
@@ -27,7 +27,7 @@ export class Checkpointing implements Hook<CheckpointState> {
     if (!(e.valLoss < this.s.bestValLoss)) return;
     this.s = { bestValLoss: e.valLoss, bestEpoch: e.epoch };
     await loop.save(this.paths.best, { epoch: e.epoch, val_loss: e.valLoss });
-    this.bestValProbs = e.probs;
+    this.bestVal = { probs: e.probs, loss: e.valLoss };
   }
 
   async onEpochEnd(e: EpochEndEvent, loop: LoopHandle): Promise<void> {

@@ -11,8 +11,15 @@ import { embeddedSp500Path } from '../../../../data/source/embedded.js';
 import { buildModel, createTrainer, type Batch, type Trainer } from '../../../../engine/index.js';
 import type { RunContext } from '../../../../runner/tasks/index.js';
 import { evaluateBest } from '../../../../runner/tasks/train/evaluate.js';
-import { backtest, bce, calibration, score } from '../../../../runner/tasks/train/metrics.js';
+import { backtest, calibration, score } from '../../../../runner/tasks/train/metrics.js';
 import { lastMetric, metricsOf, runJson, TINY, train } from './helpers.js';
+
+/** Mean BCE of probabilities (the test's own reference; the task computes its loss from logits). */
+function bce(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum -= y[i] ? Math.log(p[i]) : Math.log(1 - p[i]);
+  return sum / p.length;
+}
 
 const BATCH = 512;
 // 7 steps an epoch at this lr: val loss rises in epoch 2 (0.774 → 0.946 today), so the best epoch is 1
@@ -36,6 +43,8 @@ function inOrder(split: SplitArrays, batchSize: number): Batch[] {
 interface Rescored {
   val: Float32Array;
   test: Float32Array;
+  /** The engine's mean BCE (from logits) of each split. */
+  loss: { val: number; test: number };
   meta: Record<string, string>;
 }
 
@@ -59,7 +68,9 @@ beforeAll(async () => {
   });
   const rescore = async (file: string): Promise<Rescored> => {
     const meta = await trainer.loadCheckpoint(join(dir, 'checkpoints', file));
-    return { meta, val: (await trainer.evaluate(inOrder(data.val, BATCH))).probs, test: (await trainer.evaluate(inOrder(data.test, BATCH))).probs };
+    const val = await trainer.evaluate(inOrder(data.val, BATCH));
+    const test = await trainer.evaluate(inOrder(data.test, BATCH));
+    return { meta, val: val.probs, test: test.probs, loss: { val: val.loss, test: test.loss } };
   };
   try {
     best = await rescore('best.safetensors');
@@ -98,7 +109,7 @@ describe('scores come from the best checkpoint', () => {
   it('val and test scores in metrics.jsonl and evaluation.json equal those of the best checkpoint\'s probabilities', () => {
     const evaluation = JSON.parse(readFileSync(join(dir, 'evaluation.json'), 'utf8'));
     for (const [split, probs] of [['val', best.val], ['test', best.test]] as const) {
-      const want = score(probs, data[split].y);
+      const want = score(probs, data[split].y, best.loss[split]);
       for (const [name, value] of Object.entries(want)) {
         if (split === 'val' && name === 'loss') continue; // val_loss is the per-epoch series
         expect(lastMetric(dir, `${split}_${name}`), `${split}_${name}`).toBe(value);
@@ -106,7 +117,7 @@ describe('scores come from the best checkpoint', () => {
       expect(evaluation[split].scores, split).toEqual(want);
       expect(evaluation[split].calibration, split).toEqual(calibration(probs, data[split].y));
       // the last weights would have scored otherwise
-      expect(score(last[split], data[split].y).loss).not.toBe(want.loss);
+      expect(last.loss[split]).not.toBe(want.loss);
     }
     // the best epoch's val_loss is the engine's mean BCE of these probabilities (float32 sums: 1e-5)
     const bestValLoss = Math.min(...metricsOf(dir).filter((m) => m.name === 'val_loss').map((m) => m.value as number));
@@ -129,6 +140,7 @@ describe('scores come from the best checkpoint', () => {
 
 describe('evaluateBest with a scripted trainer', () => {
   // weights are a name; each checkpoint's probabilities are distinct, so any mix-up shows
+  const lossFor = (weights: string, split: number) => (weights === 'best' ? 0.25 : 0.75) + split / 100;
   const probsFor = (weights: string, n: number, split: number) => Float32Array.from({ length: n }, (_, i) => ((i * 7 + split * 3 + (weights === 'best' ? 1 : 5)) % 10) / 10 + 0.05);
   const split = (n: number, offset: number): SplitArrays => ({
     x: Float32Array.from({ length: n }, (_, i) => offset + i), // one value per sample: the trainer reads the split from it
@@ -147,7 +159,7 @@ describe('evaluateBest with a scripted trainer', () => {
       evaluate: async (batches: Iterable<Batch>) => {
         const first = [...batches][0]!.x[0]!;
         const which = first >= 2 ? test : val;
-        return { loss: NaN, probs: probsFor(weights, which.n, first >= 2 ? 2 : 1) };
+        return { loss: lossFor(weights, first >= 2 ? 2 : 1), probs: probsFor(weights, which.n, first >= 2 ? 2 : 1) };
       },
     } as unknown as Trainer;
     const metrics: Record<string, number> = {};
@@ -158,21 +170,21 @@ describe('evaluateBest with a scripted trainer', () => {
       writeArtifact: (name: string, text: string) => ((artifacts[name] = text), name),
     } as unknown as RunContext;
     const data = { train: split(1, 0), val, test } as unknown as Dataset;
-    const storedVal = probsFor('best', val.n, 1);
+    const storedVal = { probs: probsFor('best', val.n, 1), loss: lossFor('best', 1) };
     const out = await evaluateBest(trainer, data, '/run/checkpoints/best.safetensors', 4, 0, ctx, storedVal);
 
-    const wantTest = score(probsFor('best', test.n, 2), test.y);
+    const wantTest = score(probsFor('best', test.n, 2), test.y, lossFor('best', 2));
     expect(out.checkpoint).toBe('checkpoints/best.safetensors');
     expect(out.test.scores).toEqual(wantTest);
-    expect(out.val.scores).toEqual(score(storedVal, val.y));
+    expect(out.val.scores).toEqual(score(storedVal.probs, val.y, storedVal.loss));
     expect(metrics.test_auc).toBe(wantTest.auc);
     expect(metrics.test_brier).toBe(wantTest.brier);
-    expect(metrics.val_accuracy).toBe(score(storedVal, val.y).accuracy);
+    expect(metrics.val_accuracy).toBe(score(storedVal.probs, val.y, storedVal.loss).accuracy);
     expect(metrics.test_backtest_return).toBe(backtest(probsFor('best', test.n, 2), test.nextReturns!).totalReturn);
     const rows = artifacts['predictions.csv']!.trim().split('\n');
     expect(rows[0]).toBe('split,date,label,prob');
     expect(rows.slice(1)).toEqual([
-      ...Array.from(storedVal, (p, i) => `val,${val.dates[i]},${val.y[i]},${p}`),
+      ...Array.from(storedVal.probs, (p, i) => `val,${val.dates[i]},${val.y[i]},${p}`),
       ...Array.from(probsFor('best', test.n, 2), (p, i) => `test,${test.dates[i]},${test.y[i]},${p}`),
     ]);
   });

@@ -41,7 +41,7 @@ describe('npx run with task=train', () => {
 
   it('refuses --resume of a folder that is not a run, and with --multirun', async () => {
     const notRun = await cli('--resume', 'conf');
-    expect(notRun.code).toBe(1);
+    expect(notRun.code).toBe(2);
     expect(notRun.stderr).toMatch(/^Error: --resume conf: not a run folder \(no run.json and overrides.yaml there\)/);
     const multi = await cli('-m', '--resume', 'conf');
     expect(multi.stderr).toBe('Error: --resume continues one run: drop --multirun\n');

@@ -32,6 +32,9 @@ describe('a smoke training run', () => {
     expect(evaluation.test.calibration).toHaveLength(10);
     expect(evaluation.test.calibration.reduce((a: number, b: { count: number }) => a + b.count, 0)).toBe(testSamples);
     expect(evaluation.test.backtest.trades).toBeGreaterThanOrEqual(0);
+    // one loss everywhere: evaluation.json's val loss is the best checkpoint's val_loss, both from logits
+    const valLosses = metricsOf(dir).filter((m) => m.name === 'val_loss').map((m) => m.value as number);
+    expect(evaluation.val.scores.loss).toBe(Math.min(...valLosses));
     expect(read('predictions.csv').trim().split('\n')).toHaveLength(1 + runJson(dir).info.data.samples.val + testSamples);
     const norm = JSON.parse(read('normalization.json'));
     expect(norm.features).toHaveLength(25);
