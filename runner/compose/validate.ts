@@ -86,10 +86,10 @@ export function describeError(error: ErrorObject): string {
   const place = at || '<top level>';
   const got = `got ${formatValue(error.data as ConfigValue)} (${typeName(error.data)})`;
   const params = error.params as Record<string, unknown>;
+  // nan and inf are numbers to JavaScript (and to ajv, which then fails a range keyword) but no JSON number
+  if (typeof error.data === 'number' && !Number.isFinite(error.data)) return `${place}: expected a finite number, got ${formatValue(error.data)}`;
   switch (error.keyword) {
     case 'type':
-      // nan and inf are numbers to JavaScript but no schema number (JSON has neither)
-      if (typeof error.data === 'number' && !Number.isFinite(error.data)) return `${place}: expected a finite number, got ${formatValue(error.data)}`;
       return `${place}: expected ${String(params.type).split(',').join(' or ')}, ${got}`;
     case 'enum':
       return `${place}: expected one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v as ConfigValue)).join(', ')}, ${got}`;

@@ -35,7 +35,7 @@ describe('interpolation in a defaults entry', () => {
   it('without optional, names the resolved option that does not exist', () => {
     const dir = confDir({ ...groups, 'config.yaml': primary('special@_global_: ${budget}_${horizon}') });
     expect(() => compose(dir, ['horizon=h5'])).toThrow("In '");
-    expect(() => compose(dir, ['horizon=h5'])).toThrow("Could not find 'special/2m_h5'. Available options in 'special': 2m_h3");
+    expect(() => compose(dir, ['horizon=h5'])).toThrow("Could not find 'special/2m_h5'. Did you mean special=2m_h3? Available options in 'special': 2m_h3");
   });
 
   it('works in a plain config entry too', () => {
