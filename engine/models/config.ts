@@ -28,7 +28,7 @@ export function checkModelConfig(cfg: ModelConfig, channels: number): void {
   }
   if (cfg.patch_len > cfg.context_length) fail('patch_len', `${cfg.patch_len} exceeds context_length ${cfg.context_length}`);
   if (cfg.d_model % cfg.n_heads !== 0) fail('n_heads', `d_model ${cfg.d_model} is not divisible by n_heads ${cfg.n_heads}`);
-  for (const k of ['dropout', 'attn_dropout', 'head_dropout'] as const) {
+  for (const k of ['dropout', 'proj_dropout', 'attn_dropout', 'head_dropout'] as const) {
     if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
   }
   if (cfg.norm !== 'batch' && cfg.norm !== 'layer') fail('norm', `must be 'batch' or 'layer', got '${cfg.norm}'`);

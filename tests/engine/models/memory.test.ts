@@ -4,7 +4,7 @@ import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
   name: 'patchtst', context_length: 60, patch_len: 16, stride: 8, d_model: d, n_heads: h, n_layers: L, d_ff: 4 * d,
-  dropout: 0.1, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+  dropout: 0.1, proj_dropout: 0, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
 });
 
 describe('memory estimate', () => {
