@@ -43,5 +43,6 @@ describe('parameter counting by formula', () => {
   it('rejects shapes that cannot form a model with a line naming the field', () => {
     expect(() => countParams({ ...mix(192, 5, 4, 768) }, 20)).toThrow(/model\.n_heads: d_model 192 is not divisible by n_heads 5/);
     expect(() => countParams({ ...mix(192, 6, 4, 768), patch_len: 61 }, 20)).toThrow(/model\.patch_len/);
+    expect(() => countParams({ ...mix(192, 6, 4, 768), proj_dropout: 1 }, 20)).toThrow('model.proj_dropout: must be in [0, 1), got 1');
   });
 });
