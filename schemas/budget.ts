@@ -34,7 +34,7 @@ export const budgetSchema = {
       description: 'PatchTST architecture per horizon name (h1, h3, ...), read by conf/model/patchtst.yaml',
       additionalProperties: architecture,
     },
-    mix_arch: { ...architecture, description: "The study's patchtst_mix architecture for this budget, read by conf/model/patchtst_mix.yaml" },
+    mix_arch: { ...architecture, description: 'patchtst_mix architecture for this budget (any horizon), read by conf/model/patchtst_mix.yaml' },
   },
 } as const;
 
