@@ -1,5 +1,18 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
+/** One architecture row: d_model / n_layers / n_heads / d_ff. */
+const architecture = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['d_model', 'n_layers', 'n_heads', 'd_ff'],
+  properties: {
+    d_model: { type: 'integer', minimum: 1 },
+    n_layers: { type: 'integer', minimum: 1 },
+    n_heads: { type: 'integer', minimum: 1 },
+    d_ff: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
 /** conf/budget/*.yaml: a parameter budget and the study's hyper-parameters for it. */
 export const budgetSchema = {
   $id: 'ladder/budget',
@@ -19,18 +32,9 @@ export const budgetSchema = {
     arch: {
       type: 'object',
       description: 'PatchTST architecture per horizon name (h1, h3, ...), read by conf/model/patchtst.yaml',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['d_model', 'n_layers', 'n_heads', 'd_ff'],
-        properties: {
-          d_model: { type: 'integer', minimum: 1 },
-          n_layers: { type: 'integer', minimum: 1 },
-          n_heads: { type: 'integer', minimum: 1 },
-          d_ff: { type: 'integer', minimum: 1 },
-        },
-      },
+      additionalProperties: architecture,
     },
+    mix_arch: { ...architecture, description: 'patchtst_mix architecture for this budget (any horizon), read by conf/model/patchtst_mix.yaml' },
   },
 } as const;
 

@@ -73,7 +73,7 @@ export function activationElementsPerSample(cfg: ModelConfig, channels: number):
   const perLayer = attention + residualNorms + ffn;
   const head = T * d + 4 * (mix ? T * d : 0); // flattened; final norm
   const layers = cfg.n_layers + 1; // + one layer's gradients alive during backward
-  const droppedPerLayer = drop(cfg.dropout) * (2 * T * d + T * ff) + drop(cfg.attn_dropout) * scores;
+  const droppedPerLayer = drop(cfg.dropout) * (2 * T * d + T * ff) + drop(cfg.proj_dropout) * T * d + drop(cfg.attn_dropout) * scores;
   const dropped = layers * droppedPerLayer + drop(cfg.dropout) * T * d + drop(cfg.head_dropout) * T * d;
   return { kept: input + embed + layers * perLayer + head, dropped };
 }

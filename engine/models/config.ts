@@ -40,7 +40,7 @@ export function checkModelConfig(cfg: ModelConfig, channels: number): void {
     const width = Math.ceil(cfg.d_model / cfg.n_heads) * cfg.n_heads;
     fail('n_heads', `d_model ${cfg.d_model} is not divisible by n_heads ${cfg.n_heads}. Fix: model.n_heads=${heads} (divides ${cfg.d_model}) or model.d_model=${width} (a multiple of ${cfg.n_heads})`);
   }
-  for (const k of ['dropout', 'attn_dropout', 'head_dropout'] as const) {
+  for (const k of ['dropout', 'proj_dropout', 'attn_dropout', 'head_dropout'] as const) {
     if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
   }
   if (cfg.norm !== 'batch' && cfg.norm !== 'layer') fail('norm', `must be 'batch' or 'layer', got '${cfg.norm}'`);

@@ -42,6 +42,7 @@ export function norm(net: Net, name: string, x: Tensor, kind: ModelConfig['norm'
 /**
  * Multi-head self-attention over z [N·P, d] as N sequences of P tokens. With residual attention (RealFormer,
  * PatchTST's `res_attention`) the previous layer's pre-softmax scores are added and the new ones returned.
+ * Dropout: `attn_dropout` on the attention weights, `proj_dropout` on the output projection (PatchTST's to_out).
  */
 export function attention(net: Net, z: Tensor, seqs: number, cfg: ModelConfig, prev: Tensor | null): { out: Tensor; scores: Tensor } {
   const d = cfg.d_model;
@@ -57,7 +58,7 @@ export function attention(net: Net, z: Tensor, seqs: number, cfg: ModelConfig, p
     if (prev) scores = o.add(scores, prev);
     const weights = net.dropout(o.softmax(scores, -1), cfg.attn_dropout);
     const ctx = o.reshape(o.transpose(o.matmul(weights, v), [0, 2, 1, 3]), [seqs * P, d]);
-    return { out: dense(net, 'o_proj', ctx, d, d), scores };
+    return { out: net.dropout(dense(net, 'o_proj', ctx, d, d), cfg.proj_dropout), scores };
   });
 }
 

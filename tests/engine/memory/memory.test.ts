@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeMemory, estimateMemory, fittingBatch } from '../../../engine/memory/index.js';
+import { DROPOUT_BYTES_PER_ELEMENT, describeMemory, estimateMemory, fittingBatch } from '../../../engine/memory/index.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
   name: 'patchtst', context_length: 60, patch_len: 16, stride: 8, d_model: d, n_heads: h, n_layers: L, d_ff: 4 * d,
-  dropout: 0.1, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+  dropout: 0.1, proj_dropout: 0, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
 });
 
 describe('memory estimate', () => {
@@ -31,6 +31,17 @@ describe('memory estimate', () => {
     const P = 7; // floor((60 - 16) / 8) + 2 with end padding
     // one softmax map per layer (+ one layer's live gradients): (4 + 1) layers x B·C x (16 - 2) heads x P²
     expect(sixteen.activations - two.activations).toBe(5 * 64 * 25 * 14 * P * P * 4);
+  });
+
+  it("counts the paper's second attention-output dropout and the scores residual attention carries", () => {
+    const base = estimateMemory(patchtst(64, 4, 2), 25, 64);
+    const P = 7;
+    // proj_dropout: one more dropped [B·C·P, d] tensor per layer (+ one layer's live gradients)
+    const proj = estimateMemory({ ...patchtst(64, 4, 2), proj_dropout: 0.1 }, 25, 64);
+    expect(proj.activations - base.activations).toBe(5 * 64 * 25 * P * 64 * DROPOUT_BYTES_PER_ELEMENT);
+    // residual attention keeps each layer's raw scores [B·C, heads, P, P] for the next layer
+    const res = estimateMemory({ ...patchtst(64, 4, 2), residual_attention: true }, 25, 64);
+    expect(res.activations - base.activations).toBe(5 * 64 * 25 * 2 * P * P * 4);
   });
 
   it('prints a breakdown a preflight check can show', () => {

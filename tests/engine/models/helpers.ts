@@ -10,11 +10,11 @@ import { Rng } from '../../../engine/step/rng.js';
 export const TINY: Record<ModelConfig['name'], ModelConfig> = {
   patchtst: {
     name: 'patchtst', context_length: 12, patch_len: 4, stride: 3, d_model: 4, n_heads: 2, n_layers: 2, d_ff: 6,
-    dropout: 0.2, attn_dropout: 0.1, head_dropout: 0.1, norm: 'batch', residual_attention: true, revin: true, revin_affine: true,
+    dropout: 0.2, proj_dropout: 0.15, attn_dropout: 0.1, head_dropout: 0.1, norm: 'batch', residual_attention: true, revin: true, revin_affine: true,
   },
   patchtst_mix: {
     name: 'patchtst_mix', context_length: 12, patch_len: 4, stride: 4, d_model: 4, n_heads: 2, n_layers: 2, d_ff: 6,
-    dropout: 0.2, attn_dropout: 0.1, head_dropout: 0.1, norm: 'layer', residual_attention: true, revin: true, revin_affine: true,
+    dropout: 0.2, proj_dropout: 0.15, attn_dropout: 0.1, head_dropout: 0.1, norm: 'layer', residual_attention: true, revin: true, revin_affine: true,
   },
 };
 

@@ -31,7 +31,7 @@ function trendBatches(n: number, seed: number): Batch[] {
 
 const small: ModelConfig = {
   name: 'patchtst', context_length: L, patch_len: 6, stride: 3, d_model: 16, n_heads: 2, n_layers: 2, d_ff: 32,
-  dropout: 0.1, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+  dropout: 0.1, proj_dropout: 0, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
 };
 
 describe('PatchTST learns', () => {

@@ -113,7 +113,7 @@ describe('optimizer interface', () => {
   it('the memory estimate sizes optimizer state from the declared slots', () => {
     const cfg: ModelConfig = {
       name: 'patchtst', context_length: 60, patch_len: 16, stride: 8, d_model: 32, n_heads: 2, n_layers: 2, d_ff: 64,
-      dropout: 0.1, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
+      dropout: 0.1, proj_dropout: 0, attn_dropout: 0, head_dropout: 0, norm: 'batch', residual_attention: false, revin: true, revin_affine: true,
     };
     const [a, s] = [estimateMemory(cfg, 7, 16), estimateMemory(cfg, 7, 16, { optimizer: sgd })];
     expect(s.adamMoments).toBe(a.adamMoments / 2);

@@ -20,7 +20,7 @@ async function cli(...argv: string[]) {
   return { code: await run(argv, io), stdout, stderr };
 }
 
-const ROW = /^0\s+completed\s+2,243\s+(0\.\d{4})\s+(0\.\d{4})\s+(outputs\/\S+)$/m;
+const ROW = /^0\s+completed\s+2,193\s+(0\.\d{4})\s+(0\.\d{4})\s+(outputs\/\S+)$/m;
 
 describe('npx run with task=train', () => {
   it('ends with a table of status, params, best val loss, test AUC and folder; --resume continues that folder', async () => {
