@@ -5,7 +5,7 @@ import { loadSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
 import { formatTable } from '../progress/index.js';
 import { tolerateClosedStdout } from './pipe.js';
-import { findRun, IndexError, listRuns, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
+import { findRun, IndexError, listRuns, migrateIndex, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
 
 export interface RunsIO {
   stdout: { write(text: string): unknown };
@@ -24,6 +24,7 @@ Commands:
                          views run_summary, metric_summary. Writes are refused.
   reindex                rebuild the index from the run folders (they are the source of truth);
                          runs left "running" by a killed process are marked interrupted
+  migrate                upgrade an index written by an older ladder (read commands never change it)
 
 Options:
   --json                 JSON output (ls, show: one JSON value; sql: one JSON object per row)
@@ -84,8 +85,13 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
         return sql(indexPath, args, io);
       case 'reindex':
         return reindexCommand(outputsDir, indexPath, io);
+      case 'migrate': {
+        const [from, to] = migrateIndex(indexPath);
+        io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
+        return 0;
+      }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql or reindex (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;

@@ -7,7 +7,7 @@ import { main } from '../../runner/cli/runs.js';
 import { launch } from '../../runner/launch/index.js';
 import { ORPHAN_REASON } from '../../runner/outputs/index.js';
 import { registerTask, unregisterTask } from '../../runner/tasks/index.js';
-import { MIGRATIONS, openIndex, reindex, schemaVersion } from '../../runner/tracking/index.js';
+import { APPLICATION_ID, MIGRATIONS, openIndex, reindex, schemaVersion } from '../../runner/tracking/index.js';
 import { job, sweepPlan, tempOutputs } from './helpers.js';
 
 const outputs = tempOutputs();
@@ -64,9 +64,10 @@ describe('the index', () => {
   it('refuses an index written by a newer schema instead of guessing', () => {
     const path = join(tempOutputs(), 'newer.sqlite');
     const db = new Database(path);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v1\); upgrade ladder/);
+    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v2\); upgrade ladder/);
   });
 
   it('run_summary gives best and last metrics per run', () => {
