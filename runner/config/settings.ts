@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { cosmiconfigSync } from 'cosmiconfig';
 import { settingsSchema, type SettingsFile } from '../../schemas/settings.js';
 import { ConfigError } from '../errors.js';
+import { patternEscapes } from '../outputs/dirs.js';
 import { fileSignature } from './repository.js';
 
 /** Project-level settings with defaults filled in and paths absolute (schemas/settings describes each key). */
@@ -32,6 +33,11 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
   const raw = found?.config ?? {};
   const where = found ? path.relative(cwd, found.filepath) || found.filepath : '';
   const values = checkSettings(raw, where);
+  for (const key of ['runDir', 'sweepDir'] as const) {
+    if (patternEscapes(values[key]!)) {
+      throw new ConfigError(`${where}: ladder setting '${key}' ('${values[key]}') must name a folder inside the outputs dir: give a pattern relative to it, without '..'`);
+    }
+  }
   const base = found ? path.dirname(found.filepath) : cwd;
   const outputsDir = path.resolve(base, values.outputsDir);
   return {
