@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
 import { compose, composeTree, ConfigError, resolveConfig, validateSpec, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { OutputsError } from '../errors.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
@@ -95,7 +96,7 @@ function reportError(error: unknown, io: RunIO): number {
     if (!full) io.stderr.write('This looks like a bug in ladder. Set LADDER_FULL_ERROR=1 for a stack trace.\n');
   }
   if (full && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return 1;
+  return error instanceof OutputsError ? 2 : 1;
 }
 
 function defaultIO(): RunIO {

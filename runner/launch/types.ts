@@ -41,6 +41,8 @@ export interface JobOutcome {
   results: Record<string, number>;
   /** The registered task the job ran. */
   task: string;
+  /** Set when the run folder could not be written (disk full, no permission): no later job can run. */
+  cannotWrite?: true;
 }
 
 export interface LaunchResult {
@@ -49,8 +51,10 @@ export interface LaunchResult {
   dir: string;
   status: 'completed' | 'failed' | 'interrupted';
   outcomes: JobOutcome[];
-  /** Jobs never started because the sweep was interrupted. */
+  /** Jobs never started because the sweep was interrupted (or the outputs could no longer be written). */
   notStarted: PlannedJob[];
+  /** Why the outputs could no longer be written (`disk full: ...`): the sweep stopped there, as failed. */
+  cannotWrite?: string;
 }
 
 /** Receives launch events, e.g. to draw progress. All methods are called synchronously from the sweep run. */

@@ -1,7 +1,7 @@
 // Opening the index: one SQLite file per outputs dir, WAL so readers never block the writer,
 // a busy timeout so concurrent `run` processes queue instead of failing. Only writing commands
 // create or migrate it; readers open it read-only and never change the file they were given.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID, MIGRATIONS } from './schema.js';
@@ -70,6 +70,8 @@ export function openIndex(path: string): Db {
     migrate(db);
   } catch (e) {
     db.close();
+    // a new index that could not be made (a full disk) is not left behind as an empty shell
+    if (fresh) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
     throw e;
   }
   return db;
