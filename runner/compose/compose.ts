@@ -4,9 +4,9 @@ import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepo
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
 import { ConfigError } from '../errors.js';
-import { resolveConfig } from './interpolate.js';
+import { resolveWithProvenance } from './interpolate.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
-import { isDict, type ConfigDict } from './types.js';
+import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { validateSpec } from './validate.js';
 
 export interface ComposeOptions {
@@ -25,6 +25,11 @@ export interface Composed {
   choices: Record<string, string>;
   /** The command-line overrides applied. */
   overrides: string[];
+  /**
+   * `config` as run folders and the index may keep it: a value that came from the environment stays
+   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
+   */
+  stored: ConfigDict;
 }
 
 /** The composed config before interpolation and validation, with what made it. */
@@ -42,11 +47,31 @@ export interface ComposedTree {
 /** Composes, resolves and validates one run spec (Hydra's compose API). Synchronous. */
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
-  const resolved = resolveConfig(tree.config);
+  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config);
   const config = validateSpec(resolved);
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
-  return { config, choices, overrides: tree.overrides };
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv) };
+}
+
+/** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
+function withInterpolations(config: ConfigDict, raw: ConfigDict, keys: string[]): ConfigDict {
+  if (keys.length === 0) return config;
+  const copy = structuredClone(config);
+  for (const key of keys) {
+    const path = key.split('.');
+    let into: ConfigValue = copy;
+    let from: ConfigValue = raw;
+    for (const segment of path.slice(0, -1)) {
+      into = (into as Record<string, ConfigValue>)?.[segment] ?? null;
+      from = (from as Record<string, ConfigValue>)?.[segment] ?? null;
+    }
+    const last = path.at(-1)!;
+    if (into !== null && typeof into === 'object' && from !== null && typeof from === 'object') {
+      (into as Record<string, ConfigValue>)[last] = (from as Record<string, ConfigValue>)[last] ?? null;
+    }
+  }
+  return copy;
 }
 
 /**

@@ -76,7 +76,7 @@ export class JobRun {
   private start(): void {
     writeRunRecord(this.dir, this.record);
     this.hooks.record(this.record);
-    writeJobInputs(this.dir, this.job.config, this.job.overrides);
+    writeJobInputs(this.dir, this.job.stored ?? this.job.config, this.job.overrides);
     this.log = new LineFile(join(this.dir, FILES.log));
     this.metrics = new LineFile(join(this.dir, FILES.metrics));
     this.writeLog(`task ${this.job.task}, overrides: ${this.job.overrides.join(' ') || '(none)'}`);

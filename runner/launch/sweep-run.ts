@@ -180,7 +180,7 @@ export class SweepRun {
       hooks: {
         progress: (p) => this.opts.reporter?.jobProgress(job, p),
         warn: (message) => this.opts.reporter?.jobWarn(job, message),
-        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.config)),
+        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config)),
         metric: (id, m: MetricRecord) => {
           last[m.name] = decode(m.value);
           this.index((w) => w.metric(id, m));

@@ -7,6 +7,8 @@ export interface PlannedJob {
   num: number;
   overrides: string[];
   config: ConfigValue;
+  /** `config` as the run folder and the index keep it (values from the environment stay interpolations); default `config`. */
+  stored?: ConfigValue;
   choices: Record<string, string>;
   /** The registered task it runs (config task.name). */
   task: string;
