@@ -20,8 +20,8 @@ Commands:
   ls [key=value ...]     list runs, filtered by run_summary columns or config keys
                          e.g. runs ls budget=2m status=failed   runs ls trainer.lr=0.0008 task!=train
   show <id|dir>          one run: status, reason, overrides, info, metrics (id prefix or run folder)
-  sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics;
-                         views run_summary, metric_summary. Writes are refused.
+  sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics,
+                         run_summary, metric_summary. Writes are refused.
   reindex                rebuild the index from the run folders (they are the source of truth);
                          runs left "running" by a killed process are marked interrupted
   migrate                upgrade an index written by an older ladder (read commands never change it)
