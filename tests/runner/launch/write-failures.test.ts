@@ -81,6 +81,8 @@ describe('a full disk', () => {
 describe('an outputs dir the user may not write', () => {
   it('is refused with one line and exit 2, and nothing is written', (ctx) => {
     if (!isRoot) return ctx.skip('needs root to run the CLI as an unprivileged user');
+    const probe = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)})`]);
+    if (probe.status !== 0) return ctx.skip('user nobody cannot read this checkout');
     const dir = project();
     const outputs = join(dir, 'outputs');
     chmodSync(outputs, 0o555);
