@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
-import { formatTable } from '../progress/index.js';
+import { formatTable } from '../progress/format.js'; // not the folder index: that loads listr2, which runs never draws
 import { tolerateClosedStdout } from './pipe.js';
 import { findRun, IndexError, listRuns, migrateIndex, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
 
