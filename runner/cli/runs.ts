@@ -149,7 +149,7 @@ function show(indexPath: string, outputsDir: string, args: RunsArgs, io: RunsIO)
 function sql(indexPath: string, args: RunsArgs, io: RunsIO): number {
   if (args.rest.length !== 1) throw new UsageError('runs sql takes one query in quotes, e.g. runs sql "SELECT * FROM run_summary"');
   const { columns, rows } = runSql(indexPath, args.rest[0]);
-  if (args.json) rows.forEach((r) => io.stdout.write(jsonLine(r)));
+  if (args.json) io.stdout.write(rows.map(jsonLine).join('')); // one write: 10,000 small ones cost more than the query
   else io.stdout.write(rows.length ? `${formatTable(rows, columns)}\n` : `${columns.join('  ')}\n(0 rows)\n`);
   return 0;
 }

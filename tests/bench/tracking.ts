@@ -94,7 +94,7 @@ const RUNS_BIN = resolve('bin', 'runs.js');
 const viaCli = (path: string): number | null => {
   if (!existsSync(resolve('dist', 'runner', 'cli', 'runs.js'))) return null;
   return median(5, () => {
-    const r = spawnSync(process.execPath, [RUNS_BIN, 'sql', SUMMARY_QUERY, '--index', path, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [RUNS_BIN, 'sql', SUMMARY_QUERY, '--index', path], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`runs sql failed: ${r.stderr}`);
   });
 };
