@@ -24,7 +24,7 @@ function project(): string {
 const files = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
 
 const mounted: string[] = [];
-afterAll(() => mounted.forEach((m) => spawnSync('umount', [m])));
+afterAll(() => mounted.forEach((m) => spawnSync('umount', ['-l', m]))); // lazy: detached even if a file is still open
 
 /** A 200 KB tmpfs over `dir`, or the reason it cannot be had here. */
 function tmpfs(dir: string): string | null {
