@@ -9,3 +9,11 @@ export class ConfigError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The outputs dir cannot be written (no permission, a read-only file system) before any job started:
+ * one line naming the folder and the fix; the CLI exits 2, and nothing was written.
+ */
+export class OutputsError extends ConfigError {
+  override name = 'OutputsError';
+}

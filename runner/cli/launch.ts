@@ -64,6 +64,10 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     const result = await run.run();
     if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
     else io.stdout.write(summary(result, io.cwd));
+    if (result.cannotWrite) {
+      const left = result.notStarted.length ? `; ${result.notStarted.length} job(s) not started` : '';
+      io.stderr.write(`Error: ${result.cannotWrite} (the run stopped${left}; the folders record how each job ended)\n`);
+    }
     return exitCode(result);
   } finally {
     process.off('SIGINT', onSignal);

@@ -4,10 +4,10 @@ import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepo
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
 import { ConfigError } from '../errors.js';
-import { resolveConfig } from './interpolate.js';
+import { resolveWithProvenance } from './interpolate.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
-import { isDict, type ConfigDict } from './types.js';
+import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
 
 export interface ComposeOptions {
@@ -29,6 +29,11 @@ export interface Composed {
   choices: Record<string, string>;
   /** The command-line overrides applied. */
   overrides: string[];
+  /**
+   * `config` as run folders and the index may keep it: a value that came from the environment stays
+   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
+   */
+  stored: ConfigDict;
 }
 
 /** The composed config before interpolation and validation, with what made it. */
@@ -51,12 +56,32 @@ export interface ComposedTree {
  */
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
-  const resolved = resolveConfig(tree.config);
+  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config);
   validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
   const config = resolved as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
-  return { config, choices, overrides: tree.overrides };
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv) };
+}
+
+/** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
+function withInterpolations(config: ConfigDict, raw: ConfigDict, keys: string[]): ConfigDict {
+  if (keys.length === 0) return config;
+  const copy = structuredClone(config);
+  for (const key of keys) {
+    const path = key.split('.');
+    let into: ConfigValue = copy;
+    let from: ConfigValue = raw;
+    for (const segment of path.slice(0, -1)) {
+      into = (into as Record<string, ConfigValue>)?.[segment] ?? null;
+      from = (from as Record<string, ConfigValue>)?.[segment] ?? null;
+    }
+    const last = path.at(-1)!;
+    if (into !== null && typeof into === 'object' && from !== null && typeof from === 'object') {
+      (into as Record<string, ConfigValue>)[last] = (from as Record<string, ConfigValue>)[last] ?? null;
+    }
+  }
+  return copy;
 }
 
 /**

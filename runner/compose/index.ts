@@ -1,6 +1,6 @@
 export { clearConfigCache, compose, composeTree, type ComposeOptions, type Composed, type ComposedTree } from './compose.js';
 export { ConfigError } from '../errors.js';
-export { resolveConfig, type ResolveOptions } from './interpolate.js';
+export { resolveConfig, resolveWithProvenance, type ResolveOptions } from './interpolate.js';
 export { keyOrigin, type KeyOrigin } from './origin.js';
 export { validateSpec } from './validate.js';
 export { validateComposed, type PlacedSchema } from './schemas.js';

@@ -17,7 +17,18 @@ const MISSING = '???';
 
 /** Returns a copy of `root` with every interpolation resolved; errors name the key that failed. */
 export function resolveConfig(root: ConfigDict, options: ResolveOptions = {}): ConfigDict {
-  return new Resolver(root, options).resolveNode([], root) as ConfigDict;
+  return resolveWithProvenance(root, options).config;
+}
+
+/**
+ * resolveConfig, and `fromEnv`: the dotted keys whose value came from the environment, through
+ * `${oc.env:...}` directly or through keys that did (such a value must never be stored); a key that
+ * took oc.env's default because the variable is unset is not among them.
+ */
+export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): { config: ConfigDict; fromEnv: string[] } {
+  const resolver = new Resolver(root, options);
+  const config = resolver.resolveNode([], root) as ConfigDict;
+  return { config, fromEnv: [...resolver.fromEnv] };
 }
 
 /** Thrown inside resolution when a value is still missing; turned into a message at the top. */
@@ -31,6 +42,9 @@ class Resolver {
   private readonly resolved = new Map<string, ConfigValue>();
   private readonly active: string[] = [];
   private readonly env: Record<string, string | undefined>;
+  /** Keys whose value came from the environment; `envReads` counts reads of it, to tell which leaf did one. */
+  readonly fromEnv = new Set<string>();
+  private envReads = 0;
 
   constructor(private readonly root: ConfigDict, private readonly options: ResolveOptions) {
     this.env = options.env ?? process.env;
@@ -56,7 +70,11 @@ class Resolver {
     if (!hasInterpolation(raw)) return raw;
     const id = path.join('.');
     // every place that reads a resolved dict or list gets its own copy (no shared nodes, as in OmegaConf)
-    if (this.resolved.has(id)) return copyConfigValue(this.resolved.get(id)!);
+    if (this.resolved.has(id)) {
+      if (this.fromEnv.has(id)) this.envReads++;
+      return copyConfigValue(this.resolved.get(id)!);
+    }
+    const readsBefore = this.envReads;
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
       throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
@@ -77,6 +95,7 @@ class Resolver {
       this.active.pop();
     }
     this.resolved.set(id, value);
+    if (this.envReads > readsBefore) this.fromEnv.add(id);
     return value;
   }
 
@@ -90,6 +109,7 @@ class Resolver {
     if (interpolation.kind === 'node') return this.lookup(asText(this.evaluate(interpolation.key, at)), at);
     const args = interpolation.args.map((arg) => this.argument(arg, at));
     if (interpolation.name === 'oc.select') return this.select(args, at);
+    if (interpolation.name === 'oc.env' && this.env[String(args[0])] !== undefined) this.envReads++; // a default is no secret
     return callResolver(interpolation.name, args, this.env);
   }
 

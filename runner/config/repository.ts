@@ -169,6 +169,7 @@ export class ConfigRepository {
   }
 
   private find(configPath: string): { source: ConfigSource; file: string } | null {
+    checkConfigPath(configPath);
     const name = path.posix.basename(configPath);
     const dir = path.posix.dirname(configPath);
     for (const source of this.sources) {
@@ -179,6 +180,7 @@ export class ConfigRepository {
   }
 
   private listing(source: ConfigSource, group: string): Listing | null {
+    checkConfigPath(group);
     const dir = path.join(source.dir, group);
     const cached = this.listings.get(dir);
     if (cached) return cached.value;
@@ -187,6 +189,19 @@ export class ConfigRepository {
     this.listings.set(dir, { signature, value });
     return value;
   }
+}
+
+/**
+ * Every group and option name is read through here, so this is where a name that would leave the config
+ * folder (`trainer=../../x`, `trainer=a//b`) is refused: each `/`-separated part must be a plain name.
+ */
+function checkConfigPath(configPath: string): void {
+  if (configPath === '') return; // the root of the config folder
+  const bad = configPath.split('/').find((part) => part === '' || part === '.' || part === '..' || /[\\\0]/.test(part));
+  if (bad === undefined) return;
+  throw new ConfigError(
+    `config name '${configPath}': group and option names are plain names inside the config folder (e.g. trainer=smoke); '${bad}' is not one`,
+  );
 }
 
 function readListing(dir: string): Listing | null {

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { cosmiconfigSync } from 'cosmiconfig';
 import { settingsSchema, type SettingsFile } from '../../schemas/settings.js';
 import { ConfigError } from '../errors.js';
+import { patternEscapes } from '../outputs/dirs.js';
 import { fileSignature } from './repository.js';
 
 /** Project-level settings with defaults filled in and paths absolute (schemas/settings describes each key). */
@@ -47,6 +49,11 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
   const raw = found?.config ?? {};
   const where = found ? path.relative(cwd, found.filepath) || found.filepath : '';
   const values = checkSettings(raw, where);
+  for (const key of ['runDir', 'sweepDir'] as const) {
+    if (patternEscapes(values[key]!)) {
+      throw new ConfigError(`${where}: ladder setting '${key}' ('${values[key]}') must name a folder inside the outputs dir: give a pattern relative to it, without '..'`);
+    }
+  }
   const base = found ? path.dirname(found.filepath) : root;
   const outputsDir = path.resolve(base, values.outputsDir);
   return {
@@ -79,11 +86,21 @@ export function settingsFor(cwd: string = process.cwd()): Settings {
 
 let validator: ValidateFunction<SettingsFile> | undefined;
 
+/** Every setting's default, from schemas/settings. */
+const DEFAULTS = Object.fromEntries(
+  Object.entries(settingsSchema.properties).flatMap(([key, p]) => ('default' in p ? [[key, p.default]] : [])),
+) as SettingsFile;
+
 /**
  * Checks the settings against schemas/settings and fills in the defaults, on a copy (a ladder.config.js
  * export is not the caller's to change). Throws one ConfigError line naming the file and its first bad key.
  */
 function checkSettings(raw: unknown, where: string): SettingsFile {
+  if (raw === undefined || (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0)) {
+    return { ...DEFAULTS }; // no settings: nothing to check, and no validator to load (every `runs` command starts here)
+  }
+  // loaded on first use: compiling the schema costs more than the rest of a `runs` command's start-up
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   validator ??= new Ajv({ strict: true, allErrors: true, useDefaults: true }).compile<SettingsFile>(settingsSchema);
   const copy = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...raw } : raw;
   if (validator(copy)) return copy;

@@ -7,6 +7,7 @@ import {
   FILES,
   LineFile,
   writeFileAtomic,
+  writeFailure,
   writeJobInputs,
   writeRunRecord,
   type MetricRecord,
@@ -38,8 +39,8 @@ function checkMetric(m: Metric): void {
 
 export class JobRun {
   readonly record: RunRecord;
-  private readonly log: LineFile;
-  private readonly metrics: LineFile;
+  private log: LineFile | null = null;
+  private metrics: LineFile | null = null;
   private finished = false;
   private readonly results: Record<string, number> = {};
   private headline: Headline[] = [];
@@ -51,9 +52,6 @@ export class JobRun {
     private readonly hooks: JobHooks,
     private readonly now: () => Date,
   ) {
-    writeJobInputs(dir, job.config, job.overrides);
-    this.log = new LineFile(join(dir, FILES.log));
-    this.metrics = new LineFile(join(dir, FILES.metrics));
     this.record = {
       id: ids.runId,
       sweep_id: ids.sweepId,
@@ -69,13 +67,23 @@ export class JobRun {
       info: {},
       ...environment(),
     };
-    writeRunRecord(dir, this.record);
+  }
+
+  /**
+   * Writes the job's `running` record, then its inputs (called by execute, so a failure here ends the job
+   * as failed). The record comes first: on a full disk it is the file that must be there to say so.
+   */
+  private start(): void {
+    writeRunRecord(this.dir, this.record);
     this.hooks.record(this.record);
-    this.writeLog(`task ${job.task}, overrides: ${job.overrides.join(' ') || '(none)'}`);
+    writeJobInputs(this.dir, this.job.stored ?? this.job.config, this.job.overrides);
+    this.log = new LineFile(join(this.dir, FILES.log));
+    this.metrics = new LineFile(join(this.dir, FILES.metrics));
+    this.writeLog(`task ${this.job.task}, overrides: ${this.job.overrides.join(' ') || '(none)'}`);
   }
 
   writeLog(message: string): void {
-    this.log.append(`[${this.now().toISOString()}] ${message}`);
+    this.log?.append(`[${this.now().toISOString()}] ${message}`);
   }
 
   context(signal: AbortSignal): RunContext {
@@ -90,7 +98,7 @@ export class JobRun {
       checkMetric(m);
       if (this.finished) return; // a task still running after a hard stop: its run is already recorded
       const rec: MetricRecord = { name: m.name, value: encodeValue(m.value), step: m.step ?? null, epoch: m.epoch ?? null, time: this.now().toISOString() };
-      this.metrics.append(JSON.stringify(rec));
+      this.metrics!.append(JSON.stringify(rec));
       this.noteResult(m);
       this.hooks.metric(this.record.id, rec);
     };
@@ -128,12 +136,15 @@ export class JobRun {
   async execute(signal: AbortSignal): Promise<JobOutcome> {
     let result: TaskResult;
     try {
+      this.start();
       const task = getTask(this.job.task);
       this.headline = task.headline;
       result = await task.run(this.job.config, this.context(signal));
     } catch (e) {
-      if (!this.finished) this.writeLog(`error: ${(e as Error)?.stack ?? String(e)}`);
-      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      const cannotWrite = writeFailure(e);
+      if (!this.finished && !cannotWrite) this.writeLog(`error: ${(e as Error)?.stack ?? String(e)}`);
+      const reason = cannotWrite ?? (e instanceof Error ? e.message.split('\n')[0] : String(e));
+      if (cannotWrite) return { ...this.finish('failed', reason), cannotWrite: true };
       return this.finish(signal.aborted ? 'interrupted' : 'failed', signal.aborted ? interruptReason(signal) : reason);
     }
     if (signal.aborted) return this.finish('interrupted', interruptReason(signal));
@@ -141,7 +152,11 @@ export class JobRun {
     return this.finish('completed', null);
   }
 
-  /** Records the final status once; later calls (e.g. a task finishing after a hard stop) change nothing. */
+  /**
+   * Records the final status once; later calls (e.g. a task finishing after a hard stop) change nothing.
+   * Each place is written on its own, so that a full disk that refuses the log still lets run.json and
+   * the index say how the job ended.
+   */
   finish(status: Exclude<RunStatus, 'running'>, reason: string | null): JobOutcome {
     if (!this.finished) {
       this.finished = true;
@@ -150,11 +165,11 @@ export class JobRun {
       this.record.reason = reason;
       this.record.finished_at = end.toISOString();
       this.record.duration_s = Math.round((end.getTime() - Date.parse(this.record.started_at)) / 10) / 100;
-      this.writeLog(`${status}${reason ? `: ${reason}` : ''}`);
-      writeRunRecord(this.dir, this.record);
+      bestEffort(() => this.writeLog(`${status}${reason ? `: ${reason}` : ''}`));
+      bestEffort(() => writeRunRecord(this.dir, this.record));
       this.hooks.record(this.record);
-      this.log.close();
-      this.metrics.close();
+      bestEffort(() => this.log?.close());
+      bestEffort(() => this.metrics?.close());
     }
     return this.outcome();
   }
@@ -174,6 +189,15 @@ export class JobRun {
         || (h.reduce === 'min' ? !(m.value >= current) : !(m.value <= current));
       if (replace) this.results[h.name] = m.value;
     }
+  }
+}
+
+/** A write on the way out that may fail (a full disk): the other places still get theirs. */
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // recorded wherever else it could be
   }
 }
 

@@ -72,10 +72,10 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     batch.map((jobOverrides, i) => {
       const num = first + i;
       try {
-        const { config, choices } = compose({ configDir, configName, overrides: jobOverrides });
+        const { config, choices, stored } = compose({ configDir, configName, overrides: jobOverrides });
         const task = taskName(config);
         checkJob(getTask(task), config);
-        return { num, overrides: jobOverrides, config: config as ConfigValue, choices, task };
+        return { num, overrides: jobOverrides, config: config as ConfigValue, ...(stored && stored !== config ? { stored } : {}), choices, task };
       } catch (e) {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
       }

@@ -2,7 +2,9 @@
 // a launcher that runs each batch. Between batches it asks the plan for more (an adaptive sweep),
 // telling it every finished trial. Keeps going after a failed job, stops on interrupt.
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { OutputsError } from '../errors.js';
 import {
   createRunDir,
   createUniqueDir,
@@ -13,6 +15,7 @@ import {
   type DirPatterns,
   type MetricRecord,
   type SweepRecord,
+  writeFailure,
 } from '../outputs/index.js';
 import { IndexWriter, openIndex, relativeDir, type Db } from '../tracking/index.js';
 import type { Trial } from '../../sweeps/index.js';
@@ -43,9 +46,12 @@ export class SweepRun {
   private readonly launcher: Launcher;
   private db: Db | null = null;
   private writer: IndexWriter | null = null;
-  private indexWarned = false;
+  /** The first index failure, told once at the end (unless the outputs' disk is full: that is said anyway). */
+  private indexProblem: string | null = null;
   private sweep: { record: SweepRecord; dir: string } | null = null;
   private readonly outcomes: JobOutcome[] = [];
+  /** Why the outputs could no longer be written (disk full ...): the sweep stopped there. */
+  private cannotWrite: string | null = null;
   /** The last value of each metric, by run id: what a trial reports to the sweeper. */
   private readonly lastMetrics = new Map<string, Record<string, number>>();
 
@@ -64,28 +70,15 @@ export class SweepRun {
     const patterns = opts.patterns ?? DEFAULT_PATTERNS;
     const started = this.now();
     Object.values(patterns).forEach((p) => formatPattern(p, started)); // a bad pattern fails before anything starts
+    checkWritable(opts.outputsDir);
     this.openIndex();
-    const root = plan.multirun ? createRunDir(opts.outputsDir, patterns.sweep, started) : null;
-    if (root) {
-      const record: SweepRecord = {
-        id: newId(),
-        status: 'running',
-        started_at: started.toISOString(),
-        finished_at: null,
-        overrides: plan.overrides,
-        preset: plan.preset,
-        zip: plan.zip,
-        jobs: plan.jobs.map((j) => ({ num: j.num, overrides: j.overrides })),
-        hostname: environment().host.hostname,
-        pid: process.pid,
-      };
-      this.sweep = { record, dir: root };
-      this.saveSweep();
-    }
+    const root = plan.multirun ? this.openSweep(started) : null;
     opts.reporter?.start(plan, root ?? opts.outputsDir);
     let firstDir: string | null = null;
+    const stop = new AbortController(); // the outputs cannot be written: start no further job
+    const jobSignal = AbortSignal.any([signal, stop.signal]);
     const ctx: LaunchContext = {
-      signal,
+      signal: jobSignal,
       now: this.now,
       open: (job) => {
         const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
@@ -96,28 +89,67 @@ export class SweepRun {
       close: (outcome) => {
         this.outcomes.push(outcome);
         opts.reporter?.jobEnd(outcome);
+        if (outcome.cannotWrite && !this.cannotWrite) {
+          this.cannotWrite = outcome.reason;
+          stop.abort(outcome.reason);
+        }
       },
     };
     let batch = plan.jobs;
     let launched = 0;
     try {
-      while (batch.length && !signal.aborted) {
+      while (batch.length && !jobSignal.aborted) {
         await this.launcher.launch(batch, ctx);
         launched += batch.length;
-        if (signal.aborted || !plan.next) break;
+        if (jobSignal.aborted || !plan.next) break;
         batch = plan.next(this.trials(), launched);
         if (batch.length) this.addBatch(batch);
       }
     } catch (e) {
-      // the runner itself failed (e.g. the disk is full): record what is known, release the display, re-throw
-      this.outcomes.push(...this.launcher.abandon('failed', `runner error: ${(e as Error)?.message ?? String(e)}`));
+      // the runner itself failed: record what is known, release the display; a full disk or a folder that
+      // cannot be written ends the sweep as failed with that reason, anything else is re-thrown
+      const cannotWrite = writeFailure(e);
+      this.cannotWrite ??= cannotWrite;
+      this.outcomes.push(...this.launcher.abandon('failed', cannotWrite ?? `runner error: ${(e as Error)?.message ?? String(e)}`));
       const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir, true);
       await opts.reporter?.end(result);
+      if (cannotWrite) return result;
       throw e;
     }
     const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir);
     await opts.reporter?.end(result);
     return result;
+  }
+
+  /** Creates the sweep folder and its `running` record; on a full disk removes them again and says so. */
+  private openSweep(started: Date): string {
+    const { plan, opts } = this;
+    const record: SweepRecord = {
+      id: newId(),
+      status: 'running',
+      started_at: started.toISOString(),
+      finished_at: null,
+      overrides: plan.overrides,
+      preset: plan.preset,
+      zip: plan.zip,
+      jobs: plan.jobs.map((j) => ({ num: j.num, overrides: j.overrides })),
+      hostname: environment().host.hostname,
+      pid: process.pid,
+    };
+    let root: string | null = null;
+    try {
+      root = createRunDir(opts.outputsDir, (opts.patterns ?? DEFAULT_PATTERNS).sweep, started);
+      writeSweepRecord(root, record);
+    } catch (e) {
+      const cannotWrite = writeFailure(e);
+      if (!cannotWrite) throw e;
+      if (root) rmSync(root, { recursive: true, force: true }); // the folder this call just made, still empty
+      this.db?.close();
+      throw new OutputsError(`${cannotWrite} (the outputs dir ${opts.outputsDir}); nothing was run`);
+    }
+    this.sweep = { record, dir: root };
+    this.index((w) => w.sweep(record, relativeDir(opts.outputsDir, root)));
+    return root;
   }
 
   /**
@@ -148,7 +180,7 @@ export class SweepRun {
       hooks: {
         progress: (p) => this.opts.reporter?.jobProgress(job, p),
         warn: (message) => this.opts.reporter?.jobWarn(job, message),
-        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.config)),
+        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config)),
         metric: (id, m: MetricRecord) => {
           last[m.name] = decode(m.value);
           this.index((w) => w.metric(id, m));
@@ -182,29 +214,41 @@ export class SweepRun {
     return batch.filter((j) => !this.outcomes.some((o) => o.num === j.num));
   }
 
-  /** Records the sweep's end; `runnerFailed`: the runner or the sweeper threw, so it did not complete. */
+  /**
+   * Records the sweep's end; `runnerFailed`: the runner or the sweeper threw, so it did not complete.
+   * Jobs left unstarted make it interrupted, unless the outputs could no longer be written: then it failed.
+   */
   private finish(notStarted: PlannedJob[], dir: string, runnerFailed = false): LaunchResult {
-    const { outcomes } = this;
-    const status = outcomes.some((o) => o.status === 'interrupted') || notStarted.length
+    const { outcomes, cannotWrite } = this;
+    const status = outcomes.some((o) => o.status === 'interrupted') || (notStarted.length && !cannotWrite)
       ? 'interrupted'
-      : runnerFailed || outcomes.some((o) => o.status === 'failed')
+      : runnerFailed || cannotWrite || outcomes.some((o) => o.status === 'failed')
         ? 'failed'
         : 'completed';
     if (this.sweep) {
       this.sweep.record.status = status;
       this.sweep.record.finished_at = this.now().toISOString();
-      this.saveSweep();
+      try {
+        this.saveSweep();
+      } catch {
+        // a full disk refused even the in-place rewrite: the index (if it could be written) still says how it ended
+      }
     }
     this.db?.close();
     this.db = null;
     this.writer = null;
-    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted };
+    if (this.indexProblem && !cannotWrite) this.opts.reporter?.warn(this.indexProblem);
+    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...(cannotWrite ? { cannotWrite } : {}) };
   }
 
+  /** multirun.yaml, then the index (which is written even when the file could not be). */
   private saveSweep(): void {
     const { record, dir } = this.sweep!;
-    writeSweepRecord(dir, record);
-    this.index((w) => w.sweep(record, relativeDir(this.opts.outputsDir, dir)));
+    try {
+      writeSweepRecord(dir, record);
+    } finally {
+      this.index((w) => w.sweep(record, relativeDir(this.opts.outputsDir, dir)));
+    }
   }
 
   private openIndex(): void {
@@ -228,11 +272,21 @@ export class SweepRun {
   }
 
   private indexFailed(e: unknown): void {
-    if (this.indexWarned) return;
-    this.indexWarned = true;
-    this.opts.reporter?.warn(
-      `index ${this.opts.indexPath} not updated (${(e as Error).message.split('\n')[0]}); the run folders are complete: run \`runs reindex\` later`,
-    );
+    this.indexProblem ??= `index ${this.opts.indexPath} not updated (${(e as Error).message.split('\n')[0]}); \`runs reindex\` rebuilds it from the run folders`;
+  }
+}
+
+/**
+ * Refuses, before anything is written, an outputs dir that cannot be created or written (no permission,
+ * a read-only file system): OutputsError names the folder and the fix.
+ */
+function checkWritable(outputsDir: string): void {
+  try {
+    mkdirSync(outputsDir, { recursive: true });
+    accessSync(outputsDir, constants.W_OK);
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException;
+    throw new OutputsError(`cannot write to the outputs dir ${outputsDir} (${code ?? message}); make it writable, or set "outputsDir" in the ladder settings`);
   }
 }
 

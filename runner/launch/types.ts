@@ -7,6 +7,8 @@ export interface PlannedJob {
   num: number;
   overrides: string[];
   config: ConfigValue;
+  /** `config` as the run folder and the index keep it (values from the environment stay interpolations); default `config`. */
+  stored?: ConfigValue;
   choices: Record<string, string>;
   /** The registered task it runs (config task.name). */
   task: string;
@@ -41,6 +43,8 @@ export interface JobOutcome {
   results: Record<string, number>;
   /** The registered task the job ran. */
   task: string;
+  /** Set when the run folder could not be written (disk full, no permission): no later job can run. */
+  cannotWrite?: true;
 }
 
 export interface LaunchResult {
@@ -49,8 +53,10 @@ export interface LaunchResult {
   dir: string;
   status: 'completed' | 'failed' | 'interrupted';
   outcomes: JobOutcome[];
-  /** Jobs never started because the sweep was interrupted. */
+  /** Jobs never started because the sweep was interrupted (or the outputs could no longer be written). */
   notStarted: PlannedJob[];
+  /** Why the outputs could no longer be written (`disk full: ...`): the sweep stopped there, as failed. */
+  cannotWrite?: string;
 }
 
 /** Receives launch events, e.g. to draw progress. All methods are called synchronously from the sweep run. */

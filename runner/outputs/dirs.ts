@@ -1,7 +1,7 @@
 // Run folder names: a strftime-like pattern under the outputs dir, created atomically so that
 // two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../errors.js';
 
 export interface DirPatterns {
@@ -15,8 +15,22 @@ export const DEFAULT_PATTERNS: DirPatterns = { run: '%Y-%m-%d/%H-%M-%S', sweep: 
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/**
+ * Why `pattern` would put a folder outside the outputs dir (absolute, a `..` part, or the outputs dir itself), or null when it
+ * stays inside. The fields expand to digits, so checking the pattern checks every folder it makes.
+ */
+export function patternEscapes(pattern: string): string | null {
+  if (isAbsolute(pattern) || /^[a-zA-Z]:/.test(pattern)) return 'absolute';
+  const parts = pattern.split(/[/\\]/);
+  if (parts.includes('..')) return "'..'";
+  return parts.every((p) => p === '' || p === '.') ? 'the outputs dir itself' : null;
+}
+
 /** Expands %Y %m %d %H %M %S (local time, as Hydra's ${now:...}) and %% in a folder pattern. */
 export function formatPattern(pattern: string, when: Date): string {
+  if (patternEscapes(pattern)) {
+    throw new ConfigError(`run folder pattern '${pattern}' (runDir/sweepDir setting) must name a folder inside the outputs dir: give a pattern relative to it, without '..'`);
+  }
   const fields: Record<string, string> = {
     Y: String(when.getFullYear()),
     m: pad(when.getMonth() + 1),
@@ -46,6 +60,12 @@ export function createUniqueDir(path: string): string {
   }
 }
 
+/** Creates the folder for `pattern` at `when` under `outputsDir`; refuses one that would land outside it. */
 export function createRunDir(outputsDir: string, pattern: string, when: Date): string {
-  return createUniqueDir(join(outputsDir, formatPattern(pattern, when)));
+  const path = join(outputsDir, formatPattern(pattern, when));
+  const rel = relative(outputsDir, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ConfigError(`run folder pattern '${pattern}' (runDir/sweepDir setting) must name a folder inside the outputs dir ${outputsDir}: give a pattern relative to it, without '..'`);
+  }
+  return createUniqueDir(path);
 }

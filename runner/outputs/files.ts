@@ -1,6 +1,6 @@
 // The files of a run folder and their formats. The folders are the source of truth:
 // the SQLite index can always be rebuilt from them (`runs reindex`).
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ConfigValue } from '../overrides/index.js';
@@ -63,17 +63,54 @@ export interface SweepRecord {
   pid: number;
 }
 
-/** Writes via a temporary file and rename, so a reader never sees half a file. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/**
+ * Why a write failed when the cause is the outputs' file system, not Ladder (`disk full: ...`,
+ * `cannot write: ...`), or null for any other error. Such a failure ends the sweep: no later job could write.
+ */
+export function writeFailure(e: unknown): string | null {
+  const { code, message } = (e ?? {}) as NodeJS.ErrnoException;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return `disk full: ${message}`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write: ${message}`;
+  return null;
 }
 
-export const writeRunRecord = (dir: string, r: RunRecord) => writeFileAtomic(join(dir, FILES.run), `${JSON.stringify(r, null, 2)}\n`);
+/**
+ * Writes via a temporary file and rename, so a reader never sees half a file; the temporary file never
+ * outlives a failed write. `inPlace`: on a full disk, overwrite `path` itself instead (a record that
+ * must not go on saying `running` where a whole new copy no longer fits; it rarely needs more room).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, { inPlace = false } = {}): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    if (!inPlace || !writeFailure(e)?.startsWith('disk full') || !existsSync(path)) throw e;
+    overwrite(path, typeof data === 'string' ? Buffer.from(data) : data);
+  }
+}
+
+/** Overwrites a file in its own blocks; if the new content does not fit, puts the old content back. */
+function overwrite(path: string, data: Uint8Array): void {
+  const old = readFileSync(path);
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, data, 0, data.length, 0);
+    ftruncateSync(fd, data.length);
+  } catch (e) {
+    writeSync(fd, old, 0, old.length, 0);
+    ftruncateSync(fd, old.length);
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export const writeRunRecord = (dir: string, r: RunRecord) => writeFileAtomic(join(dir, FILES.run), `${JSON.stringify(r, null, 2)}\n`, { inPlace: true });
 export const readRunRecord = (dir: string) => JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunRecord;
 
-export const writeSweepRecord = (dir: string, s: SweepRecord) => writeFileAtomic(join(dir, FILES.multirun), stringify(s));
+export const writeSweepRecord = (dir: string, s: SweepRecord) => writeFileAtomic(join(dir, FILES.multirun), stringify(s), { inPlace: true });
 export const readSweepRecord = (dir: string) => parse(readFileSync(join(dir, FILES.multirun), 'utf8')) as SweepRecord;
 
 export function writeJobInputs(dir: string, config: unknown, overrides: string[]): void {

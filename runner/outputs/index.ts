@@ -11,6 +11,7 @@ export {
   writeFileAtomic,
   writeJobInputs,
   writeRunRecord,
+  writeFailure,
   writeSweepRecord,
   type ConfigValue,
   type MetricRecord,

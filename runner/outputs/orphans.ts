@@ -1,9 +1,9 @@
 // A run or sweep whose record still says `running` but whose process is gone (kill -9, a crash,
 // power loss) never recorded its end. Closing it as `interrupted` keeps statuses honest.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { FILES, writeRunRecord, writeSweepRecord, type RunRecord, type SweepRecord } from './files.js';
+import { FILES, readRunRecord, writeRunRecord, writeSweepRecord, type RunRecord, type SweepRecord } from './files.js';
 
 export const ORPHAN_REASON = 'the process ended without recording an end (killed or crashed)';
 
@@ -38,9 +38,29 @@ export function closeOrphanRun(dir: string, r: RunRecord): RunRecord {
   return closed;
 }
 
+/**
+ * The end of a sweep's last job: its recorded finished_at, or for a job that never recorded one, its last
+ * write. multirun.yaml's own mtime is no guide (it is written when the sweep starts and when jobs are added);
+ * a sweep with no readable job ends when it started.
+ */
+function lastJobEnd(dir: string, s: SweepRecord): string {
+  let end = Date.parse(s.started_at);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const jobDir = join(dir, entry.name);
+    try {
+      const r = readRunRecord(jobDir);
+      end = Math.max(end, r.finished_at ? Date.parse(r.finished_at) : lastWrite(jobDir).getTime());
+    } catch {
+      // not a job folder, or a run.json cut short: reindex reports it on its own
+    }
+  }
+  return new Date(end).toISOString();
+}
+
 export function closeOrphanSweep(dir: string, s: SweepRecord): SweepRecord {
   if (s.status !== 'running' || !processGone(s.hostname, s.pid)) return s;
-  const closed: SweepRecord = { ...s, status: 'interrupted', finished_at: statSync(join(dir, FILES.multirun)).mtime.toISOString() };
+  const closed: SweepRecord = { ...s, status: 'interrupted', finished_at: lastJobEnd(dir, s) };
   writeSweepRecord(dir, closed);
   return closed;
 }

@@ -1,9 +1,10 @@
 // Opening the index: one SQLite file per outputs dir, WAL so readers never block the writer,
-// a busy timeout so concurrent `run` processes queue instead of failing, and migrations on open.
-import { existsSync, mkdirSync } from 'node:fs';
+// a busy timeout so concurrent `run` processes queue instead of failing. Only writing commands
+// create or migrate it; readers open it read-only and never change the file they were given.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './schema.js';
+import { APPLICATION_ID, MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
 
@@ -17,8 +18,28 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function checkNotNewer(db: Db, path: string): void {
-  const version = schemaVersion(db);
+/**
+ * Refuses a file that is not a Ladder index (someone else's SQLite file, or not SQLite at all) and one
+ * from a newer Ladder. A Ladder index carries APPLICATION_ID (v1 indexes: user_version 1 and the
+ * `runs` and `sweeps` tables); an empty database is a new index when `allowEmpty`.
+ */
+function checkLadderIndex(db: Db, path: string, allowEmpty: boolean): void {
+  let appId: number;
+  let version: number;
+  let tables: string[];
+  try {
+    appId = db.pragma('application_id', { simple: true }) as number;
+    version = schemaVersion(db);
+    tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  } catch (e) {
+    throw new IndexError(`${path} is not a Ladder index (${(e as Error).message}); pass the index of an outputs dir, e.g. --index outputs/index.sqlite`);
+  }
+  const empty = appId === 0 && version === 0 && tables.length === 0;
+  const ladderV1 = appId === 0 && version === 1 && tables.includes('runs') && tables.includes('sweeps');
+  if (empty && allowEmpty) return;
+  if (appId !== APPLICATION_ID && !ladderV1) {
+    throw new IndexError(`${path} is not a Ladder index${empty ? ' (an empty database)' : ''}; pass the index of an outputs dir, e.g. --index outputs/index.sqlite`);
+  }
   if (version > MIGRATIONS.length) {
     throw new IndexError(`${path}: index schema v${version} is newer than this ladder knows (v${MIGRATIONS.length}); upgrade ladder`);
   }
@@ -37,26 +58,63 @@ export function migrate(db: Db): void {
   while (step.immediate());
 }
 
-/** Read-write connection, creating and migrating the file as needed. */
+/** Read-write connection for writing commands: creates a new index, migrates an older Ladder index, refuses anything else. */
 export function openIndex(path: string): Db {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  checkNotNewer(db, path);
-  migrate(db);
+  const fresh = !existsSync(path) || statSync(path).size === 0;
+  const db = fresh ? new Database(path, { timeout: BUSY_TIMEOUT_MS }) : openChecked(path, false, true);
+  try {
+    db.pragma('journal_mode = WAL'); // after openChecked: never switch someone else's file
+    db.pragma('synchronous = NORMAL');
+    checkLadderIndex(db, path, true);
+    migrate(db);
+  } catch (e) {
+    db.close();
+    // a new index that could not be made (a full disk) is not left behind as an empty shell
+    if (fresh) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    throw e;
+  }
   return db;
 }
 
-/** Read-only connection: any statement that would write is refused by SQLite itself. */
-export function openIndexReadOnly(path: string): Db {
-  if (!existsSync(path)) throw new IndexError(`no index at ${path}: run something first, or rebuild it with \`runs reindex\``);
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  checkNotNewer(db, path);
-  if (schemaVersion(db) < MIGRATIONS.length) {
+/** Opens `path` and checks it is a Ladder index before anything is written to it. */
+function openChecked(path: string, readonly: boolean, allowEmpty: boolean): Db {
+  let db: Db;
+  try {
+    db = new Database(path, { readonly, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  } catch (e) {
+    throw new IndexError(`cannot open index ${path}: ${(e as Error).message}`);
+  }
+  try {
+    checkLadderIndex(db, path, allowEmpty);
+  } catch (e) {
     db.close();
-    openIndex(path).close(); // an older index: migrate it once, then reopen read-only
-    return openIndexReadOnly(path);
+    throw e;
   }
   return db;
+}
+
+/**
+ * Read-only connection: any statement that would write is refused by SQLite itself, and the file is
+ * never changed. An index from an older Ladder is refused with the command that migrates it.
+ */
+export function openIndexReadOnly(path: string): Db {
+  if (!existsSync(path)) throw new IndexError(`no index at ${path}: run something first, or rebuild it with \`runs reindex\``);
+  const db = openChecked(path, true, false);
+  const version = schemaVersion(db);
+  if (version < MIGRATIONS.length) {
+    db.close();
+    throw new IndexError(`${path}: index schema v${version} is older than this ladder's (v${MIGRATIONS.length}); upgrade it with \`runs migrate\` (any \`run\` also does)`);
+  }
+  return db;
+}
+
+/** `runs migrate`: brings an older Ladder index to the current schema; returns [from, to] versions. */
+export function migrateIndex(path: string): [number, number] {
+  if (!existsSync(path)) throw new IndexError(`no index at ${path}: nothing to migrate`);
+  const probe = openChecked(path, true, false);
+  const from = schemaVersion(probe);
+  probe.close();
+  openIndex(path).close();
+  return [from, MIGRATIONS.length];
 }

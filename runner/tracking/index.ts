@@ -1,5 +1,5 @@
-export { IndexError, openIndex, openIndexReadOnly, schemaVersion, type Db } from './db.js';
+export { IndexError, migrateIndex, openIndex, openIndexReadOnly, schemaVersion, type Db } from './db.js';
 export { findRun, listRuns, runMetrics, runSql, type Row } from './queries.js';
 export { reindex, relativeDir, type ReindexResult } from './reindex.js';
-export { MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';
+export { APPLICATION_ID, MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';
 export { flattenConfig, IndexWriter } from './writer.js';

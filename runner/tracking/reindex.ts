@@ -54,7 +54,8 @@ export function reindex(outputsDir: string, indexPath: string): ReindexResult {
   };
   try {
     db.transaction(() => {
-      db.exec('DELETE FROM metrics; DELETE FROM params; DELETE FROM runs; DELETE FROM sweeps;');
+      // the summaries first, so the triggers on runs have nothing left to delete row by row
+      db.exec('DELETE FROM run_summary; DELETE FROM metric_summary; DELETE FROM metrics; DELETE FROM params; DELETE FROM runs; DELETE FROM sweeps;');
       for (const dir of findFolders(outputsDir, FILES.multirun)) {
         guarded(dir, () => {
           const sweep = readSweepRecord(dir);

@@ -1,7 +1,7 @@
 // Versioned schema of the SQLite index. Migration i brings PRAGMA user_version from i to i+1;
 // append new migrations, never edit applied ones.
 
-/** The columns of run_summary, documented in docs/runs-and-index.md (keep in step with the view below). */
+/** The columns of run_summary, documented in docs/runs-and-index.md (keep in step with V2 below). */
 export const RUN_SUMMARY_COLUMNS = [
   'id', 'sweep_id', 'job', 'task', 'status', 'reason',
   'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'seed',
@@ -94,4 +94,84 @@ SELECT r.id, r.sweep_id, r.job, r.task, r.status, r.reason,
 FROM runs r;
 `;
 
-export const MIGRATIONS: string[] = [V1];
+/** PRAGMA application_id of a Ladder index ('LDDR'): tells it from someone else's SQLite file. */
+export const APPLICATION_ID = 0x4c444452;
+
+const CHOICES = ['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data'];
+/** Metrics whose last value run_summary keeps in a column of the same name. */
+const LAST_COLUMNS = ['n_params', 'train_loss', 'val_loss', 'test_loss', 'test_auc', 'test_accuracy'];
+const fromRun = (row: string) =>
+  `${row}.id, ${row}.sweep_id, ${row}.job, ${row}.task, ${row}.status, ${row}.reason, `
+  + `${CHOICES.map((c) => `json_extract(${row}.choices, '$.${c}')`).join(', ')}, json_extract(${row}.config, '$.seed'), `
+  + `${row}.started_at, ${row}.finished_at, ${row}.duration_s, ${row}.dir`;
+const RUN_COLUMNS = `id, sweep_id, job, task, status, reason, ${CHOICES.join(', ')}, seed, started_at, finished_at, duration_s, dir`;
+const NEW_BEST = "NEW.name = 'val_loss' AND NEW.value IS NOT NULL AND (best_val_loss IS NULL OR NEW.value < best_val_loss)";
+const lastMetricsOf = (runId: string) => `(SELECT json_group_object(s.name, s.last) FROM metric_summary s WHERE s.run_id = ${runId})`;
+
+// V2: the summaries become tables kept up to date by triggers, in the transaction of each write (as
+// MLflow's latest_metrics), so reading them costs a table scan instead of subqueries per run. A
+// trigger applies each write in order; replaying the run folders (`runs reindex`) gives the same rows.
+const V2 = `
+DROP VIEW run_summary;
+DROP VIEW metric_summary;
+CREATE TABLE metric_summary (
+  run_id TEXT NOT NULL, name TEXT NOT NULL,
+  n INTEGER NOT NULL, first REAL, last REAL, min REAL, max REAL, last_step INTEGER, last_epoch INTEGER,
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE TABLE run_summary (
+  id TEXT PRIMARY KEY, sweep_id, job, task, status, reason,
+  ${CHOICES.join(', ')}, seed,
+  n_params REAL, train_loss REAL, val_loss REAL, best_val_loss REAL, best_epoch INTEGER,
+  test_loss REAL, test_auc REAL, test_accuracy REAL, last_metrics TEXT,
+  started_at, finished_at, duration_s, dir
+);
+CREATE INDEX run_summary_started ON run_summary(started_at, job);
+
+INSERT INTO metric_summary
+SELECT run_id, name, COUNT(*),
+       (SELECT f.value FROM metrics f WHERE f.run_id = g.run_id AND f.name = g.name ORDER BY f.rowid LIMIT 1),
+       (SELECT l.value FROM metrics l WHERE l.run_id = g.run_id AND l.name = g.name ORDER BY l.rowid DESC LIMIT 1),
+       MIN(value), MAX(value), MAX(step), MAX(epoch)
+FROM metrics g GROUP BY run_id, name;
+INSERT INTO run_summary (${RUN_COLUMNS}) SELECT ${fromRun('r')} FROM runs r;
+UPDATE run_summary SET
+  ${LAST_COLUMNS.map((m) => `${m} = (SELECT last FROM metric_summary WHERE run_id = run_summary.id AND name = '${m}')`).join(',\n  ')},
+  best_val_loss = (SELECT min FROM metric_summary WHERE run_id = run_summary.id AND name = 'val_loss'),
+  best_epoch = (SELECT m.epoch FROM metrics m WHERE m.run_id = run_summary.id AND m.name = 'val_loss' AND m.value IS NOT NULL ORDER BY m.value, m.rowid LIMIT 1),
+  last_metrics = ${lastMetricsOf('run_summary.id')};
+
+CREATE TRIGGER run_summary_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO run_summary (${RUN_COLUMNS}, last_metrics) SELECT ${fromRun('NEW')}, '{}';
+END;
+CREATE TRIGGER run_summary_update AFTER UPDATE ON runs BEGIN
+  UPDATE run_summary SET (${RUN_COLUMNS}) = (SELECT ${fromRun('NEW')}) WHERE id = OLD.id;
+END;
+CREATE TRIGGER run_summary_delete AFTER DELETE ON runs BEGIN
+  DELETE FROM run_summary WHERE id = OLD.id;
+  DELETE FROM metric_summary WHERE run_id = OLD.id;
+END;
+-- min/max/last_step/last_epoch ignore NULL (a NaN value) as MIN() and MAX() do; the lowest val_loss
+-- keeps its first epoch on a tie.
+CREATE TRIGGER metric_summary_insert AFTER INSERT ON metrics BEGIN
+  INSERT OR IGNORE INTO metric_summary (run_id, name, n) VALUES (NEW.run_id, NEW.name, 0);
+  UPDATE metric_summary SET
+    first = CASE WHEN n = 0 THEN NEW.value ELSE first END,
+    last = NEW.value,
+    min = min(coalesce(min, NEW.value), coalesce(NEW.value, min)),
+    max = max(coalesce(max, NEW.value), coalesce(NEW.value, max)),
+    last_step = max(coalesce(last_step, NEW.step), coalesce(NEW.step, last_step)),
+    last_epoch = max(coalesce(last_epoch, NEW.epoch), coalesce(NEW.epoch, last_epoch)),
+    n = n + 1
+  WHERE run_id = NEW.run_id AND name = NEW.name;
+  UPDATE run_summary SET
+    ${LAST_COLUMNS.map((m) => `${m} = CASE NEW.name WHEN '${m}' THEN NEW.value ELSE ${m} END`).join(',\n    ')},
+    best_epoch = CASE WHEN ${NEW_BEST} THEN NEW.epoch ELSE best_epoch END,
+    best_val_loss = CASE WHEN ${NEW_BEST} THEN NEW.value ELSE best_val_loss END,
+    last_metrics = ${lastMetricsOf('NEW.run_id')}
+  WHERE id = NEW.run_id;
+END;
+PRAGMA application_id = ${APPLICATION_ID};
+`;
+
+export const MIGRATIONS: string[] = [V1, V2];

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
  * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3 for
- * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export).
+ * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
+ * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison).
  * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
@@ -13,6 +14,7 @@ import { benchComposeSweep } from './compose-sweep.js';
 import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
 import { benchTrain } from './train.js';
+import { benchIndex } from './tracking.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,6 +41,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   compose: () => benchCompose(),
   'compose-sweep': () => benchComposeSweep(),
   data: () => benchData(),
+  index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
 };
 

@@ -144,7 +144,7 @@ describe('failures', () => {
     const result = await launch(sweepPlan('t-metrics', grid.slice(0, 2)), { outputsDir: outputs, indexPath: outputs, reporter });
     expect(result.outcomes.map((o) => o.status)).toEqual(['completed', 'completed']);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/not updated .*run `runs reindex` later/);
+    expect(warnings[0]).toMatch(/not updated .*`runs reindex` rebuilds it from the run folders/);
   });
 
   it('on a runner error, records the sweep as stopped and releases the display before re-throwing', async () => {

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../runner/cli/runs.js';
 import { launch } from '../../../runner/launch/index.js';
 import { ORPHAN_REASON } from '../../../runner/outputs/index.js';
 import { registerTask, unregisterTask } from '../../../runner/tasks/index.js';
-import { MIGRATIONS, openIndex, reindex, schemaVersion } from '../../../runner/tracking/index.js';
+import { APPLICATION_ID, MIGRATIONS, openIndex, reindex, schemaVersion } from '../../../runner/tracking/index.js';
 import { job, sweepPlan, tempOutputs } from '../helpers.js';
 
 const outputs = tempOutputs();
@@ -64,9 +65,10 @@ describe('the index', () => {
   it('refuses an index written by a newer schema instead of guessing', () => {
     const path = join(tempOutputs(), 'newer.sqlite');
     const db = new Database(path);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v1\); upgrade ladder/);
+    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v2\); upgrade ladder/);
   });
 
   it('run_summary gives best and last metrics per run', () => {
@@ -129,6 +131,22 @@ describe('reindex closes orphaned runs', () => {
     const status = (dir: string) => db.prepare('SELECT status FROM runs WHERE dir = ?').pluck().get(dir);
     expect([status(runs[0].dir), status(runs[1].dir)]).toEqual(['interrupted', 'running']);
     db.close();
+  });
+});
+
+describe('reindex closes orphaned sweeps', () => {
+  it('ends a sweep whose process died at its last job\'s end, not when multirun.yaml was last written', () => {
+    const copy = tempOutputs();
+    cpSync(outputs, copy, { recursive: true });
+    const { sweeps, runs } = dump(index) as { sweeps: { dir: string }[]; runs: { sweep_id: string | null; finished_at: string }[] };
+    const file = join(copy, sweeps[0].dir, 'multirun.yaml');
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(file, stringify({ ...parse(readFileSync(file, 'utf8')), status: 'running', finished_at: null, pid: deadPid }));
+    utimesSync(file, new Date('2030-01-01'), new Date('2030-01-01')); // its mtime says nothing of the jobs
+    const result = reindex(copy, join(copy, 'index.sqlite'));
+    expect(result.closed).toEqual([sweeps[0].dir]);
+    const lastEnd = runs.filter((r) => r.sweep_id !== null).map((r) => r.finished_at).sort().at(-1);
+    expect(parse(readFileSync(file, 'utf8'))).toMatchObject({ status: 'interrupted', finished_at: lastEnd });
   });
 });
 
