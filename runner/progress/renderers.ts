@@ -42,13 +42,15 @@ export class MarkedRenderer extends DefaultRenderer {
 interface PlainOptions {
   finalStates: FinalStates;
   processOutput: ProcessOutput;
+  /** Whether a task that starts now gets a `❯ title` line: not once the launch ended, when listr2 only walks the rest to end them. */
+  announce: () => boolean;
 }
 
 type AnyTask = ListrTaskObject<any, any, any>;
 
 /**
  * Plain lines for a pipe, a log file or CI: `❯ title` when a task starts, `› output` for its output,
- * and `<mark> title` when it ends. All on stdout, so a pipe keeps them in order.
+ * and `<mark> title` when it ends (a job a stopped sweep never ran gets only that last line). All on stdout, so a pipe keeps them in order.
  */
 export class PlainRenderer {
   static nonTTY = true;
@@ -69,11 +71,12 @@ export class PlainRenderer {
   private watch(tasks: AnyTask[]): void {
     for (const task of tasks) {
       task.on(ListrTaskEventType.SUBTASK, (subtasks: AnyTask[]) => this.watch(subtasks));
-      task.on(ListrTaskEventType.OUTPUT, (output: string) => this.line(color.dim(figures.pointerSmall), output));
+      task.on(ListrTaskEventType.OUTPUT, (output: string) => this.line(figures.pointerSmall, output));
       task.on(ListrTaskEventType.STATE, (state: ListrTaskState) => {
         if (!task.hasTitle()) return;
-        if (state === ListrTaskState.STARTED) this.line(color.yellow(figures.pointer), task.title!);
-        else if (state === ListrTaskState.COMPLETED) this.line(markIcon(this.options.finalStates.get(task.id) ?? 'completed'), task.title!);
+        if (state === ListrTaskState.STARTED) {
+          if (this.options.announce()) this.line(color.yellow(figures.pointer), task.title!);
+        } else if (state === ListrTaskState.COMPLETED) this.line(markIcon(this.options.finalStates.get(task.id) ?? 'completed'), task.title!);
         // The reporter's tasks end completed; this is for one that throws by a bug, so it cannot end unseen.
         else if (state === ListrTaskState.FAILED) this.line(markIcon('failed'), `${task.title} · failed`);
       });

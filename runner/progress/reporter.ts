@@ -106,7 +106,7 @@ export class ListrReporter implements LaunchReporter {
       renderer: this.tty ? MarkedRenderer : PlainRenderer,
       fallbackRenderer: PlainRenderer,
       // the live display draws on our stdout too (listr2's own logger would take process.stdout)
-      rendererOptions: { collapseSubtasks: false, logger: new ListrLogger({ processOutput: this.output }), processOutput: this.output, finalStates: this.finalStates },
+      rendererOptions: { collapseSubtasks: false, logger: new ListrLogger({ processOutput: this.output }), processOutput: this.output, finalStates: this.finalStates, announce: () => !this.ended },
     } as any);
     this.running = listr.run().catch(() => undefined);
     if (plan.multirun && this.tty) {

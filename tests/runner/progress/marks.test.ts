@@ -61,6 +61,7 @@ describe.each([false, true])('marks (tty: %s)', (tty) => {
     expect(lineOf(lines, '↓ #2')).toMatch(/^\s*↓ #2 budget=2b → \S+ · skipped, reason below$/);
     expect(lineOf(lines, '◼ #3')).toMatch(/^\s*◼ #3 budget=200m → \S+ · interrupted after \d+\.\ds, reason below$/);
     expect(lineOf(lines, '◻ #4')).toMatch(/^\s*◻ #4 budget=2m · not started \(the sweep was interrupted\)$/);
+    expect(lines.some((l) => /^\s*\S #4/.test(l) && !l.includes('◻'))).toBe(false); // never shown as started, waiting or running
     expect(lineOf(lines, '◼ sweep')).toMatch(/^◼ sweep 4\/5 · 1 done · 1 failed · 1 skipped · 1 interrupted · 0 running · interrupted in \d+\.\ds$/);
     // no other mark claims a job or the sweep: an interrupted job is not shown failed, nor the sweep done
     expect(lines.filter((l) => /^\s*[✔✖↓◼◻⚠] (#\d|sweep)/.test(l)).map((l) => l.trim().slice(0, 4))).toEqual(
