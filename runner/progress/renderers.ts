@@ -42,7 +42,7 @@ export class MarkedRenderer extends DefaultRenderer {
 interface PlainOptions {
   finalStates: FinalStates;
   processOutput: ProcessOutput;
-  /** Whether a task that starts now gets a `❯ title` line: not once the launch ended, when listr2 only walks the rest to end them. */
+  /** Whether a task that starts now gets a `❯ title` line: not once the launch ended (listr2 then only ends the rest). */
   announce: () => boolean;
 }
 
@@ -50,7 +50,8 @@ type AnyTask = ListrTaskObject<any, any, any>;
 
 /**
  * Plain lines for a pipe, a log file or CI: `❯ title` when a task starts, `› output` for its output,
- * and `<mark> title` when it ends (a job a stopped sweep never ran gets only that last line). All on stdout, so a pipe keeps them in order.
+ * and `<mark> title` when it ends (a job a stopped sweep never ran gets only that last line).
+ * All on stdout, so a pipe keeps them in order.
  */
 export class PlainRenderer {
   static nonTTY = true;

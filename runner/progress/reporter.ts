@@ -222,8 +222,8 @@ export class ListrReporter implements LaunchReporter {
     const took = formatDuration(outcome.duration_s);
     const status = outcome.status as Exclude<typeof outcome.status, 'running'>;
     // The reason is printed once, in the summary below the results table.
-    const detail = { completed: `in ${took}`, failed: `after ${took}, reason below`, interrupted: `after ${took}, reason below`, skipped: 'reason below' }[status];
-    this.finish(task, status, this.jobTitle(slot), status === 'skipped' ? `, ${detail}` : ` ${detail}`);
+    const detail = status === 'completed' ? ` in ${took}` : status === 'skipped' ? ', reason below' : ` after ${took}, reason below`;
+    this.finish(task, status, this.jobTitle(slot), detail);
   }
 
   private whyNotStarted(): string {
