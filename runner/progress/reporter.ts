@@ -1,11 +1,14 @@
 // Live progress with listr2: one line per job (with the task's sub-progress under it) and,
 // for a multirun, a sweep line (done / failed / running / ETA). Non-TTY output (CI, pipes)
-// falls back to listr2's plain line renderer, with sub-progress printed at most every few seconds.
+// falls back to plain lines, with sub-progress printed at most every few seconds. Each job and
+// sweep line ends with its state's mark (see marks.ts) and word: `◼ #0 … · interrupted after 3.1s`.
 import { Listr, ListrLogger, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { relative } from 'node:path';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from '../launch/index.js';
 import type { Progress } from '../tasks/index.js';
 import { bar, eta, formatDuration } from './format.js';
+import { paintState, type FinalState } from './marks.js';
+import { MarkedRenderer, PlainRenderer, type FinalStates } from './renderers.js';
 
 export interface ReporterOptions {
   stdout?: NodeJS.WriteStream;
@@ -50,6 +53,12 @@ export class ListrReporter implements LaunchReporter {
   private readonly batches: PlannedJob[][] = [];
   private batchReady: (() => void) | null = null;
   private ended = false;
+  private result: LaunchResult | null = null;
+  private endedAt = 0;
+  /** Resolved by end(): the sweep line waits for it, so it ends with the sweep's status. */
+  private endedSignal!: () => void;
+  private readonly endedPromise = new Promise<void>((resolve) => (this.endedSignal = resolve));
+  private readonly finalStates: FinalStates = new Map();
   private startedAt = 0;
   private readonly isTTY: boolean;
   /** Live display (listr2's redrawing renderer); plain lines otherwise. */
@@ -77,7 +86,15 @@ export class ListrReporter implements LaunchReporter {
           title: this.sweepTitle(),
           task: (_ctx: unknown, task: Wrapper) => {
             this.sweepTask = task;
-            return task.newListr(plan.next ? [...jobTasks, this.laterBatch(2)] : jobTasks, { concurrent: false, exitOnError: false });
+            // untitled, so it shows nothing: holds the sweep line open until end() gives its status
+            const untilEnd = {
+              task: async () => {
+                await this.endedPromise;
+                task.title = this.sweepTitle(this.result!);
+                this.finalStates.set(task.task.id, this.result!.status);
+              },
+            };
+            return task.newListr([...jobTasks, ...(plan.next ? [this.laterBatch(2)] : []), untilEnd], { concurrent: false, exitOnError: false });
           },
         }]
       : jobTasks;
@@ -86,11 +103,10 @@ export class ListrReporter implements LaunchReporter {
       concurrent: false,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: this.tty ? 'default' : 'simple',
-      fallbackRendererCondition: !this.tty,
-      rendererOptions: { collapseSubtasks: false, collapseErrors: false, collapseSkips: false, showErrorMessage: true, processOutput: this.output },
-      // Plain lines all on stdout, so a pipe keeps them in order.
-      fallbackRendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [], processOutput: this.output }) },
+      renderer: this.tty ? MarkedRenderer : PlainRenderer,
+      fallbackRenderer: PlainRenderer,
+      // the live display draws on our stdout too (listr2's own logger would take process.stdout)
+      rendererOptions: { collapseSubtasks: false, logger: new ListrLogger({ processOutput: this.output }), processOutput: this.output, finalStates: this.finalStates, announce: () => !this.ended },
     } as any);
     this.running = listr.run().catch(() => undefined);
     if (plan.multirun && this.tty) {
@@ -150,10 +166,12 @@ export class ListrReporter implements LaunchReporter {
 
   async end(result: LaunchResult): Promise<void> {
     this.ended = true;
+    this.endedAt = Date.now();
+    this.result = result;
     this.batchReady?.();
     for (const job of result.notStarted) this.slots.get(job.num)?.settle(null);
     if (this.timer) clearInterval(this.timer);
-    this.drawSweep(result);
+    this.endedSignal();
     await this.running;
   }
 
@@ -183,11 +201,14 @@ export class ListrReporter implements LaunchReporter {
         this.batchReady = null;
         const jobs = this.batches.shift();
         if (!jobs) {
-          task.title = `no batch ${n}: the sweep is done`;
+          if (this.result?.status === 'completed') task.title = `no batch ${n}: the sweep is done`;
+          else this.finish(task, 'not started', `batch ${n}`, ` ${this.whyNotStarted()}`);
           return undefined;
         }
         task.title = `batch ${n}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
-        return task.newListr([...this.jobTasks(jobs), this.laterBatch(n + 1)], { concurrent: false, exitOnError: false });
+        // untitled: once the batch's jobs ended, marks its line as the sweep's would be for them alone
+        const mark = { task: () => void this.finalStates.set(task.task.id, this.batchState(jobs)) };
+        return task.newListr([...this.jobTasks(jobs), mark, this.laterBatch(n + 1)], { concurrent: false, exitOnError: false });
       },
     };
   }
@@ -197,17 +218,28 @@ export class ListrReporter implements LaunchReporter {
     if (slot.dir) task.title = this.jobTitle(slot);
     this.drawProgress(slot, Date.now()); // updates that came before listr started this task
     const outcome = await slot.done;
-    if (!outcome) return task.skip('not started: the sweep was interrupted');
+    if (!outcome) return this.finish(task, 'not started', label(slot.job, this.plan!.multirun), ` ${this.whyNotStarted()}`);
     const took = formatDuration(outcome.duration_s);
-    const base = this.jobTitle(slot);
-    if (outcome.status === 'completed') {
-      task.title = `${base} · ${took}`;
-      return;
-    }
-    task.title = base;
+    const status = outcome.status as Exclude<typeof outcome.status, 'running'>;
     // The reason is printed once, in the summary below the results table.
-    if (outcome.status === 'skipped') return task.skip('reason below');
-    throw new Error(`${outcome.status} after ${took}, reason below`);
+    const detail = status === 'completed' ? ` in ${took}` : status === 'skipped' ? ', reason below' : ` after ${took}, reason below`;
+    this.finish(task, status, this.jobTitle(slot), detail);
+  }
+
+  private whyNotStarted(): string {
+    return `(the sweep ${this.result?.status === 'interrupted' ? 'was interrupted' : 'stopped'})`;
+  }
+
+  /** A batch's state, by the sweep's rule: interrupted if a job was (or never started), else failed if one failed. */
+  private batchState(jobs: PlannedJob[]): FinalState {
+    const states = jobs.map((j) => this.outcomes.find((o) => o.num === j.num)?.status ?? 'interrupted');
+    return states.includes('interrupted') ? 'interrupted' : states.includes('failed') ? 'failed' : 'completed';
+  }
+
+  /** Ends a job's line as `<title> · <state><detail>`, the state's word in its colour; the renderer draws its mark. */
+  private finish(task: Wrapper, state: FinalState, title: string, detail: string): void {
+    task.title = `${title} · ${paintState(state, `${state}${detail}`)}`;
+    this.finalStates.set(task.task.id, state);
   }
 
   /** Label, folder and (on a TTY, where a printed line would break the live display) the warnings. */
@@ -239,7 +271,7 @@ export class ListrReporter implements LaunchReporter {
     if (count('skipped')) parts.push(`${count('skipped')} skipped`);
     if (count('interrupted')) parts.push(`${count('interrupted')} interrupted`);
     parts.push(`${running} running`);
-    if (result) parts.push(`${result.status} in ${formatDuration((Date.now() - this.startedAt) / 1000)}`);
+    if (result) parts.push(paintState(result.status, `${result.status} in ${formatDuration((this.endedAt - this.startedAt) / 1000)}`));
     else {
       const left = finished ? ((Date.now() - this.startedAt) / 1000 / finished) * (total - finished) : null;
       if (left !== null) parts.push(`ETA ${formatDuration(left)}`);
@@ -247,8 +279,8 @@ export class ListrReporter implements LaunchReporter {
     return parts.join(' · ');
   }
 
-  private drawSweep(result?: LaunchResult): void {
-    if (this.sweepTask) this.sweepTask.title = this.sweepTitle(result);
+  private drawSweep(): void {
+    if (this.sweepTask) this.sweepTask.title = this.sweepTitle();
   }
 
   private shortDir(dir: string): string {

@@ -60,6 +60,11 @@ describe('Ctrl-C', () => {
     expect(db.prepare('SELECT status FROM sweeps').pluck().get()).toBe('interrupted');
     db.close();
     expect(cli.output()).toMatch(/interrupted: 0 completed, 1 interrupted, 1 not started/);
+    // each line has its state's mark and word: the job and the sweep ◼ interrupted, never ✖ failed or ✔ done
+    expect(cli.output()).toMatch(/\n◼ #0 task=t_wait budget=2m → \S+\/0 · interrupted after \d+\.\ds, reason below\n/);
+    expect(cli.output()).toMatch(/\n◻ #1 task=t_wait budget=20m · not started \(the sweep was interrupted\)\n/);
+    expect(cli.output()).toMatch(/\n◼ sweep 1\/2 · 0 done · 0 failed · 1 interrupted · 0 running · interrupted in \d+\.\ds\n/);
+    expect(cli.output()).not.toMatch(/[✖✔] (#\d|sweep)|❯ #1/);
     // the --resume hint is in the terminal, under the job's reason
     expect(cli.output()).toMatch(/\n#0 interrupted: interrupted by SIGINT\n {16}continue it: npx run --resume \S*multirun\/[\d-]+\/[\d-]+\/0\n/);
   });

@@ -73,7 +73,7 @@ describe('an adaptive sweeper', () => {
     const db = new Database(join(outputsDir, 'index.sqlite'), { readonly: true });
     expect(db.prepare('SELECT job, seed FROM run_summary ORDER BY job').all()).toEqual([{ job: 0, seed: 42 }, { job: 1, seed: 42 }, { job: 2, seed: 7 }]);
     db.close();
-    expect(out.text()).toMatch(/batch 2: 1 job/);
+    expect(out.text()).toMatch(/\n✔ batch 2: 1 job\n/);
     expect(out.text()).toMatch(/✔ #2 task=t_adapt budget=20m seed=7 → /);
     expect(out.text()).toMatch(/sweep 3\/3 · 3 done/);
   });
