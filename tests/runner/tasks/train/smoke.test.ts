@@ -1,6 +1,6 @@
 // trainer=smoke on the real S&P 500 data must score sanely: its val loss below chance, as the first 20
-// steps of a full run give. With a 5-step warmup and a constant lr the weights moved ~8x further in those
-// steps, the BatchNorm running statistics (an average over the same 20 steps) stopped fitting them, and
+// steps of a full run give. With a 5-step warmup and a constant lr those 20 steps had ~9x the summed lr,
+// the BatchNorm running statistics (an average over the same 20 steps) stopped fitting the weights, and
 // the val loss landed far above chance: 0.9677 for the 2m model against ln 2 = 0.693 (docs/training.md).
 import { describe, expect, it } from 'vitest';
 import { lastMetric, train } from './helpers.js';
