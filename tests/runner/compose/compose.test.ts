@@ -39,10 +39,18 @@ describe('compose() on the product configs', () => {
     expect(choices).toMatchObject({ budget: '2b', horizon: 'h5', trainer: 'smoke' });
     expect(config.horizon.days).toBe(5);
     expect(config.trainer).toMatchObject({
-      name: 'smoke', epochs: 1, max_steps: 20, batch_size: 32, warmup_steps: 5, schedule: 'constant',
+      name: 'smoke', epochs: 1, max_steps: 20, batch_size: 32, warmup_steps: 200, schedule: 'cosine',
       lr: 0.25e-3, weight_decay: 0.5e-3, seed: 7, betas: [0.9, 0.999],
     });
     expect(config.model.dropout).toBe(0.22);
+  });
+
+  it('trainer=smoke is the default trainer cut to 20 steps at batch 32: same lr, warmup and schedule', () => {
+    // a smoke run's 20 steps are the first 20 of the full run; a shorter warmup made its val loss meaningless
+    const { name: _d, epochs: _e, max_steps: _m, batch_size: _b, ...full } = run('budget=2m').config.trainer;
+    const { name, epochs, max_steps, batch_size, ...smoke } = run('budget=2m', 'trainer=smoke').config.trainer;
+    expect({ name, epochs, max_steps, batch_size }).toEqual({ name: 'smoke', epochs: 1, max_steps: 20, batch_size: 32 });
+    expect(smoke).toEqual(full);
   });
 
   it('applies key overrides after the groups, lists replacing', () => {

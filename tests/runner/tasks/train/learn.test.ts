@@ -10,6 +10,7 @@ describe('learning', () => {
   it('beats the majority baseline on val and test of a learnable synthetic series', async () => {
     const r = await train([
       'data=csv', `data.path=${CYCLE}`, 'trainer=smoke', 'trainer.epochs=2', 'trainer.max_steps=null', 'trainer.batch_size=64', 'trainer.lr=3e-3',
+      'trainer.warmup_steps=5', 'trainer.schedule=constant',
       'model.d_model=16', 'model.d_ff=32', 'model.n_layers=1', 'model.n_heads=2',
     ]);
     const dir = r.outcomes[0]!.dir;
