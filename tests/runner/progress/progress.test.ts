@@ -32,6 +32,8 @@ describe('plain progress (not a TTY)', () => {
 describe('formatting', () => {
   it('formats durations and ETAs', () => {
     expect([formatDuration(3.25), formatDuration(42.4), formatDuration(125), formatDuration(7380)]).toEqual(['3.3s', '42s', '2m 05s', '2h 03m']);
+    // a value that rounds up carries into the next unit
+    expect([formatDuration(9.96), formatDuration(59.6), formatDuration(179.6), formatDuration(3599.7)]).toEqual(['10s', '1m 00s', '3m 00s', '1h 00m']);
     expect(eta(10, 2, 10)).toBe(40);
     expect(eta(10, 0, 10)).toBeNull();
   });
