@@ -6,7 +6,10 @@ import { ConfigError } from '../errors.js';
 import { formatTable } from '../progress/format.js'; // not the folder index: that loads listr2, which runs never draws
 import { tolerateClosedStdout } from './pipe.js';
 import { versionLine } from './version.js';
-import { findRun, IndexError, listRuns, migrateIndex, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
+// The read side of tracking only, not its folder index: reindex (run folders, YAML) loads when asked for,
+// so that `runs ls/show/sql` start in the time Node takes plus SQLite's.
+import { IndexError, migrateIndex, openIndexReadOnly } from '../tracking/db.js';
+import { findRun, listRuns, runMetrics, runSql, type Row } from '../tracking/queries.js';
 
 export interface RunsIO {
   stdout: { write(text: string): unknown };
@@ -92,7 +95,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       case 'sql':
         return sql(indexPath, args, io);
       case 'reindex':
-        return reindexCommand(outputsDir, indexPath, io);
+        return await reindexCommand(outputsDir, indexPath, io);
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
@@ -165,7 +168,8 @@ function sql(indexPath: string, args: RunsArgs, io: RunsIO): number {
   return 0;
 }
 
-function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): number {
+async function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): Promise<number> {
+  const { reindex } = await import('../tracking/reindex.js');
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
   for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);

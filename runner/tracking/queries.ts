@@ -1,7 +1,7 @@
 // Read-side queries behind the `runs` CLI. All of them use read-only connections.
 import { isAbsolute, resolve } from 'node:path';
 import { openIndexReadOnly, IndexError, type Db } from './db.js';
-import { relativeDir } from './reindex.js';
+import { relativeDir } from './dirs.js';
 import { RUN_SUMMARY_COLUMNS } from './schema.js';
 
 export type Row = Record<string, unknown>;
