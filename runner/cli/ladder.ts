@@ -2,8 +2,7 @@
 // Ladder even where `run` means another package (npx outside a project resolves it on the registry).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main as runMain, type RunIO } from './run.js';
-import { main as runsMain } from './runs.js';
+import type { RunIO } from './run.js';
 import { versionLine } from './version.js';
 
 export const LADDER_USAGE = `Usage: npx ladder <command> [args...]
@@ -23,8 +22,9 @@ export async function main(argv: string[], io?: RunIO): Promise<number> {
   const [command, ...rest] = argv;
   const out = io?.stdout ?? process.stdout;
   const err = io?.stderr ?? process.stderr;
-  if (command === 'run') return runMain(rest, io);
-  if (command === 'runs') return runsMain(rest, io);
+  // each command loads only its own CLI: `ladder runs` starts as fast as `runs`, without composition or the job runner
+  if (command === 'run') return (await import('./run.js')).main(rest, io);
+  if (command === 'runs') return (await import('./runs.js')).main(rest, io);
   if (command === '--version' || command === '-V') {
     out.write(versionLine());
     return 0;

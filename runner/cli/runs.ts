@@ -3,10 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
-import { formatTable } from '../progress/format.js'; // not the folder index: that loads listr2, which runs never draws
+import { formatTable, TextTable } from '../progress/format.js'; // not the folder index: that loads listr2, which runs never draws
 import { tolerateClosedStdout } from './pipe.js';
 import { versionLine } from './version.js';
-import { findRun, IndexError, listRuns, migrateIndex, openIndexReadOnly, reindex, runMetrics, runSql, type Row } from '../tracking/index.js';
+// The read side of tracking only, not its folder index: reindex (run folders, YAML) loads when asked for,
+// so that `runs ls/show/sql` start in the time Node takes plus SQLite's.
+import { IndexError, migrateIndex, openIndexReadOnly } from '../tracking/db.js';
+import { findRun, listRuns, runMetrics, runSql, type Row } from '../tracking/queries.js';
 
 export interface RunsIO {
   stdout: { write(text: string): unknown };
@@ -66,6 +69,13 @@ function parseArgs(argv: string[]): RunsArgs {
 
 const jsonLine = (v: unknown) => `${JSON.stringify(v)}\n`;
 
+/** A result row as an object, as SQLite drivers give it: a repeated column name keeps its first place and its last value. */
+function rowObject(columns: string[], values: unknown[]): Row {
+  const row: Row = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]] = values[i];
+  return row;
+}
+
 export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<number> {
   try {
     const args = parseArgs(argv);
@@ -92,7 +102,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       case 'sql':
         return sql(indexPath, args, io);
       case 'reindex':
-        return reindexCommand(outputsDir, indexPath, io);
+        return await reindexCommand(outputsDir, indexPath, io);
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
@@ -159,13 +169,24 @@ function show(indexPath: string, outputsDir: string, args: RunsArgs, io: RunsIO)
 
 function sql(indexPath: string, args: RunsArgs, io: RunsIO): number {
   if (args.rest.length !== 1) throw new UsageError('runs sql takes one query in quotes, e.g. runs sql "SELECT * FROM run_summary"');
-  const { columns, rows } = runSql(indexPath, args.rest[0]);
-  if (args.json) io.stdout.write(rows.map(jsonLine).join('')); // one write: 10,000 small ones cost more than the query
-  else io.stdout.write(rows.length ? `${formatTable(rows, columns)}\n` : `${columns.join('  ')}\n(0 rows)\n`);
+  if (args.json) {
+    const lines = runSql(indexPath, args.rest[0], (columns, rows) => Array.from(rows, (values) => jsonLine(rowObject(columns, values))));
+    io.stdout.write(lines.join('')); // one write: 10,000 small ones cost more than the query
+    return 0;
+  }
+  // the whole result is read before anything is printed: an SQL error half-way leaves no half table
+  const { columns, table } = runSql(indexPath, args.rest[0], (columns, rows) => {
+    const table = new TextTable(columns);
+    for (const values of rows) table.add(values);
+    return { columns, table };
+  });
+  if (table.rows) for (const chunk of table.chunks()) io.stdout.write(chunk);
+  else io.stdout.write(`${columns.join('  ')}\n(0 rows)\n`);
   return 0;
 }
 
-function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): number {
+async function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO): Promise<number> {
+  const { reindex } = await import('../tracking/reindex.js');
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
   for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);

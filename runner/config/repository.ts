@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, visit } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { fileSignature } from './signature.js';
 
 /**
  * File endings read as config files, everywhere (loading, listing options, glob(), presets).
@@ -242,12 +243,6 @@ function readSchema(group: string, file: string): SchemaFile {
     throw new ConfigError(`${where}: a JSON Schema must be an object (or true/false), got ${JSON.stringify(content)}`);
   }
   return { group, file, displayPath: where, content };
-}
-
-/** Identity, size and modification time of a file or folder ('missing' when absent): any edit changes it. */
-export function fileSignature(file: string): string {
-  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'missing';
 }
 
 /** `file` relative to the working directory when inside it, else as given. */

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { cosmiconfigSync } from 'cosmiconfig';
 import { settingsSchema, type SettingsFile } from '../../schemas/settings.js';
 import { ConfigError } from '../errors.js';
 import { patternEscapes } from '../outputs/dirs.js';
-import { fileSignature } from './repository.js';
+import { fileSignature } from './signature.js';
 
 /** Project-level settings with defaults filled in and paths absolute (schemas/settings describes each key). */
 export type Settings = Required<SettingsFile> & {
@@ -115,8 +114,41 @@ function checkSettings(raw: unknown, where: string): SettingsFile {
   throw new ConfigError(`${where}: ladder setting '${key}' must be a non-empty string, got ${JSON.stringify(value)}`);
 }
 
-function findSettingsFile(cwd: string): { config: unknown; filepath: string } | null {
+/**
+ * Files cosmiconfig reads in the working directory for its own options ("meta config", also a
+ * `cosmiconfig` key in package.json), which can add search places: without them, SEARCH_PLACES are all
+ * it looks at.
+ */
+const META_PLACES = ['package.yaml', '.config/config.json', '.config/config.yaml', '.config/config.yml', '.config/config.js', '.config/config.ts', '.config/config.cjs', '.config/config.mjs'];
+
+/**
+ * False when cosmiconfig would surely find no settings in `dir`: no rc file, no meta config, and a
+ * package.json (if any) without a `ladder` key. Then a command never loads cosmiconfig and its YAML
+ * parser; whenever in doubt, cosmiconfig reads the files (and reports what is wrong with them).
+ */
+function maySetLadder(dir: string): boolean {
+  const cwd = process.cwd();
+  const present = (folder: string, names: string[]) => names.some((name) => fs.existsSync(path.join(folder, name)));
+  if (present(dir, SEARCH_PLACES.filter((name) => name !== 'package.json')) || present(cwd, META_PLACES)) return true;
+  return packageMayHave(dir, 'ladder') || packageMayHave(cwd, 'cosmiconfig');
+}
+
+/** Whether `folder`/package.json has `key`, or exists but is not a JSON object (cosmiconfig then says why). */
+function packageMayHave(folder: string, key: string): boolean {
+  const file = path.join(folder, 'package.json');
+  if (!fs.existsSync(file)) return false;
   try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return typeof parsed !== 'object' || parsed === null || Object.hasOwn(parsed, key);
+  } catch {
+    return true;
+  }
+}
+
+function findSettingsFile(cwd: string): { config: unknown; filepath: string } | null {
+  if (!maySetLadder(cwd)) return null;
+  try {
+    const { cosmiconfigSync } = createRequire(import.meta.url)('cosmiconfig') as typeof import('cosmiconfig');
     const result = cosmiconfigSync('ladder', { searchPlaces: SEARCH_PLACES, searchStrategy: 'none' }).search(cwd);
     if (!result || result.isEmpty) return null;
     // ladder.config.js in an ESM package loads (require(esm)) as a namespace: use its default export

@@ -22,11 +22,60 @@ export function eta(elapsedS: number, current: number, total: number): number | 
   return (elapsedS / current) * (total - current);
 }
 
-/** Aligned plain-text table, e.g. for `runs ls` and the failed-jobs summary. */
+/**
+ * An aligned plain-text table built a row at a time: a header, a rule, a line per row; numbers to 6
+ * significant digits, a multi-line cell cut at its first line break. Rows are kept as cell text only and
+ * printed in chunks, so that `runs sql` can print a 10,000-row result without ever holding it as objects
+ * (what it costs to create and collect those is most of the time of such a command).
+ */
+export class TextTable {
+  private readonly cells: string[][];
+  private readonly widths: number[];
+  /** Rows added so far. */
+  rows = 0;
+
+  constructor(private readonly columns: readonly string[]) {
+    this.cells = columns.map(() => []);
+    this.widths = columns.map((c) => c.length);
+  }
+
+  /** Adds a row: its values in column order. */
+  add(values: readonly unknown[]): void {
+    for (let i = 0; i < this.columns.length; i++) {
+      const text = tableCell(values[i]);
+      this.cells[i].push(text);
+      if (text.length > this.widths[i]) this.widths[i] = text.length;
+    }
+    this.rows++;
+  }
+
+  /** The table as pieces of whole lines, each line ending in a line break, about `size` characters each. */
+  *chunks(size = 1 << 16): Generator<string> {
+    const line = (text: (i: number) => string) => {
+      let out = '';
+      for (let i = 0; i < this.columns.length; i++) out += `${i ? '  ' : ''}${text(i).padEnd(this.widths[i])}`;
+      return `${out.trimEnd()}\n`;
+    };
+    let chunk = line((i) => this.columns[i]) + line((i) => '-'.repeat(this.widths[i]));
+    for (let r = 0; r < this.rows; r++) {
+      chunk += line((i) => this.cells[i][r]);
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+}
+
+/** Aligned plain-text table (TextTable) of `rows`, without a final line break, e.g. for `runs ls` and the failed-jobs summary. */
 export function formatTable(rows: Record<string, unknown>[], columns: string[] = Object.keys(rows[0] ?? {})): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v));
-  const cells = rows.map((r) => columns.map((c) => cell(r[c]).replace(/\s*\n[\s\S]*/, ' …')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  const table = new TextTable(columns);
+  for (const row of rows) table.add(columns.map((c) => row[c]));
+  return [...table.chunks()].join('').slice(0, -1);
+}
+
+function tableCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'number' && !Number.isInteger(value) ? String(Number(value.toPrecision(6))) : String(value);
+  return text.includes('\n') ? text.replace(/\s*\n[\s\S]*/, ' …') : text;
 }

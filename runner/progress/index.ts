@@ -1,2 +1,2 @@
-export { bar, eta, formatDuration, formatTable } from './format.js';
+export { bar, eta, formatDuration, formatTable, TextTable } from './format.js';
 export { ListrReporter, type ReporterOptions } from './reporter.js';

@@ -1,7 +1,7 @@
 // Read-side queries behind the `runs` CLI. All of them use read-only connections.
 import { isAbsolute, resolve } from 'node:path';
 import { openIndexReadOnly, IndexError, type Db } from './db.js';
-import { relativeDir } from './reindex.js';
+import { relativeDir } from './dirs.js';
 import { RUN_SUMMARY_COLUMNS } from './schema.js';
 
 export type Row = Record<string, unknown>;
@@ -63,8 +63,12 @@ export function runMetrics(db: Db, runId: string): Row[] {
   return db.prepare('SELECT name, n, first, last, min, max, last_step, last_epoch FROM metric_summary WHERE run_id = ? ORDER BY name').all(runId) as Row[];
 }
 
-/** `runs sql`: one SELECT on a read-only connection; anything that writes is refused. */
-export function runSql(indexPath: string, sql: string): { columns: string[]; rows: Row[] } {
+/**
+ * `runs sql`: one query on a read-only connection; anything that writes is refused. `read` gets the column
+ * names and the rows, each an array of values in column order, streamed from SQLite (a large result is
+ * never held as row objects), while the connection is open; its result is returned.
+ */
+export function runSql<T>(indexPath: string, sql: string, read: (columns: string[], rows: Iterable<unknown[]>) => T): T {
   const db = openIndexReadOnly(indexPath);
   try {
     let stmt;
@@ -76,12 +80,26 @@ export function runSql(indexPath: string, sql: string): { columns: string[]; row
     if (!stmt.readonly || !stmt.reader) {
       throw new IndexError('runs sql is read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed');
     }
-    try {
-      return { columns: stmt.columns().map((c) => c.name), rows: stmt.all() as Row[] };
-    } catch (e) {
-      throw new IndexError(`SQL error: ${(e as Error).message}`);
-    }
+    return read(stmt.columns().map((c) => c.name), sqlRows(stmt.raw().iterate() as IterableIterator<unknown[]>));
   } finally {
     db.close();
+  }
+}
+
+/** The rows of a running query, an error from SQLite as one IndexError line; stops the query when the reader stops early. */
+function* sqlRows(rows: IterableIterator<unknown[]>): Generator<unknown[]> {
+  try {
+    for (;;) {
+      let next;
+      try {
+        next = rows.next();
+      } catch (e) {
+        throw new IndexError(`SQL error: ${(e as Error).message}`);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    rows.return?.();
   }
 }

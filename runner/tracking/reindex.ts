@@ -1,9 +1,10 @@
 // Rebuilds the index from the run folders (the source of truth), in one transaction:
 // concurrent readers see either the old index or the new one, never a half-built one.
 import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { closeOrphanRun, closeOrphanSweep, FILES, readConfig, readMetrics, readRunRecord, readSweepRecord } from '../outputs/index.js';
 import { openIndex } from './db.js';
+import { relativeDir } from './dirs.js';
 import { IndexWriter } from './writer.js';
 
 export interface ReindexResult {
@@ -34,8 +35,6 @@ function findFolders(root: string, file: string): string[] {
   walk(root);
   return found;
 }
-
-export const relativeDir = (outputsDir: string, dir: string) => relative(outputsDir, dir).split(sep).join('/');
 
 export function reindex(outputsDir: string, indexPath: string): ReindexResult {
   const db = openIndex(indexPath);

@@ -61,6 +61,24 @@ describe('loadSettings', () => {
     expect(() => loadSettings(project({ 'package.json': '{"ladder": "conf"}' }))).toThrow(`package.json: ladder settings must be an object with keys ${known}`);
   });
 
+  it('reports a package.json that cannot be read as JSON, as cosmiconfig parses it', () => {
+    const dir = project({ 'package.json': '{"name": "x",' });
+    expect(() => loadSettings(dir)).toThrow(/^could not read ladder settings: .*JSON/);
+  });
+
+  it("takes search places from a cosmiconfig meta config in the working directory (cosmiconfig's own feature)", () => {
+    const dir = project({ 'package.json': '{"name": "x"}', 'ladder.settings.json': '{"configName": "from-meta"}' });
+    fs.mkdirSync(path.join(dir, '.config'));
+    fs.writeFileSync(path.join(dir, '.config', 'config.json'), '{"cosmiconfig": {"searchPlaces": ["{name}.settings.json"]}}');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(loadSettings(dir).configName).toBe('from-meta');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('leaves a ladder.config export as it was (defaults go into a copy)', async () => {
     const dir = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
     loadSettings(dir);

@@ -182,6 +182,20 @@ describe('runs CLI', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual([{ key: 'seed', value: 42 }, { key: 'seed', value: 42 }]);
   });
 
+  it('sql prints each column as the query names it: repeated names keep their own values in the table', async () => {
+    const table = await cli('sql', "SELECT 1 AS a, 2 AS a, 'two\nlines' AS b");
+    expect(table.stdout).toBe('a  a  b\n-  -  -----\n1  2  two …\n');
+    expect((await cli('sql', "SELECT 1 AS a, 2 AS a, 'two\nlines' AS b", '--json')).stdout).toBe('{"a":2,"b":"two\\nlines"}\n');
+  });
+
+  it('sql prints a large result whole and aligned, and nothing of one that fails half-way', async () => {
+    const rows = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i, i * 0.5 AS half FROM n';
+    const lines = Array.from({ length: 20000 }, (_, k) => `${String(k + 1).padEnd(5)}  ${(k + 1) * 0.5}`);
+    expect((await cli('sql', rows)).stdout).toBe(['i      half', '-----  ------', ...lines, ''].join('\n'));
+    const failing = await cli('sql', `${rows.replace('SELECT i, i * 0.5 AS half', "SELECT i, CASE WHEN i < 15000 THEN i ELSE json('x') END AS half")}`);
+    expect(failing).toMatchObject({ code: 1, stdout: '', stderr: 'Error: SQL error: malformed JSON\n' });
+  });
+
   it('sql refuses anything that writes, and the index is unchanged', async () => {
     const before = dump(index);
     for (const statement of ["DELETE FROM runs", "UPDATE runs SET status = 'completed'", 'DROP TABLE metrics', "INSERT INTO sweeps (id) VALUES ('x')", 'PRAGMA user_version = 0']) {
