@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyOverrides, ConfigOverrideError, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
+import { applyOverrides, ConfigOverrideError, copyConfigValue, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
 import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepository, type ConfigSource } from '../config/index.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
@@ -67,7 +67,7 @@ export function compose(options: ComposeOptions = {}): Composed {
 /** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
 function withInterpolations(config: ConfigDict, raw: ConfigDict, keys: string[]): ConfigDict {
   if (keys.length === 0) return config;
-  const copy = structuredClone(config);
+  const copy = copyConfigValue(config);
   for (const key of keys) {
     const path = key.split('.');
     let into: ConfigValue = copy;
