@@ -13,7 +13,10 @@ export const trainerSchema = {
     name: { type: 'string' },
     epochs: { type: 'integer', minimum: 1 },
     max_steps: { type: ['integer', 'null'], minimum: 1, description: 'Cap on optimizer steps (null: no cap)' },
-    batch_size: { type: 'integer', minimum: 1 },
+    batch_size: {
+      anyOf: [{ type: 'integer', minimum: 1 }, { const: 'auto' }],
+      description: "an integer >= 1 or 'auto'",
+    },
     lr: { type: 'number', exclusiveMinimum: 0 },
     weight_decay: { type: 'number', minimum: 0 },
     warmup_steps: { type: 'integer', minimum: 0 },
@@ -26,6 +29,18 @@ export const trainerSchema = {
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
     log_every_n_steps: { type: 'integer', minimum: 1, description: 'Steps between grad_norm and samples_per_sec metrics' },
     resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },
+    auto_batch: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The batch-size search of trainer.batch_size=auto (defaults in AUTO_BATCH_DEFAULTS)',
+      properties: {
+        start: { type: 'integer', minimum: 1, description: 'First candidate; each next one doubles it' },
+        memory_fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Share of free memory a candidate may use' },
+        min_gain: { type: 'number', minimum: 0, description: 'Stop once doubling raises samples/s by this fraction or less' },
+        mode: { enum: ['max', 'fastest'], description: 'max: the largest batch that fits; fastest: the best samples/s' },
+        steps: { type: 'integer', minimum: 1, description: 'Timed training steps per trial (after one untimed step)' },
+      },
+    },
     early_stopping: {
       type: 'object',
       additionalProperties: false,

@@ -19,6 +19,8 @@ export interface RunArgs {
   zip: string[][];
   configDir: string | null;
   configName: string | null;
+  /** --no-cache: measure again what a job would take from a cache (trainer.batch_size=auto's search). */
+  noCache: boolean;
   /** --resume DIR: rerun DIR's job from its last checkpoint. */
   resume: string | null;
   overrides: string[];
@@ -41,13 +43,13 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
 /** Every flag `npx run` knows (for "did you mean"). */
 const FLAGS = [
   ...Object.keys(VALUE_FLAGS), '--resolve', '--info', '-i', '--help', '-h', '--version', '-V',
-  '--multirun', '-m', '--dry-run', '--json', '--zip',
+  '--multirun', '-m', '--dry-run', '--json', '--zip', '--no-cache',
 ];
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
     cfg: null, resolve: false, package: null, info: false, help: false, version: false, multirun: false,
-    dryRun: false, json: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
+    dryRun: false, json: false, noCache: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -70,6 +72,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg === '--multirun' || arg === '-m') args.multirun = true;
     else if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--no-cache') args.noCache = true;
     else if (flag === '--zip') {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       const keys = (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
@@ -111,6 +114,8 @@ Flags:
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing
   --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
+  --no-cache            search trainer.batch_size=auto again instead of reusing a cached search
+                        (sets LADDER_NO_CACHE=1 for the jobs)
   --version, -V         print Ladder's version
   --help, -h            this text
 

@@ -2,6 +2,7 @@
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
 import { createLauncher, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
+import { getTask } from '../tasks/index.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { summary } from './summary.js';
@@ -82,10 +83,12 @@ export function exitCode(result: LaunchResult): number {
   return result.outcomes.some((o) => o.status === 'skipped') ? 3 : 0;
 }
 
-function dryRun(plan: Plan, json: boolean, io: CommandIO): number {
+async function dryRun(plan: Plan, json: boolean, io: CommandIO): Promise<number> {
   for (const job of plan.jobs) {
-    if (json) io.stdout.write(`${JSON.stringify({ job: job.num, overrides: job.overrides, choices: job.choices, task: job.task })}\n`);
-    else io.stdout.write(`#${job.num}  ${job.overrides.join(' ') || '(defaults)'}\n`);
+    // what the task adds about the job (TaskOptions.describe), e.g. the batch-size candidates
+    const detail = (await getTask(job.task).describe?.(job.config)) ?? [];
+    if (json) io.stdout.write(`${JSON.stringify({ job: job.num, overrides: job.overrides, choices: job.choices, task: job.task, ...(detail.length ? { detail } : {}) })}\n`);
+    else io.stdout.write(`#${job.num}  ${job.overrides.join(' ') || '(defaults)'}\n${detail.map((line) => `    ${line}\n`).join('')}`);
   }
   if (!json) {
     const from = plan.preset ? ` (sweep=${plan.preset})` : '';

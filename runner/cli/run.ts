@@ -48,10 +48,26 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides) : args.overrides;
     const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
-    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);
+    // the jobs (in this process or started from it) read it: trainer.batch_size=auto skips its cache
+    const restore = args.noCache ? withEnv('LADDER_NO_CACHE', '1') : () => {};
+    try {
+      return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);
+    } finally {
+      restore();
+    }
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** Sets an environment variable of this process (children inherit it); returns what puts it back. */
+function withEnv(name: string, value: string): () => void {
+  const before = process.env[name];
+  process.env[name] = value;
+  return () => {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  };
 }
 
 /** `--cfg job|all`: unresolved unless --resolve (as Hydra), but always checked so mistakes show. */

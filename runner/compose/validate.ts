@@ -58,7 +58,9 @@ export function checkWith(
   const prefix = options.at ? `/${options.at.split('.').join('/')}` : '';
   const full = (e: ErrorObject): ErrorObject => ({ ...e, instancePath: `${prefix}${e.instancePath}` });
   const unknown = errors.find((e) => e.keyword === 'additionalProperties');
-  if (!unknown) throw new ConfigError(describeError(full(errors[0]!)));
+  // a value that fits none of a described anyOf's branches: the description names them all
+  const alternatives = errors.find((e) => e.keyword === 'anyOf' && (e.parentSchema as { description?: string }).description);
+  if (!unknown) throw new ConfigError(describeError(full(alternatives ?? errors[0]!)));
   const key = [...pathOf(full(unknown)), String((unknown.params as { additionalProperty: string }).additionalProperty)];
   const place = options.origin?.(key);
   throw new ConfigError(`${place ? `${place}: ` : ''}${describeError(full(unknown))}`);
@@ -119,6 +121,11 @@ export function describeError(error: ErrorObject): string {
     case 'pattern': {
       const description = (error.parentSchema as { description?: string }).description;
       return `${place}: expected ${description ?? `a string matching ${String(params.pattern)}`}, ${got}`;
+    }
+    case 'anyOf': {
+      const description = (error.parentSchema as { description?: string }).description;
+      if (description) return `${place}: expected ${description}, ${got}`;
+      return `${place}: ${error.message ?? 'invalid value'}, ${got}`;
     }
     default:
       return `${place}: ${error.message ?? 'invalid value'}, ${got}`;

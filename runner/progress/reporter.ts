@@ -34,6 +34,8 @@ interface JobSlot {
   /** A trailing redraw, so the last update inside a throttle window still shows. */
   flush: NodeJS.Timeout | null;
   warnings: string[];
+  /** The job's latest Progress.note, kept under its line in a live display. */
+  note: readonly string[];
   settle: (outcome: JobOutcome | null) => void;
   done: Promise<JobOutcome | null>;
 }
@@ -132,6 +134,7 @@ export class ListrReporter implements LaunchReporter {
   jobProgress(job: PlannedJob, p: Progress): void {
     const slot = this.slots.get(job.num);
     if (!slot) return;
+    if (p.note?.length) this.jobNote(slot, p.note);
     slot.pending = p;
     const now = Date.now();
     if (now - slot.lastDraw >= this.throttleMs) this.drawProgress(slot, now);
@@ -150,6 +153,13 @@ export class ListrReporter implements LaunchReporter {
     slot.warnings.push(message);
     if (!this.tty) this.output.toStdout(`⚠ ${label(job, this.plan!.multirun)}: ${message}`);
     else if (slot.task) slot.task.title = this.jobTitle(slot);
+  }
+
+  /** A note is printed at once as plain lines, or kept under the job's title in a live display. */
+  private jobNote(slot: JobSlot, note: readonly string[]): void {
+    slot.note = note;
+    if (!this.tty) note.forEach((line) => this.output.toStdout(`  ${line}`));
+    else if (slot.task && slot.dir) slot.task.title = this.jobTitle(slot);
   }
 
   jobEnd(outcome: JobOutcome): void {
@@ -180,7 +190,7 @@ export class ListrReporter implements LaunchReporter {
     for (const job of jobs) {
       let settle!: JobSlot['settle'];
       const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
-      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], settle, done });
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], note: [], settle, done });
     }
   }
 
@@ -223,7 +233,8 @@ export class ListrReporter implements LaunchReporter {
     const status = outcome.status as Exclude<typeof outcome.status, 'running'>;
     // The reason is printed once, in the summary below the results table.
     const detail = status === 'completed' ? ` in ${took}` : status === 'skipped' ? ', reason below' : ` after ${took}, reason below`;
-    this.finish(task, status, this.jobTitle(slot), detail);
+    this.finish(task, status, this.jobTitle(slot, false), detail);
+    if (this.tty && slot.note.length) task.title += this.noteText(slot);
   }
 
   private whyNotStarted(): string {
@@ -242,10 +253,16 @@ export class ListrReporter implements LaunchReporter {
     this.finalStates.set(task.task.id, state);
   }
 
-  /** Label, folder and (on a TTY, where a printed line would break the live display) the warnings. */
-  private jobTitle(slot: JobSlot): string {
+  /** Label, folder and (on a TTY, where a printed line would break the live display) the warnings and the note. */
+  private jobTitle(slot: JobSlot, withNote = true): string {
     const warnings = this.tty ? slot.warnings.map((w) => ` ⚠ ${w}`).join('') : '';
-    return `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(slot.dir!)}${warnings}`;
+    const note = this.tty && withNote ? this.noteText(slot) : '';
+    return `${label(slot.job, this.plan!.multirun)} → ${this.shortDir(slot.dir!)}${warnings}${note}`;
+  }
+
+  /** The job's note as lines under its title. */
+  private noteText(slot: JobSlot): string {
+    return slot.note.map((line) => `\n  ${line}`).join('');
   }
 
   private drawProgress(slot: JobSlot, now: number): void {

@@ -12,6 +12,8 @@ export interface TaskEntry {
   spec?: object;
   /** Its cross-field checks, if any (TaskOptions.check). */
   check?: (spec: any) => void;
+  /** Its dry-run lines, if any (TaskOptions.describe). */
+  describe?: (spec: any) => string[] | Promise<string[]>;
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -25,8 +27,12 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumable = false, spec, check } = options;
-  tasks.set(name, { name, description, headline, resumable, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
+  const { description = '', headline = [], resumable = false, spec, check, describe } = options;
+  tasks.set(name, {
+    name, description, headline, resumable, run: run as Task<any>, spec,
+    check: check as ((spec: any) => void) | undefined,
+    describe: describe as ((spec: any) => string[] | Promise<string[]>) | undefined,
+  });
 }
 
 /** The spec schema the task `name` declares; undefined for an unknown task or one that declares none. */

@@ -16,6 +16,11 @@ export interface Progress {
   total?: number;
   /** A short status line, e.g. 'epoch 3/50 · loss 0.31'. */
   status?: string;
+  /**
+   * Lines to show once and keep, e.g. a small table: printed at once (never dropped by the throttle) as
+   * plain lines, kept under the job's line in a live display. A later note replaces it there.
+   */
+  note?: readonly string[];
 }
 
 export interface RunContext {
@@ -90,4 +95,10 @@ export interface TaskOptions<Spec = unknown> {
   check?: (spec: Spec) => void;
   /** An interrupted run of this task continues with `npx run --resume <run folder>` (the summary says so). */
   resumable?: boolean;
+  /**
+   * Lines `npx run --dry-run` prints under a job of this task: what the job would do that its overrides
+   * do not show (the train task: the candidates of trainer.batch_size=auto and their memory estimates).
+   * Must not train or write; may read the machine (free memory) and caches.
+   */
+  describe?: (spec: Spec) => string[] | Promise<string[]>;
 }

@@ -10,4 +10,11 @@ export async function train(spec: TrainSpec, ctx: RunContext): Promise<TaskResul
   return trainTask(spec, ctx);
 }
 
+/** --dry-run's lines for a train job: the batch-size candidates of trainer.batch_size=auto (none otherwise). */
+export async function describeTrain(spec: TrainSpec): Promise<string[]> {
+  if (spec.trainer.batch_size !== 'auto') return [];
+  const { describeAutoBatch } = await import('./autobatch/index.js');
+  return describeAutoBatch(spec);
+}
+
 export const TRAIN_DESCRIPTION = 'trains PatchTST on the engine: budget → architecture, preflight, epochs with early stopping, best/last checkpoints, val/test scores, model.onnx';

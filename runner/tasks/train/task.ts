@@ -2,7 +2,7 @@
 // built, then data → engine trainer (its own worker thread) → epoch loop → scoring on the best
 // checkpoint → exported model and charts. Gradients are the engine's business: this file only calls
 // the engine's and data's public APIs.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
 import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } from '../../../engine/index.js';
@@ -14,6 +14,7 @@ import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, memoryRefusal } from './preflight.js';
 import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
+import { autoBatch } from './autobatch/index.js';
 
 export { CHECKPOINTS, type TrainSpec };
 
@@ -29,7 +30,11 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize);
-  const refusal = memoryRefusal(estimateAt(spec.trainer.batch_size), await availableMemory(), job, estimateAt);
+  // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
+  const batch = await batchSize(spec, ctx);
+  if (typeof batch === 'string') return { status: 'skipped', reason: batch };
+  const tr = { ...spec.trainer, batch_size: batch };
+  const refusal = memoryRefusal(estimateAt(tr.batch_size), await availableMemory(), job, estimateAt);
   if (refusal) return { status: 'skipped', reason: refusal };
 
   ctx.progress({ status: 'loading data' });
@@ -41,9 +46,9 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   ctx.setInfo({ data: { raw_sha256: m.raw.sha256, processed_hash: m.processed.hash, config_hash: m.processed.configHash, samples: m.rows.samples, positive_rate: m.positiveRate } });
   if (data.train.n === 0 || data.val.n === 0) return { status: 'failed', reason: `the split leaves ${data.train.n} train and ${data.val.n} val samples; use more data or change split.*` };
 
-  const tr = spec.trainer;
   const loop: LoopConfig = { epochs: tr.epochs, maxSteps: tr.max_steps, batchSize: tr.batch_size, seed: tr.seed, evalInterval: tr.eval_interval };
   const total = totalSteps(loop, data.train.n);
+  if (spec.trainer.batch_size === 'auto') ctx.log(scheduleNote(tr, data.train.n, total));
   ctx.progress({ status: 'building the training step' });
   const trainer = await createTrainer({
     model: buildModel(spec.model, channels),
@@ -85,6 +90,34 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   } finally {
     await trainer.close();
   }
+}
+
+/**
+ * The job's batch size: trainer.batch_size, or for `auto` the search's choice (a resumed run keeps the batch
+ * its first part recorded). A string is why the job cannot run (it ends skipped).
+ */
+async function batchSize(spec: TrainSpec, ctx: RunContext): Promise<number | string> {
+  const asked = spec.trainer.batch_size;
+  if (asked !== 'auto') return asked;
+  if (spec.trainer.resume) {
+    const file = join(resolve(spec.trainer.resume), 'run.json');
+    const info = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { info?: { batch_size?: unknown } }).info : undefined;
+    if (typeof info?.batch_size !== 'number') throw new Error(`trainer.batch_size=auto with trainer.resume=${spec.trainer.resume}: ${file} records no batch_size to continue with; resume with trainer.batch_size=<the first part's batch>`);
+    ctx.log(`trainer.batch_size=auto: continuing with batch ${info.batch_size}, the resumed run's`);
+    ctx.setInfo({ batch_size: info.batch_size });
+    return info.batch_size;
+  }
+  const outcome = await autoBatch(spec, ctx);
+  return 'refused' in outcome ? outcome.refused : outcome.batch;
+}
+
+/** What the chosen batch makes of the schedule: steps per epoch and in all; the warmup is counted in steps and stays. */
+function scheduleNote(tr: TrainSpec['trainer'] & { batch_size: number }, trainSamples: number, total: number): string {
+  const perEpoch = stepsPerEpoch(trainSamples, tr.batch_size);
+  const cap = tr.max_steps !== null && total === tr.max_steps ? ' (trainer.max_steps)' : ` (${tr.epochs} epochs)`;
+  const decay = tr.schedule === 'cosine' ? `, then cosine decay to step ${total}` : ', then a constant lr';
+  return `trainer.batch_size=auto → ${tr.batch_size}: ${trainSamples.toLocaleString('en-US')} train samples make ${perEpoch} steps per epoch and ${total} steps in all${cap}; ` +
+    `the warmup stays ${tr.warmup_steps} steps (${(tr.warmup_steps / perEpoch).toFixed(2)} epochs)${decay}`;
 }
 
 /** Continues a run: the given run folder's last checkpoint (trainer, loop and hook state) and its best checkpoint. */
