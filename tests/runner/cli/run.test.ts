@@ -89,7 +89,7 @@ describe('npx run: errors are one line, exit 2 and create no run folder', () => 
   const cases: Array<[string, string[], string | RegExp]> = [
     ['unknown key', ['trainer.lrr=1'], /^Error: Could not override 'trainer\.lrr'.*\+trainer\.lrr=1.*trainer\.lr\b/],
     ['+ on an existing key', ['+trainer.lr=1'], /^Error: Could not append to config\. An item is already at 'trainer\.lr'\..*'\+\+trainer\.lr=1'/],
-    ['wrong type', ['trainer.batch_size=abc'], "Error: trainer.batch_size: expected integer, got 'abc' (string)"],
+    ['wrong type', ['trainer.batch_size=abc'], "Error: trainer.batch_size: expected an integer >= 1 or 'auto', got 'abc' (string)"],
     ['unknown group option', ['budget=3m'], "Error: Could not find 'budget/3m'. Available options in 'budget': 200m, 20m, 2b, 2m"],
     ['sweep without --multirun', ['budget=2m,20m'], /^Error: Ambiguous value for argument 'budget=2m,20m'\. Sweeps need --multirun: npx run --multirun budget=2m,20m \(/],
     ['missing ???', ['data=csv'], 'Error: Missing mandatory value: data.path. Set it on the command line, e.g. data.path=<value>'],
