@@ -136,7 +136,7 @@ describe('trial processes (real)', () => {
       expect(t.peak_rss_bytes).toBeLessThan(2 * GiB);
       expect(t.samples_per_sec).toBeGreaterThan(0);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('stops a trial whose RSS passes the limit, in its own process, and says so', async () => {
     const spec = specOf();
@@ -148,5 +148,5 @@ describe('trial processes (real)', () => {
     expect(m.samplesPerSec).toBeNull();
     expect(m.failure).toMatch(/^stopped at \d+ MiB RSS, over the limit 20 MiB$/);
     expect(m.peakRss).toBeGreaterThan(20 * MiB);
-  }, 60_000);
+  }, 180_000);
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   auto = await train(AUTO);
   explicit = await train([...BASE, 'trainer.batch_size=256']);
   cached = await train(AUTO);
-}, 300_000);
+}, 900_000);
 
 const dirOf = (r: TrainRun) => r.outcomes[0]!.dir;
 const bytes = (r: TrainRun, f: string) => readFileSync(join(dirOf(r), f));
