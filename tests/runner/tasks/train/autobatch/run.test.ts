@@ -16,10 +16,13 @@ const AUTO = [...BASE, 'trainer.batch_size=auto', 'trainer.auto_batch.start=128'
 let auto: TrainRun;
 let explicit: TrainRun;
 let cached: TrainRun;
+let resumed: TrainRun;
 beforeAll(async () => {
   auto = await train(AUTO);
   explicit = await train([...BASE, 'trainer.batch_size=256']);
   cached = await train(AUTO);
+  // a resumed auto run continues at the batch its first part recorded
+  resumed = await train([...AUTO, `trainer.resume=${auto.outcomes[0]!.dir}`]);
 }, 900_000);
 
 const dirOf = (r: TrainRun) => r.outcomes[0]!.dir;
@@ -60,5 +63,12 @@ describe('trainer.batch_size=auto in a train job', () => {
     expect(log).toContain('is in the cache');
     expect(log).not.toMatch(/auto: batch \d+: peak/); // the per-trial lines of a search
     expect(bytes(cached, 'checkpoints/last.safetensors').equals(bytes(explicit, 'checkpoints/last.safetensors'))).toBe(true);
+  });
+
+  it('a resumed run keeps the batch its first part recorded, without a search', () => {
+    expect(resumed.outcomes[0]!.status).toBe('completed');
+    expect(runJson(dirOf(resumed)).info).toMatchObject({ batch_size: 256, resumed_at_step: 5 });
+    expect(runJson(dirOf(resumed)).info.auto_batch).toBeUndefined();
+    expect(readFileSync(join(dirOf(resumed), 'run.log'), 'utf8')).toContain('trainer.batch_size=auto: continuing with batch 256, the resumed run\'s');
   });
 });
