@@ -39,16 +39,16 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     return 2;
   }
   const controller = new AbortController();
-  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });
+  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd, concurrency: launcher.slots });
   const run = new SweepRun(plan, { outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher });
   const onSignal = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      io.stderr.write(`\n${name}: stopping after the running job saves its state (press Ctrl-C again to stop at once)\n`);
+      io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (press Ctrl-C again to stop at once)\n`);
       controller.abort(`interrupted by ${name}`);
       return;
     }
     run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
-    io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
+    io.stderr.write(`${name}: stopped; the running ${launcher.slots && launcher.slots > 1 ? 'jobs are' : 'job is'} recorded as interrupted\n`);
     // End by the signal itself (a shell shows 128 + its number, 130 for SIGINT), as an unhandled Ctrl-C
     // would: process.exit() would run native teardown under a running onnxruntime session, which
     // aborts with "terminate called after throwing an instance of 'Napi::Error'".
