@@ -58,6 +58,7 @@ describe('npx run --cfg', () => {
     expect(config.trainer).toMatchObject({ name: 'smoke', lr: 0.00025, epochs: 1, seed: 42, batch_size: 32 });
     expect(config.model).toMatchObject({ dropout: 0.22, d_model: 768, n_layers: 256, n_heads: 32, d_ff: 3072 });
     expect(config.data.cache_dir).toBe('.ladder-cache');
+    expect(config).not.toHaveProperty('launcher'); // how jobs run, as Hydra's hydra.launcher: in --cfg all only
   });
 
   it('adds the ladder: section with --cfg all, and prints one package with -p', async () => {

@@ -66,6 +66,23 @@ describe('launcher=pool', () => {
     }
   }, 120_000);
 
+  it('trains bitwise the same weights and metrics as local given the same threads', async () => {
+    const overrides = ['trainer=smoke', 'trainer.max_steps=4', 'model.d_model=8', 'model.d_ff=16', 'model.n_layers=1', 'seed=1,2'];
+    const local = await sweep(new LocalLauncher({ name: 'local', retries: 0, threads: 1 }), overrides);
+    const pooled = await sweep(pool(2, 1), overrides);
+    const numbers = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+      .filter((m) => !/per_sec|_s$/.test(m.name)).map((m) => [m.name, m.step, m.epoch, m.value]);
+    for (const num of [0, 1]) {
+      const a = local.result.outcomes.find((o) => o.num === num)!;
+      const b = pooled.result.outcomes.find((o) => o.num === num)!;
+      expect([a.status, b.status]).toEqual(['completed', 'completed']);
+      expect(numbers(b.dir)).toEqual(numbers(a.dir));
+      for (const file of ['checkpoints/best.safetensors', 'checkpoints/last.safetensors', 'model.onnx']) {
+        expect(readFileSync(join(b.dir, file)).equals(readFileSync(join(a.dir, file))), file).toBe(true);
+      }
+    }
+  }, 240_000);
+
   it('hands each job its threads (RunContext.threads)', async () => {
     const outputsDir = tempOutputs();
     const result = await launch(sweepPlan('t_threads', [{ budget: '2m' }]), { outputsDir, indexPath: null, launcher: pool(1, 3) });
