@@ -21,7 +21,8 @@ export class ChildJob {
   private readonly shadow: JobRun;
   private outcome: JobOutcome | null = null;
   private readonly stderr: string[] = [];
-  private signalled = false;
+  /** The signal the driver forwarded, if any. */
+  private signalled: NodeJS.Signals | null = null;
 
   constructor(
     private readonly ticket: JobTicket,
@@ -67,7 +68,7 @@ export class ChildJob {
   /** Asks the child to stop after saving its state (the signal the driver received); once. */
   interrupt(signal: NodeJS.Signals): void {
     if (this.signalled || !this.child?.pid) return;
-    this.signalled = true;
+    this.signalled = signal;
     this.kill(signal);
   }
 
@@ -77,7 +78,7 @@ export class ChildJob {
     // the child's second signal stops it without waiting for its task; two different signals, because
     // a second SIGINT still pending when the first is handled would be merged into it
     if (!this.signalled) this.kill('SIGINT');
-    this.signalled = true;
+    this.signalled ??= 'SIGINT';
     this.kill('SIGTERM');
     return this.outcome;
   }
@@ -96,8 +97,12 @@ export class ChildJob {
     this.ticket.hooks.record(record);
   }
 
-  /** The child ended without an `end` line: the job failed, with why (signal or exit code, last stderr line). */
+  /**
+   * The child ended without an `end` line: the job failed, with why (signal or exit code, last stderr line);
+   * or, when the driver had asked it to stop and it went before it could say so (still starting up), interrupted.
+   */
   private died(code: number | null, signal: NodeJS.Signals | null, error?: Error): JobOutcome {
+    if (this.signalled && !error) return this.shadow.finish('interrupted', `interrupted by ${this.signalled}`);
     const how = error ? `could not start (${error.message})` : signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
     const last = this.stderr.filter((l) => l.trim()).at(-1);
     const reason = `the job's process ${how} before it recorded its end${last ? `: ${last.trim()}` : ''}`;

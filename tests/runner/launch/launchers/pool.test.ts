@@ -129,6 +129,18 @@ describe('launcher=pool', () => {
     }
   }, 120_000);
 
+  it('a job stopped while its process is still starting up ends interrupted, not failed', async () => {
+    const outputsDir = tempOutputs();
+    const controller = new AbortController();
+    const reporter = {
+      start() {}, jobProgress() {}, jobWarn() {}, jobEnd() {}, warn() {}, async end() {},
+      jobStart: () => controller.abort('interrupted by SIGINT'),
+    };
+    const result = await launch(sweepPlan('t_wait', [{ budget: 'a' }, { budget: 'b' }]), { outputsDir, indexPath: null, launcher: pool(1), signal: controller.signal, reporter });
+    expect(result.outcomes.map((o) => [o.num, o.status, o.reason])).toEqual([[0, 'interrupted', 'interrupted by SIGINT']]);
+    expect(runJson(result.outcomes[0].dir).status).toBe('interrupted');
+  }, 60_000);
+
   it('a second stop records the running jobs interrupted at once (abandon) and stops their processes', async () => {
     const outputsDir = tempOutputs();
     const launcher = pool(2);
