@@ -7,8 +7,8 @@ import type { FromSchema } from 'json-schema-to-ts';
  * LAUNCHER_BRANCHES (and its factory to runner/launch/launchers/index.ts).
  */
 
-/** Keys every launcher takes. */
-const common = {
+/** Keys every launcher takes: spread into each branch's properties. */
+export const LAUNCHER_COMMON = {
   retries: { type: 'integer', minimum: 0, description: 'Times a failed job is run again, each attempt recorded (0: none)' },
   threads: {
     type: ['integer', 'null'],
@@ -22,7 +22,7 @@ export const localLauncherSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'retries'],
-  properties: { name: { const: 'local' }, ...common },
+  properties: { name: { const: 'local' }, ...LAUNCHER_COMMON },
 } as const;
 
 /** launcher=pool: n_jobs worker processes on this machine, each job in its own child process. */
@@ -32,7 +32,7 @@ export const poolLauncherSchema = {
   required: ['name', 'retries', 'n_jobs'],
   properties: {
     name: { const: 'pool' },
-    ...common,
+    ...LAUNCHER_COMMON,
     n_jobs: { type: ['integer', 'null'], minimum: 1, description: 'Worker processes, each running one job at a time; null: the number of cores' },
   },
 } as const;
