@@ -18,8 +18,6 @@ export interface LaunchCommand {
   outputsDir: string;
   indexPath: string | null;
   patterns?: DirPatterns;
-  /** The `launcher` setting (see createLauncher); default 'local'. */
-  launcher?: string;
 }
 
 export interface CommandIO {
@@ -34,24 +32,24 @@ export interface CommandIO {
  * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
-  const launcher = createLauncher(cmd.launcher);
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  const launcher = createLauncher(plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
     return 2;
   }
   const controller = new AbortController();
-  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });
+  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd, concurrency: launcher.slots });
   const run = new SweepRun(plan, { outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher });
   const onSignal = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      io.stderr.write(`\n${name}: stopping after the running job saves its state (press Ctrl-C again to stop at once)\n`);
+      io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (press Ctrl-C again to stop at once)\n`);
       controller.abort(`interrupted by ${name}`);
       return;
     }
     run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
-    io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
+    io.stderr.write(`${name}: stopped; the running ${launcher.slots && launcher.slots > 1 ? 'jobs are' : 'job is'} recorded as interrupted\n`);
     // End by the signal itself (a shell shows 128 + its number, 130 for SIGINT), as an unhandled Ctrl-C
     // would: process.exit() would run native teardown under a running onnxruntime session, which
     // aborts with "terminate called after throwing an instance of 'Napi::Error'".

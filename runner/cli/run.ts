@@ -46,12 +46,12 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const { multirun, zip, dryRun, json } = args;
     if (args.resume && multirun) throw new UsageError('--resume continues one run: drop --multirun');
     const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides) : args.overrides;
-    const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
+    const { outputsDir, indexPath, runDir, sweepDir } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
     // the jobs (in this process or started from it) read it: trainer.batch_size=auto skips its cache
     const restore = args.noCache ? withEnv('LADDER_NO_CACHE', '1') : () => {};
     try {
-      return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);
+      return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns }, compose, io);
     } finally {
       restore();
     }
@@ -96,7 +96,6 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
         config_name: configName,
         outputs_dir: settings.outputsDir,
         index_path: settings.indexPath,
-        launcher: settings.launcher,
         source: settings.source,
       },
       runtime: { choices: tree.choices, cwd },
@@ -105,6 +104,8 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     };
     config = { ladder, ...config };
   }
+  // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
+  if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
   const selected = args.package ? pick(config, args.package) : config;
   const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;
