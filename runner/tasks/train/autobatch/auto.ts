@@ -34,7 +34,7 @@ export function autoBatchSettings(spec: TrainSpec): AutoBatchSettings {
 /** Where the searches are cached: autobatch.json in data.cache_dir (relative to the working folder). */
 export const autoBatchCacheFile = (spec: TrainSpec, cwd = process.cwd()) => resolve(cwd, spec.data.cache_dir, 'autobatch.json');
 
-function planOf(spec: TrainSpec, available: AvailableMemory) {
+function planOf(spec: TrainSpec, available: AvailableMemory, threads = availableParallelism()) {
   const settings = autoBatchSettings(spec);
   const channels = featureColumns(spec.data.features).length;
   const limit = Math.floor(available.bytes * settings.memory_fraction);
@@ -44,7 +44,7 @@ function planOf(spec: TrainSpec, available: AvailableMemory) {
     input: [spec.model.context_length, channels],
     grad_clip: spec.trainer.grad_clip > 0,
     backend: spec.trainer.backend,
-    threads: availableParallelism(),
+    threads,
     machine: machine(),
     search: { start: settings.start, memory_fraction: settings.memory_fraction, min_gain: settings.min_gain, steps: settings.steps },
   };
@@ -61,7 +61,7 @@ const limitText = (limit: number, settings: AutoBatchSettings, available: Availa
  */
 export async function autoBatch(spec: TrainSpec, ctx: RunContext, deps: AutoBatchDeps = {}): Promise<AutoBatchOutcome> {
   const available = deps.available ?? (await availableMemory());
-  const plan = planOf(spec, available);
+  const plan = planOf(spec, available, ctx.threads);
   const { settings, limit, list, next, key } = plan;
   const where = limitText(limit, settings, available);
   if (list.length === 0) {
@@ -80,7 +80,7 @@ export async function autoBatch(spec: TrainSpec, ctx: RunContext, deps: AutoBatc
   } else {
     if (hit) ctx.log(`trainer.batch_size=auto: the cached search chose batch ${hitBatch}, which no longer fits ${where}; searching again`);
     ctx.log(`trainer.batch_size=auto: candidates ${list.map((c) => c.batch).join(', ')} (estimates up to ${formatBytes(list.at(-1)!.estimate)}; limit ${where})`);
-    const measure = deps.measure ?? ((batch: number, limitBytes: number) => runTrial(trialRequest(spec, plan.channels, batch, settings.steps, limitBytes), ctx.signal));
+    const measure = deps.measure ?? ((batch: number, limitBytes: number) => runTrial({ ...trialRequest(spec, plan.channels, batch, settings.steps, limitBytes), threads: ctx.threads }, ctx.signal));
     trials = await searchBatch({
       list, next, limit, minGain: settings.min_gain,
       measure: (batch) => {
