@@ -9,6 +9,8 @@ import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
+import { checkSections, HYDRA_GROUPS, splitHydra } from './hydra.js';
+import { composeSearchPath } from './search-path.js';
 
 export interface ComposeOptions {
   /** Config folder; default: the `configDir` setting (conf/). */
@@ -17,6 +19,11 @@ export interface ComposeOptions {
   configName?: string;
   /** Command-line overrides, e.g. ['model=patchtst', 'trainer.lr=1e-3']. */
   overrides?: string[];
+  /**
+   * Leave a group whose option is still `???` unchosen instead of failing (Hydra's multirun reads its
+   * sweeper's config this way: the sweep chooses the option later).
+   */
+  skipMissingGroups?: boolean;
 }
 
 export interface Composed {
@@ -48,6 +55,18 @@ export interface ComposedTree {
   searchPath: readonly ConfigSource[];
   /** The JSON Schemas of the chosen groups, each with the package it checks (validateComposed). */
   schemas: readonly PlacedSchema[];
+  /** Hydra's own node, composed apart from `config` (as Hydra keeps it out of the job config). */
+  hydra: HydraNode;
+}
+
+/** What a Hydra project's configs and command line say to Hydra itself (never part of the job config). */
+export interface HydraNode {
+  /** The `hydra:` keys set by the configs and by `hydra.*=` overrides (Hydra's own defaults are not filled in). */
+  config: ConfigDict;
+  /** hydra.runtime.choices as Hydra records it (job groups and hydra/* groups; see DefaultsResult.runtimeChoices). */
+  choices: Record<string, string | null>;
+  /** Hydra's root (hydra/config) and the hydra/* options it chose. */
+  defaults: DefaultsNode;
 }
 
 /**
@@ -93,12 +112,30 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const configDir = path.resolve(options.configDir ?? settings!.configDir);
   const configName = options.configName ?? settings!.configName;
   const overrides = options.overrides ?? [];
-  const repository = configRepository(configDir);
   const parsed = overrides.map(parseCached);
+  const repository = configRepository(composeSearchPath(configDir, configName, parsed));
   const { groups, keys } = splitOverrides(repository, parsed);
-  const { merged, choices, tree, schemas } = composeGroups(repository, configName, groups);
-  const config = applyKeyOverrides(merged, keys);
-  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas };
+  const { merged, choices, tree, schemas, hydraTree, runtimeChoices } = composeGroups(repository, configName, groups, options.skipMissingGroups ?? false);
+  const split = splitHydra(merged);
+  const isHydraKey = (o: Override) => o.key === 'hydra' || o.key.startsWith('hydra.');
+  const config = applyKeyOverrides(split.job, keys.filter((o) => !isHydraKey(o)));
+  const hydra: HydraNode = { config: applyHydraOverrides(split.hydra, keys.filter(isHydraKey)), choices: { ...runtimeChoices }, defaults: hydraTree };
+  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas, hydra };
+}
+
+/**
+ * `hydra.*=` overrides change the hydra node. Hydra's node has all of its keys from its own defaults,
+ * which Ladder does not fill in: any key below one of its sections may be set without `+`.
+ */
+function applyHydraOverrides(hydra: ConfigDict, overrides: Override[]): ConfigDict {
+  if (overrides.length === 0) return hydra;
+  const local = overrides.map((o) => {
+    if (o.key === 'hydra') throw new ConfigError(`'${o.input}': set keys of the hydra node one by one, e.g. hydra.run.dir=out`);
+    return { ...o, key: o.key.slice('hydra.'.length), type: o.type === 'change' ? ('force_add' as const) : o.type };
+  });
+  const section = (o: Override) => o.key.split('.')[0]!;
+  checkSections(Object.fromEntries(local.map((o) => [section(o), null])), (key) => `hydra.${key}`);
+  return applyKeyOverrides(hydra, local);
 }
 
 /**
@@ -112,17 +149,19 @@ interface MergedGroups {
   choices: Record<string, string | null>;
   tree: DefaultsNode;
   schemas: PlacedSchema[];
+  hydraTree: DefaultsNode;
+  runtimeChoices: Record<string, string | null>;
 }
 const groupCache = new WeakMap<ConfigRepository, Map<string, MergedGroups>>();
-function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides): MergedGroups {
+function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides, skipMissing: boolean): MergedGroups {
   let cache = groupCache.get(repository);
   if (!cache) groupCache.set(repository, (cache = new Map()));
-  const key = JSON.stringify([configName, groups.select, groups.add, groups.remove]);
+  const key = JSON.stringify([configName, groups.select, groups.add, groups.remove, skipMissing]);
   let hit = cache.get(key);
   if (!hit || hit.generation !== repository.generation) {
-    const { sequence, choices, tree } = buildDefaults(repository, configName, groups);
+    const { sequence, choices, tree, hydraTree, runtimeChoices } = buildDefaults(repository, configName, groups, { skipMissing });
     const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree) };
+    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree), hydraTree, runtimeChoices };
     cache.set(key, hit);
   }
   return hit;
@@ -172,7 +211,7 @@ function splitOverrides(repository: ConfigRepository, parsed: Override[]): { gro
       );
     }
     const value = o.valueType === null ? null : overrideValue(o);
-    if (!repository.isGroup(o.key) || isDict(value)) {
+    if (!(repository.isGroup(o.key) || o.key in HYDRA_GROUPS) || isDict(value)) {
       keys.push(o);
       continue;
     }

@@ -9,7 +9,7 @@ import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweep
 import type { Plan, PlannedJob } from './types.js';
 
 /** The function planJobs composes and validates each job with: runner/compose's compose(). */
-export type ComposeFn = (opts: Required<ComposeOptions>) => Composed;
+export type ComposeFn = (opts: Required<Pick<ComposeOptions, 'configDir' | 'configName' | 'overrides'>>) => Composed;
 
 export interface PlanOptions {
   multirun: boolean;
@@ -67,7 +67,7 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
     : opts.sweeper
       ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
-      : createSweep(overrides, { configDir, zip: opts.zip });
+      : createSweep(overrides, { configDir, configName, zip: opts.zip });
   const composeBatch = (batch: string[][], first: number): PlannedJob[] =>
     batch.map((jobOverrides, i) => {
       const num = first + i;
