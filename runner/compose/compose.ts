@@ -9,7 +9,8 @@ import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
-import { checkSections, HYDRA_GROUPS, splitHydra } from './hydra.js';
+import { checkSections, HYDRA_GROUPS, hydraRuntime, splitHydra, type HydraNode } from './hydra.js';
+import { mapHydra, type HydraMapping } from './hydra-map.js';
 import { composeSearchPath } from './search-path.js';
 
 export interface ComposeOptions {
@@ -24,6 +25,8 @@ export interface ComposeOptions {
    * sweeper's config this way: the sweep chooses the option later).
    */
   skipMissingGroups?: boolean;
+  /** compose() only: the job's run-time values for `${hydra:...}` (default: job 0 of a single run, no folder yet). */
+  runtime?: { num?: number; outputDir?: string | null; multirun?: boolean; cwd?: string };
 }
 
 export interface Composed {
@@ -41,6 +44,8 @@ export interface Composed {
    * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
    */
   stored: ConfigDict;
+  /** Present for a Hydra project (its configs or command line set something of Hydra's): what it maps to. */
+  hydra?: HydraMapping & { node: ConfigDict };
 }
 
 /** The composed config before interpolation and validation, with what made it. */
@@ -59,15 +64,6 @@ export interface ComposedTree {
   hydra: HydraNode;
 }
 
-/** What a Hydra project's configs and command line say to Hydra itself (never part of the job config). */
-export interface HydraNode {
-  /** The `hydra:` keys set by the configs and by `hydra.*=` overrides (Hydra's own defaults are not filled in). */
-  config: ConfigDict;
-  /** hydra.runtime.choices as Hydra records it (job groups and hydra/* groups; see DefaultsResult.runtimeChoices). */
-  choices: Record<string, string | null>;
-  /** Hydra's root (hydra/config) and the hydra/* options it chose. */
-  defaults: DefaultsNode;
-}
 
 /**
  * Composes, resolves and validates one run spec (Hydra's compose API): each group against its schema
@@ -75,12 +71,20 @@ export interface HydraNode {
  */
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
-  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config);
+  const node = runtimeNode(tree, options.runtime);
+  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config, { hydra: node });
   validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
   const config = resolved as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
-  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv) };
+  const hydra = tree.hydra.used ? { ...mapHydra(tree.hydra, node, tree.config), node } : undefined;
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv), ...(hydra ? { hydra } : {}) };
+}
+
+/** The hydra node that `${hydra:...}` reads for this job (see hydraRuntime). */
+export function runtimeNode(tree: ComposedTree, runtime: ComposeOptions['runtime'] = {}): ConfigDict {
+  const overrides = tree.overrides.filter((text) => !/^\s*[+~]*hydra[./]/.test(text));
+  return hydraRuntime(tree.hydra, { configName: tree.configName, overrides, num: runtime.num ?? 0, outputDir: runtime.outputDir ?? null, multirun: runtime.multirun ?? false, cwd: runtime.cwd });
 }
 
 /** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
@@ -119,7 +123,9 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const split = splitHydra(merged);
   const isHydraKey = (o: Override) => o.key === 'hydra' || o.key.startsWith('hydra.');
   const config = applyKeyOverrides(split.job, keys.filter((o) => !isHydraKey(o)));
-  const hydra: HydraNode = { config: applyHydraOverrides(split.hydra, keys.filter(isHydraKey)), choices: { ...runtimeChoices }, defaults: hydraTree };
+  const hydraConfig = applyHydraOverrides(split.hydra, keys.filter(isHydraKey));
+  const used = Object.keys(hydraConfig).length > 0 || Object.keys(runtimeChoices).some((key) => key === 'hydra' || (key in HYDRA_GROUPS && runtimeChoices[key] !== HYDRA_GROUPS[key]!.default));
+  const hydra: HydraNode = { config: hydraConfig, choices: { ...runtimeChoices }, defaults: hydraTree, used };
   return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas, hydra };
 }
 

@@ -26,6 +26,58 @@ export const HYDRA_GROUPS: Readonly<Record<string, { default: string | null; opt
   'hydra/env': { default: 'default', options: ['default'] },
 };
 
+/** What a Hydra project's configs and command line say to Hydra itself (never part of the job config). */
+export interface HydraNode {
+  /** The `hydra:` keys set by the configs and by `hydra.*=` overrides (Hydra's own defaults are not filled in). */
+  config: ConfigDict;
+  /** hydra.runtime.choices as Hydra records it (job groups and hydra/* groups; see DefaultsResult.runtimeChoices). */
+  choices: Record<string, string | null>;
+  /** Hydra's root (hydra/config) and the hydra/* options it chose. */
+  defaults: DefaultsNode;
+  /** True when the project sets anything of Hydra's: a `hydra:` key, a hydra/* choice other than Hydra's default, `- hydra: ...`. */
+  used: boolean;
+}
+
+/** What a job knows of its run when its hydra node is read (Hydra's runtime values). */
+export interface HydraRuntime {
+  configName: string;
+  /** The job's task overrides (for job.override_dirname). */
+  overrides: readonly string[];
+  /** Job number in a multirun (0 for a single run). */
+  num: number;
+  /** The job's run folder, or null while it is not known yet (under --cfg: as Hydra, null). */
+  outputDir: string | null;
+  multirun: boolean;
+  /** hydra.runtime.cwd: the working directory the command started in (default process.cwd()). */
+  cwd?: string;
+}
+
+/**
+ * The hydra node as `${hydra:...}` and `--cfg hydra` see it: what the project set, plus the values Hydra
+ * fills in at run time: job.name (default: the primary config's name, as Hydra's is the script's),
+ * job.num, job.override_dirname, runtime.output_dir, runtime.choices, mode, and run.dir (default: the
+ * run folder).
+ */
+export function hydraRuntime(node: HydraNode, runtime: HydraRuntime): ConfigDict {
+  const config = node.config;
+  const section = (key: string): ConfigDict => (isDict(config[key]) ? (config[key] as ConfigDict) : {});
+  const job = section('job');
+  const run = section('run');
+  return {
+    ...config,
+    mode: runtime.multirun ? 'MULTIRUN' : 'RUN',
+    run: { ...run, dir: run.dir ?? runtime.outputDir },
+    job: {
+      ...job,
+      name: job.name ?? runtime.configName,
+      config_name: runtime.configName,
+      num: runtime.num,
+      override_dirname: overrideDirname(runtime.overrides, config),
+    },
+    runtime: { ...section('runtime'), cwd: runtime.cwd ?? process.cwd(), output_dir: runtime.outputDir, choices: { ...node.choices } },
+  };
+}
+
 /** The config path of Hydra's virtual root of the hydra node (its defaults are HYDRA_GROUPS). */
 export const HYDRA_CONFIG = 'hydra/config';
 
@@ -91,12 +143,4 @@ export function overrideDirname(overrides: readonly string[], hydra: ConfigDict)
     .filter(({ key }) => !key.replace(/^[+~]+/, '').startsWith('hydra.') && !exclude.includes(key.replace(/^[+~]+/, '')))
     .map(({ key, value }) => `${key}${kvSep}${value}`);
   return items.sort().join(itemSep);
-}
-
-/** Walks a defaults tree and says whether any node is a user's hydra file or sets `hydra:` keys. */
-export function usesHydra(tree: DefaultsNode): boolean {
-  const walk = (node: DefaultsNode): boolean =>
-    (node.configPath !== HYDRA_CONFIG && (isHydraGroupKey(node.configPath) || Object.hasOwn(node.loaded.body, 'hydra'))) ||
-    node.children.some((child) => child !== 'self' && walk(child));
-  return walk(tree);
 }
