@@ -67,7 +67,7 @@ describe('hydra.* on the command line', () => {
 
   it('a key outside the sections of Hydra\'s node is refused with the nearest one', () => {
     expect(() => composeTree({ configDir: tutorial(), configName: 'config', overrides: ['hydra.rnu.dir=out'] })).toThrow(
-      "'hydra.rnu' is not a key of Hydra's config node. Its sections: mode, searchpath, run, sweep,",
+      "'hydra.rnu' is not a key of Hydra's config node. Did you mean 'hydra.env' or 'hydra.run'?",
     );
   });
 });
