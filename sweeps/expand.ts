@@ -72,6 +72,7 @@ export function createSweep(overrides: string[], opts: ExpandOptions = {}): Swee
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
   const space = searchSpace([...(loaded?.overrides ?? []), ...rest], groupOptions);
+  if (!loaded && hydra?.sampler && zip.length === 0) return { sweeper: new RandomSampler(space, hydra.sampler), preset, zip };
   if (loaded?.sampler) {
     if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
     return { sweeper: new RandomSampler(space, loaded.sampler), preset, zip };

@@ -4,12 +4,18 @@
 import { composeTree } from '../runner/compose/index.js';
 import { configRepository } from '../runner/config/index.js';
 import { isSweep, parseOverride } from '../runner/overrides/index.js';
+import type { SamplerSpec } from './samplers/random.js';
 
 export interface HydraSweep {
   /** `key=value` overrides from hydra.sweeper.params, in the config's order. */
   params: string[];
   /** A group's options over the composed search path (hydra.searchpath), for glob(). */
   groupOptions: (group: string) => string[];
+  /**
+   * hydra/sweeper=optuna: Ladder has no TPE sampler yet (issue 14), so the study's n_trials jobs are drawn
+   * at random from the same space, seeded with sampler.seed (default 0). Null: Hydra's basic sweeper, a grid.
+   */
+  sampler: SamplerSpec | null;
 }
 
 /**
@@ -37,5 +43,10 @@ export function hydraSweep(overrides: string[], configDir: string, configName: s
     params !== null && typeof params === 'object' && !Array.isArray(params)
       ? Object.entries(params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`)
       : [];
-  return { params: list, groupOptions: (group) => repository.groupOptions(group) };
+  const optuna = tree.hydra.choices['hydra/sweeper'] === 'optuna' && isDict(sweeper) ? sweeper : null;
+  const sampler = optuna ? { type: 'random' as const, samples: intOr(optuna.n_trials, 20), seed: intOr(isDict(optuna.sampler) ? optuna.sampler.seed : undefined, 0) } : null;
+  return { params: list, groupOptions: (group) => repository.groupOptions(group), sampler };
 }
+
+const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const intOr = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);

@@ -33,8 +33,8 @@ export interface CommandIO {
  * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
-  const launcher = createLauncher(cmd.launcher);
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  const launcher = createLauncher(hydraLauncher(plan) ?? cmd.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
@@ -72,6 +72,21 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * The launcher a Hydra project's hydra/launcher option stands for (joblib → pool, submitit_slurm →
+ * slurm), where this Ladder has it; otherwise the launcher setting is used (`--info` says so).
+ */
+function hydraLauncher(plan: Plan): string | null {
+  const name = plan.jobs[0]?.hydra?.launcher ?? null;
+  if (name === null) return null;
+  try {
+    createLauncher(name);
+    return name;
+  } catch {
+    return null;
   }
 }
 

@@ -10,7 +10,7 @@ import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
 import { checkSections, HYDRA_GROUPS, hydraRuntime, splitHydra, type HydraNode } from './hydra.js';
-import { mapHydra, type HydraMapping } from './hydra-map.js';
+import { LAUNCHER_MAP, mapHydra, type HydraMapping } from './hydra-map.js';
 import { composeSearchPath } from './search-path.js';
 
 export interface ComposeOptions {
@@ -119,14 +119,33 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const parsed = overrides.map(parseCached);
   const repository = configRepository(composeSearchPath(configDir, configName, parsed));
   const { groups, keys } = splitOverrides(repository, parsed);
-  const { merged, choices, tree, schemas, hydraTree, runtimeChoices } = composeGroups(repository, configName, groups, options.skipMissingGroups ?? false);
+  const skip = options.skipMissingGroups ?? false;
+  let composed = composeGroups(repository, configName, groups, skip);
+  const launcher = hydraLauncherChoice(repository, composed, groups);
+  if (launcher) composed = composeGroups(repository, configName, launcher, skip);
+  const { merged, choices, tree, schemas, runtimeChoices } = composed;
   const split = splitHydra(merged);
   const isHydraKey = (o: Override) => o.key === 'hydra' || o.key.startsWith('hydra.');
   const config = applyKeyOverrides(split.job, keys.filter((o) => !isHydraKey(o)));
   const hydraConfig = applyHydraOverrides(split.hydra, keys.filter(isHydraKey));
   const used = Object.keys(hydraConfig).length > 0 || Object.keys(runtimeChoices).some((key) => key === 'hydra' || (key in HYDRA_GROUPS && runtimeChoices[key] !== HYDRA_GROUPS[key]!.default));
-  const hydra: HydraNode = { config: hydraConfig, choices: { ...runtimeChoices }, defaults: hydraTree, used };
+  const hydra: HydraNode = { config: hydraConfig, choices: { ...runtimeChoices }, used };
   return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas, hydra };
+}
+
+/**
+ * hydra/launcher=joblib (or submitit_slurm) in a config dir that has Ladder's `launcher` group: the group
+ * options that stand for it (LAUNCHER_MAP), unless the command line chose a launcher itself. Null when
+ * nothing changes.
+ */
+function hydraLauncherChoice(repository: ConfigRepository, composed: MergedGroups, groups: GroupOverrides): GroupOverrides | null {
+  const option = composed.runtimeChoices['hydra/launcher'];
+  const mapped = option && option !== 'basic' ? LAUNCHER_MAP[option] : undefined;
+  if (!mapped || !repository.isGroup('launcher') || !repository.groupOptions('launcher').includes(mapped)) return null;
+  if (composed.choices.launcher === mapped || groups.select.some((s) => s.key === 'launcher') || groups.add.some((a) => a.group === 'launcher')) return null;
+  const input = `launcher=${mapped} (for hydra/launcher=${option})`;
+  if ('launcher' in composed.choices) return { ...groups, select: [...groups.select, { key: 'launcher', option: mapped, input }] };
+  return { ...groups, add: [...groups.add, { group: 'launcher', package: null, option: mapped, input }] };
 }
 
 /**
@@ -155,7 +174,6 @@ interface MergedGroups {
   choices: Record<string, string | null>;
   tree: DefaultsNode;
   schemas: PlacedSchema[];
-  hydraTree: DefaultsNode;
   runtimeChoices: Record<string, string | null>;
 }
 const groupCache = new WeakMap<ConfigRepository, Map<string, MergedGroups>>();
@@ -165,9 +183,9 @@ function composeGroups(repository: ConfigRepository, configName: string, groups:
   const key = JSON.stringify([configName, groups.select, groups.add, groups.remove, skipMissing]);
   let hit = cache.get(key);
   if (!hit || hit.generation !== repository.generation) {
-    const { sequence, choices, tree, hydraTree, runtimeChoices } = buildDefaults(repository, configName, groups, { skipMissing });
+    const { sequence, choices, tree, runtimeChoices } = buildDefaults(repository, configName, groups, { skipMissing });
     const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree), hydraTree, runtimeChoices };
+    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree), runtimeChoices };
     cache.set(key, hit);
   }
   return hit;

@@ -49,7 +49,7 @@ export function mapHydra(node: HydraNode, runtimeNode: ConfigDict, job: ConfigDi
     jobName: text('job.name'),
     chdir,
     launcher: launcherChoice && launcherChoice !== 'basic' ? LAUNCHER_MAP[launcherChoice] ?? null : null,
-    ignored: ignoredLines(node),
+    ignored: withoutEquivalent(node),
   };
 }
 
@@ -66,7 +66,8 @@ const NO_EQUIVALENT: Readonly<Record<string, string>> = {
   mode: 'choose a multirun with -m',
 };
 
-function ignoredLines(node: HydraNode): string[] {
+/** What the hydra node sets that Ladder has no equivalent for, one line each (needs nothing resolved). */
+export function withoutEquivalent(node: HydraNode): string[] {
   const lines: string[] = [];
   for (const [group, info] of Object.entries(HYDRA_GROUPS)) {
     const section = group.slice('hydra/'.length);
@@ -74,8 +75,8 @@ function ignoredLines(node: HydraNode): string[] {
     const changed = option !== undefined && option !== info.default;
     if (section === 'launcher' && changed && option && !(option in LAUNCHER_MAP)) lines.push(`hydra/launcher=${option}: no Ladder launcher runs jobs this way; jobs use the launcher setting`);
     if (section === 'sweeper' && changed && option && !(option in SWEEPER_MAP)) {
-      const later = option === 'optuna' ? ' yet (a TPE sampler is planned, issue 14)' : '';
-      lines.push(`hydra/sweeper=${option}: no equivalent${later}; -m sweeps hydra.sweeper.params as a grid, and a grid refuses interval()`);
+      if (option === 'optuna') lines.push('hydra/sweeper=optuna: no TPE sampler yet (issue 14); -m draws n_trials jobs at random from hydra.sweeper.params, seeded with sampler.seed');
+      else lines.push(`hydra/sweeper=${option}: no equivalent; -m sweeps hydra.sweeper.params as a grid`);
     }
     const why = NO_EQUIVALENT[section];
     if (why && (changed || node.config[section] !== undefined)) lines.push(`hydra.${section}${changed ? ` (${group}=${option})` : ''}: ignored, ${why}`);

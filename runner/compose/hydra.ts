@@ -5,7 +5,6 @@
 // in the user's tree (Hydra ships them, or its plugins do), and the merged `hydra` key is split off.
 import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
-import type { DefaultsNode } from './defaults.js';
 import { isDict, type ConfigDict } from './types.js';
 
 /**
@@ -32,8 +31,6 @@ export interface HydraNode {
   config: ConfigDict;
   /** hydra.runtime.choices as Hydra records it (job groups and hydra/* groups; see DefaultsResult.runtimeChoices). */
   choices: Record<string, string | null>;
-  /** Hydra's root (hydra/config) and the hydra/* options it chose. */
-  defaults: DefaultsNode;
   /** True when the project sets anything of Hydra's: a `hydra:` key, a hydra/* choice other than Hydra's default, `- hydra: ...`. */
   used: boolean;
 }

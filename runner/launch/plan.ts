@@ -6,10 +6,12 @@ import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask, type TaskEntry } from '../tasks/index.js';
 import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweeps/index.js';
-import type { Plan, PlannedJob } from './types.js';
+import path from 'node:path';
+import { findProjectRoot } from '../config/index.js';
+import type { Plan, PlannedHydra, PlannedJob } from './types.js';
 
 /** The function planJobs composes and validates each job with: runner/compose's compose(). */
-export type ComposeFn = (opts: Required<Pick<ComposeOptions, 'configDir' | 'configName' | 'overrides'>>) => Composed;
+export type ComposeFn = (opts: Required<Pick<ComposeOptions, 'configDir' | 'configName' | 'overrides'>> & Pick<ComposeOptions, 'runtime'>) => Composed;
 
 export interface PlanOptions {
   multirun: boolean;
@@ -50,6 +52,27 @@ function prefixed(e: unknown, prefix: string): never {
   throw new PlanError(`${prefix}${String(e)}`);
 }
 
+/** A job's hydra mapping with its folders made absolute (relative ones: from the project folder, as Hydra's from its working dir). */
+function plannedHydra(hydra: NonNullable<Composed['hydra']>, recompose: (dir: string) => Composed): PlannedHydra {
+  const root = findProjectRoot(process.cwd());
+  const absolute = (dir: string | null) => (dir === null ? null : path.resolve(root, dir));
+  const subdir = hydra.sweepSubdir;
+  if (subdir !== null && (path.isAbsolute(subdir) || subdir.split(/[/\\]/).some((part) => part === '..') || subdir.replace(/[/\\.]/g, '') === '')) {
+    throw new PlanError(`hydra.sweep.subdir '${subdir}' must name a folder inside the sweep folder: give a relative name without '..', e.g. \${hydra.job.num}`);
+  }
+  return {
+    runDir: absolute(hydra.runDir),
+    sweepDir: absolute(hydra.sweepDir),
+    sweepSubdir: subdir,
+    chdir: hydra.chdir,
+    launcher: hydra.launcher,
+    atDir: (dir) => {
+      const again = recompose(dir);
+      return { config: again.config as ConfigValue, ...(again.stored !== again.config ? { stored: again.stored } : {}) };
+    },
+  };
+}
+
 /**
  * The first batch of jobs, each composed and validated, and `next` to ask for later ones (see Plan).
  * Throws a ConfigError (SweepError, PlanError, compose errors) prefixed `job #N (overrides): ` under
@@ -72,10 +95,13 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     batch.map((jobOverrides, i) => {
       const num = first + i;
       try {
-        const { config, choices, stored } = compose({ configDir, configName, overrides: jobOverrides });
+        const runtime = { num, multirun: opts.multirun };
+        const { config, choices, stored, hydra } = compose({ configDir, configName, overrides: jobOverrides, runtime });
         const task = taskName(config);
         checkJob(getTask(task), config);
-        return { num, overrides: jobOverrides, config: config as ConfigValue, ...(stored && stored !== config ? { stored } : {}), choices, task };
+        const planned: PlannedJob = { num, overrides: jobOverrides, config: config as ConfigValue, ...(stored && stored !== config ? { stored } : {}), choices, task };
+        if (hydra) planned.hydra = plannedHydra(hydra, (dir) => compose({ configDir, configName, overrides: jobOverrides, runtime: { ...runtime, outputDir: dir } }));
+        return planned;
       } catch (e) {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
       }
