@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeTree } from '../../../runner/compose/compose.js';
+import { composeTree, runtimeNode } from '../../../runner/compose/compose.js';
+import { resolveWithProvenance } from '../../../runner/compose/interpolate.js';
 import type { ConfigDict } from '../../../runner/compose/types.js';
 import { planSweep } from '../../../sweeps/index.js';
 
@@ -21,6 +22,9 @@ interface Case {
   pythonpath?: string[];
   note?: string;
   expect: { job_config?: ConfigDict; job_configs?: ConfigDict[]; job_overrides?: string[][]; error?: true; message_contains?: string };
+  /** `--cfg job --resolve` with the working dir and environment in `runtime` (lht-train-resolve). */
+  resolved_with_runtime?: ConfigDict;
+  runtime?: { cwd: string; env: Record<string, string> };
 }
 
 /** `shared/hydra-trees` in the first folder above the repository that has one (CI: beside the clone). */
@@ -80,6 +84,12 @@ function compare(root: string, c: Case): void {
   } else {
     // JSON text: values and key order (Hydra's output order)
     expect(JSON.stringify(composed(c.args))).toBe(JSON.stringify(want.job_config));
+  }
+  if (c.resolved_with_runtime && c.runtime) {
+    // ${hydra:runtime.cwd} is the working dir, ${hydra:runtime.output_dir} null (no run yet), ${oc.env:...} from `env`
+    const tree = composeTree({ configDir, configName, overrides: c.args });
+    const hydra = runtimeNode(tree, { cwd: c.runtime.cwd });
+    expect(JSON.stringify(resolveWithProvenance(tree.config, { hydra, env: c.runtime.env }).config)).toBe(JSON.stringify(c.resolved_with_runtime));
   }
 }
 
