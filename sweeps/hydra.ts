@@ -38,11 +38,8 @@ export function hydraSweep(overrides: string[], configDir: string, configName: s
   }
   const repository = configRepository(tree.searchPath);
   const sweeper = tree.hydra.config.sweeper;
-  const params = sweeper !== null && typeof sweeper === 'object' && !Array.isArray(sweeper) ? sweeper.params : undefined;
-  const list =
-    params !== null && typeof params === 'object' && !Array.isArray(params)
-      ? Object.entries(params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`)
-      : [];
+  const params = isDict(sweeper) ? sweeper.params : undefined;
+  const list = isDict(params) ? Object.entries(params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`) : [];
   const optuna = tree.hydra.choices['hydra/sweeper'] === 'optuna' && isDict(sweeper) ? sweeper : null;
   const sampler = optuna ? { type: 'random' as const, samples: intOr(optuna.n_trials, 20), seed: intOr(isDict(optuna.sampler) ? optuna.sampler.seed : undefined, 0) } : null;
   return { params: list, groupOptions: (group) => repository.groupOptions(group), sampler };
