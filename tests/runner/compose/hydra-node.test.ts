@@ -170,4 +170,14 @@ describe('relative defaults inside an option chosen with a slash', () => {
     expect(tree.config).toEqual({ model: { layer: { kind: 'vit' }, patch: 16 } });
     expect(tree.choices).toEqual({ model: 'vit/b16', 'model/layer': 'vit' });
   });
+
+  it("an option chosen with a slash answers to its group's schema (model.schema.json for model: vit/b16)", () => {
+    const configDir = confDir({
+      'config.yaml': 'defaults:\n  - model: vit/b16\n',
+      'model.schema.json': '{"type": "object", "properties": {"patch": {"type": "integer"}}}',
+      'model/vit/b16.yaml': 'patch: 16\n',
+    });
+    expect(compose({ configDir, configName: 'config' }).config).toEqual({ model: { patch: 16 } });
+    expect(() => compose({ configDir, configName: 'config', overrides: ['model.patch=abc'] })).toThrow("model.patch: expected integer, got 'abc'");
+  });
 });
