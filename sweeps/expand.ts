@@ -1,6 +1,7 @@
 // Turns command-line overrides (and an optional `sweep=<preset>`) into a sweeper: a grid in Hydra's
 // BasicSweeper order, or the preset's sampler. Later overrides of a key replace earlier ones in place.
 import { configRepository } from '../runner/config/index.js';
+import { hydraSweep } from './hydra.js';
 import { GridSweeper } from './grid.js';
 import { loadPreset } from './presets.js';
 import { SweepError } from './product.js';
@@ -11,6 +12,11 @@ import type { Sweeper } from './sweeper.js';
 export interface ExpandOptions {
   /** Where `sweep/<name>.yaml` presets and group folders (for glob) live. Default 'conf'. */
   configDir?: string;
+  /**
+   * The primary config: when given, its composed `hydra.sweeper.params` (a Hydra project's sweep axes)
+   * come before the command line's sweeps, and glob() sees its hydra.searchpath.
+   */
+  configName?: string;
   /** Key lists to pair element-wise, e.g. [['budget', 'horizon']] (the `--zip budget,horizon` flag). */
   zip?: string[][];
   /** A group's options, for glob(); default: the group's options in the config repository of configDir. */
@@ -59,11 +65,14 @@ function takePreset(overrides: string[]): { preset: string | null; rest: string[
  */
 export function createSweep(overrides: string[], opts: ExpandOptions = {}): Sweep {
   const configDir = opts.configDir ?? 'conf';
-  const groupOptions = opts.groupOptions ?? defaultGroupOptions(configDir);
-  const { preset, rest } = takePreset(overrides);
+  const hydra = opts.configName === undefined ? null : hydraSweep(overrides, configDir, opts.configName);
+  const groupOptions = opts.groupOptions ?? hydra?.groupOptions ?? defaultGroupOptions(configDir);
+  const { preset, rest: typed } = takePreset(overrides);
+  const rest = [...(hydra?.params ?? []), ...typed];
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
   const space = searchSpace([...(loaded?.overrides ?? []), ...rest], groupOptions);
+  if (!loaded && hydra?.sampler && zip.length === 0) return { sweeper: new RandomSampler(space, hydra.sampler), preset, zip };
   if (loaded?.sampler) {
     if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
     return { sweeper: new RandomSampler(space, loaded.sampler), preset, zip };

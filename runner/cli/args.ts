@@ -2,7 +2,7 @@ import { nearest } from '../suggest.js';
 
 /** What `npx run` was asked to do, parsed from argv (Hydra's flags). */
 export interface RunArgs {
-  cfg: 'job' | 'all' | null;
+  cfg: 'job' | 'hydra' | 'all' | null;
   resolve: boolean;
   /** Limit --cfg output to one package, e.g. `-p trainer`. */
   package: string | null;
@@ -60,7 +60,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
       if (field === 'cfg') {
-        if (value !== 'job' && value !== 'all') throw new UsageError(`--cfg takes 'job' or 'all', got '${value}'`);
+        if (value !== 'job' && value !== 'hydra' && value !== 'all') throw new UsageError(`--cfg takes 'job', 'hydra' or 'all', got '${value}'`);
         args.cfg = value;
       } else {
         args[field] = value;
@@ -102,7 +102,8 @@ Overrides:
   a,b  choice() range() glob()   sweeps (need --multirun)  budget=2m,20m horizon=glob(h*)
 
 Flags:
-  --cfg job|all, -c     print the composed config as YAML (all adds the ladder: section) and exit
+  --cfg job|hydra|all   print the composed config as YAML and exit (-c): hydra prints a Hydra
+                        project's hydra node, all adds the ladder: section (and hydra:)
   --resolve             resolve \${...} interpolations when printing with --cfg
   --package, -p PKG     with --cfg: print only this package, e.g. -p trainer
   --info, -i            show config groups and their options, the search path and the defaults tree

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { configRepository } from '../config/index.js';
-import type { ComposedTree, DefaultsNode } from '../compose/index.js';
+import { LAUNCHER_MAP, SWEEPER_MAP, withoutEquivalent, type ComposedTree, type ConfigDict, type DefaultsNode } from '../compose/index.js';
 
 /** `npx run --info`: search path, groups and options, defaults tree and merge order. */
 export function renderInfo(tree: ComposedTree, cwd: string): string {
@@ -20,7 +20,36 @@ export function renderInfo(tree: ComposedTree, cwd: string): string {
   renderNode(tree.defaults, 1, lines);
   lines.push('', 'Defaults list (merge order: config -> package)');
   collectSelf(tree.defaults, lines);
+  if (tree.hydra.used) lines.push('', ...renderHydra(tree));
   return lines.join('\n');
+}
+
+/** A Hydra project's hydra node: what each part maps to in Ladder, and (once) what has no equivalent. */
+function renderHydra(tree: ComposedTree): string[] {
+  const lines = ['Hydra node (kept out of the job config; what Ladder does with it)'];
+  const { config, choices } = tree.hydra;
+  const section = (key: string): ConfigDict => (config[key] !== null && typeof config[key] === 'object' && !Array.isArray(config[key]) ? (config[key] as ConfigDict) : {});
+  const launcher = choices['hydra/launcher'];
+  if (launcher) lines.push(`  hydra/launcher: ${launcher} -> ${LAUNCHER_MAP[launcher] ? `launcher ${LAUNCHER_MAP[launcher]}` : 'no equivalent (the local launcher)'}`);
+  const sweeper = choices['hydra/sweeper'];
+  const sweeperTo = SWEEPER_MAP[sweeper ?? ''] ? `the ${SWEEPER_MAP[sweeper!]} sweeper` : sweeper === 'optuna' ? 'random draws (no TPE yet)' : 'no equivalent (a grid)';
+  if (sweeper) lines.push(`  hydra/sweeper: ${sweeper} -> ${sweeperTo}`);
+  const run = section('run');
+  const sweep = section('sweep');
+  const job = section('job');
+  if (run.dir !== undefined) lines.push(`  hydra.run.dir: ${String(run.dir)} -> the run folder (inside the outputs dir)`);
+  if (sweep.dir !== undefined) lines.push(`  hydra.sweep.dir: ${String(sweep.dir)} -> the sweep folder (inside the outputs dir)`);
+  if (sweep.subdir !== undefined) lines.push(`  hydra.sweep.subdir: ${String(sweep.subdir)} -> each job's folder in the sweep folder`);
+  lines.push(`  hydra.job.name: ${String(job.name ?? tree.configName)} -> \${hydra:job.name}`);
+  if (job.chdir !== undefined) lines.push(`  hydra.job.chdir: ${String(job.chdir)} -> ${job.chdir === true ? 'the task runs in its run folder' : 'the task runs in the working directory'}`);
+  if (config.searchpath !== undefined) lines.push(`  hydra.searchpath: ${JSON.stringify(config.searchpath)} -> the config search path (above)`);
+  const params = section('sweeper').params;
+  if (params && typeof params === 'object' && !Array.isArray(params)) {
+    lines.push(`  hydra.sweeper.params -> the sweep axes of -m: ${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+  }
+  const ignored = withoutEquivalent(tree.hydra);
+  if (ignored.length) lines.push('', 'No Ladder equivalent (accepted and ignored)', ...ignored.map((line) => `  ${line}`));
+  return lines;
 }
 
 function renderNode(node: DefaultsNode, depth: number, lines: string[]): void {

@@ -1,8 +1,9 @@
 // What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
-import { createLauncher, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
+import { createLauncher, DEFAULT_LAUNCHER, launcherDefaults, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
 import { getTask } from '../tasks/index.js';
+import type { LauncherConfig } from '../../schemas/launcher.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { summary } from './summary.js';
@@ -33,7 +34,7 @@ export interface CommandIO {
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
-  const launcher = createLauncher(plan.launcher);
+  const launcher = createLauncher(hydraLauncher(plan) ?? plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
@@ -72,6 +73,16 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The launcher a Hydra project's hydra/launcher option stands for (joblib → pool, submitit_slurm →
+ * slurm) with that launcher's defaults, when the config dir has no `launcher` group of its own (with
+ * one, composition already chose the group's option) and this Ladder has it; otherwise local (`--info` says so).
+ */
+function hydraLauncher(plan: Plan): LauncherConfig | null {
+  const name = plan.launcher === DEFAULT_LAUNCHER ? (plan.jobs[0]?.hydra?.launcher ?? null) : null;
+  return name === null ? null : (launcherDefaults(name) ?? null);
 }
 
 /** The exit code of a finished launch (see runLaunchCommand). */

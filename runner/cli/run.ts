@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
-import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import {
+  compose, composeTree, ConfigError, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
+} from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
@@ -86,9 +88,13 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     );
   }
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
-  const resolved = resolveConfig(tree.config, { allowMissing: true });
+  const node = runtimeNode(tree, { multirun: args.multirun });
+  // unresolved printing (Hydra's default) takes resolvers Ladder does not know, e.g. an app's ${eval:...}
+  const resolved = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node }).config;
   validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
   let config: ConfigDict = args.resolve ? resolved : tree.config;
+  const hydra: ConfigDict = { hydra: args.resolve ? resolveHydraNode(tree.config, node) : node };
+  if (args.cfg === 'hydra') config = hydra;
   if (args.cfg === 'all') {
     const ladder: ConfigDict = {
       settings: {
@@ -102,13 +108,30 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
       overrides: { task: tree.overrides },
       mode: args.multirun ? 'MULTIRUN' : 'RUN',
     };
-    config = { ladder, ...config };
+    config = { ladder, ...(tree.hydra.used ? hydra : {}), ...config };
   }
   // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
   if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
   const selected = args.package ? pick(config, args.package) : config;
   const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;
+}
+
+/** The hydra node with every value resolved that can be (the rest, e.g. a Python resolver's, stays as written). */
+function resolveHydraNode(job: ConfigDict, node: ConfigDict): ConfigDict {
+  const out: ConfigDict = {};
+  const walk = (value: ConfigValue, key: string): ConfigValue => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${key}.${k}`)]));
+    }
+    try {
+      return resolveHydraValue(job, node, key, { allowMissing: true });
+    } catch {
+      return value;
+    }
+  };
+  for (const [key, value] of Object.entries(node)) out[key] = walk(value, key);
+  return out;
 }
 
 function pick(config: ConfigDict, pkg: string): ConfigValue {

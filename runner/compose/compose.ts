@@ -9,6 +9,9 @@ import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { placedSchemas, validateComposed, type PlacedSchema } from './schemas.js';
+import { checkSections, HYDRA_GROUPS, hydraRuntime, splitHydra, type HydraNode } from './hydra.js';
+import { LAUNCHER_MAP, mapHydra, type HydraMapping } from './hydra-map.js';
+import { composeSearchPath } from './search-path.js';
 
 export interface ComposeOptions {
   /** Config folder; default: the `configDir` setting (conf/). */
@@ -17,6 +20,13 @@ export interface ComposeOptions {
   configName?: string;
   /** Command-line overrides, e.g. ['model=patchtst', 'trainer.lr=1e-3']. */
   overrides?: string[];
+  /**
+   * Leave a group whose option is still `???` unchosen instead of failing (Hydra's multirun reads its
+   * sweeper's config this way: the sweep chooses the option later).
+   */
+  skipMissingGroups?: boolean;
+  /** compose() only: the job's run-time values for `${hydra:...}` (default: job 0 of a single run, no folder yet). */
+  runtime?: { num?: number; outputDir?: string | null; multirun?: boolean; cwd?: string };
 }
 
 export interface Composed {
@@ -34,6 +44,8 @@ export interface Composed {
    * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
    */
   stored: ConfigDict;
+  /** Present for a Hydra project (its configs or command line set something of Hydra's): what it maps to. */
+  hydra?: HydraMapping & { node: ConfigDict };
 }
 
 /** The composed config before interpolation and validation, with what made it. */
@@ -48,7 +60,10 @@ export interface ComposedTree {
   searchPath: readonly ConfigSource[];
   /** The JSON Schemas of the chosen groups, each with the package it checks (validateComposed). */
   schemas: readonly PlacedSchema[];
+  /** Hydra's own node, composed apart from `config` (as Hydra keeps it out of the job config). */
+  hydra: HydraNode;
 }
+
 
 /**
  * Composes, resolves and validates one run spec (Hydra's compose API): each group against its schema
@@ -56,12 +71,20 @@ export interface ComposedTree {
  */
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
-  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config);
+  const node = runtimeNode(tree, options.runtime);
+  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config, { hydra: node });
   validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
   const config = resolved as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
-  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv) };
+  const hydra = tree.hydra.used ? { ...mapHydra(tree.hydra, node, tree.config), node } : undefined;
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv), ...(hydra ? { hydra } : {}) };
+}
+
+/** The hydra node that `${hydra:...}` reads for this job (see hydraRuntime). */
+export function runtimeNode(tree: ComposedTree, runtime: ComposeOptions['runtime'] = {}): ConfigDict {
+  const overrides = tree.overrides.filter((text) => !/^\s*[+~]*hydra[./]/.test(text));
+  return hydraRuntime(tree.hydra, { configName: tree.configName, overrides, num: runtime.num ?? 0, outputDir: runtime.outputDir ?? null, multirun: runtime.multirun ?? false, cwd: runtime.cwd });
 }
 
 /** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
@@ -93,12 +116,51 @@ export function composeTree(options: ComposeOptions = {}): ComposedTree {
   const configDir = path.resolve(options.configDir ?? settings!.configDir);
   const configName = options.configName ?? settings!.configName;
   const overrides = options.overrides ?? [];
-  const repository = configRepository(configDir);
   const parsed = overrides.map(parseCached);
+  const repository = configRepository(composeSearchPath(configDir, configName, parsed));
   const { groups, keys } = splitOverrides(repository, parsed);
-  const { merged, choices, tree, schemas } = composeGroups(repository, configName, groups);
-  const config = applyKeyOverrides(merged, keys);
-  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas };
+  const skip = options.skipMissingGroups ?? false;
+  let composed = composeGroups(repository, configName, groups, skip);
+  const launcher = hydraLauncherChoice(repository, composed, groups);
+  if (launcher) composed = composeGroups(repository, configName, launcher, skip);
+  const { merged, choices, tree, schemas, runtimeChoices } = composed;
+  const split = splitHydra(merged);
+  const isHydraKey = (o: Override) => o.key === 'hydra' || o.key.startsWith('hydra.');
+  const config = applyKeyOverrides(split.job, keys.filter((o) => !isHydraKey(o)));
+  const hydraConfig = applyHydraOverrides(split.hydra, keys.filter(isHydraKey));
+  const used = Object.keys(hydraConfig).length > 0 || Object.keys(runtimeChoices).some((key) => key === 'hydra' || (key in HYDRA_GROUPS && runtimeChoices[key] !== HYDRA_GROUPS[key]!.default));
+  const hydra: HydraNode = { config: hydraConfig, choices: { ...runtimeChoices }, used };
+  return { config, choices: { ...choices }, overrides: [...overrides], defaults: tree, configDir, configName, searchPath: repository.sources, schemas, hydra };
+}
+
+/**
+ * hydra/launcher=joblib (or submitit_slurm) in a config dir that has Ladder's `launcher` group: the group
+ * options that stand for it (LAUNCHER_MAP), unless the command line chose a launcher itself. Null when
+ * nothing changes.
+ */
+function hydraLauncherChoice(repository: ConfigRepository, composed: MergedGroups, groups: GroupOverrides): GroupOverrides | null {
+  const option = composed.runtimeChoices['hydra/launcher'];
+  const mapped = option && option !== 'basic' ? LAUNCHER_MAP[option] : undefined;
+  if (!mapped || !repository.isGroup('launcher') || !repository.groupOptions('launcher').includes(mapped)) return null;
+  if (composed.choices.launcher === mapped || groups.select.some((s) => s.key === 'launcher') || groups.add.some((a) => a.group === 'launcher')) return null;
+  const input = `launcher=${mapped} (for hydra/launcher=${option})`;
+  if ('launcher' in composed.choices) return { ...groups, select: [...groups.select, { key: 'launcher', option: mapped, input }] };
+  return { ...groups, add: [...groups.add, { group: 'launcher', package: null, option: mapped, input }] };
+}
+
+/**
+ * `hydra.*=` overrides change the hydra node. Hydra's node has all of its keys from its own defaults,
+ * which Ladder does not fill in: any key below one of its sections may be set without `+`.
+ */
+function applyHydraOverrides(hydra: ConfigDict, overrides: Override[]): ConfigDict {
+  if (overrides.length === 0) return hydra;
+  const local = overrides.map((o) => {
+    if (o.key === 'hydra') throw new ConfigError(`'${o.input}': set keys of the hydra node one by one, e.g. hydra.run.dir=out`);
+    return { ...o, key: o.key.slice('hydra.'.length), type: o.type === 'change' ? ('force_add' as const) : o.type };
+  });
+  const section = (o: Override) => o.key.split('.')[0]!;
+  checkSections(Object.fromEntries(local.map((o) => [section(o), null])), (key) => `hydra.${key}`);
+  return applyKeyOverrides(hydra, local);
 }
 
 /**
@@ -112,17 +174,18 @@ interface MergedGroups {
   choices: Record<string, string | null>;
   tree: DefaultsNode;
   schemas: PlacedSchema[];
+  runtimeChoices: Record<string, string | null>;
 }
 const groupCache = new WeakMap<ConfigRepository, Map<string, MergedGroups>>();
-function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides): MergedGroups {
+function composeGroups(repository: ConfigRepository, configName: string, groups: GroupOverrides, skipMissing: boolean): MergedGroups {
   let cache = groupCache.get(repository);
   if (!cache) groupCache.set(repository, (cache = new Map()));
-  const key = JSON.stringify([configName, groups.select, groups.add, groups.remove]);
+  const key = JSON.stringify([configName, groups.select, groups.add, groups.remove, skipMissing]);
   let hit = cache.get(key);
   if (!hit || hit.generation !== repository.generation) {
-    const { sequence, choices, tree } = buildDefaults(repository, configName, groups);
+    const { sequence, choices, tree, runtimeChoices } = buildDefaults(repository, configName, groups, { skipMissing });
     const merged = mergeConfigs(sequence.map((item) => placeAtPackage(item.package, item.loaded.body)));
-    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree) };
+    hit = { generation: repository.generation, merged: Object.freeze(merged), choices, tree, schemas: placedSchemas(repository, tree), runtimeChoices };
     cache.set(key, hit);
   }
   return hit;
@@ -172,7 +235,7 @@ function splitOverrides(repository: ConfigRepository, parsed: Override[]): { gro
       );
     }
     const value = o.valueType === null ? null : overrideValue(o);
-    if (!repository.isGroup(o.key) || isDict(value)) {
+    if (!(repository.isGroup(o.key) || o.key in HYDRA_GROUPS) || isDict(value)) {
       keys.push(o);
       continue;
     }

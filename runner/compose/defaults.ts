@@ -3,7 +3,9 @@ import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
 import { interpolateChoices, isInterpolated, parseDefaultEntry, type DefaultEntry, type GroupEntry } from './defaults-entry.js';
 import { loadConfig, type LoadedConfig } from './loader.js';
+import type { ConfigValue } from './types.js';
 import type { ConfigRepository } from '../config/index.js';
+import { HYDRA_CONFIG, HYDRA_GROUPS, hydraRootDefaults, isBuiltinOption, isHydraGroupKey } from './hydra.js';
 
 /** Group choices from the command line, already split from plain key overrides. */
 export interface GroupOverrides {
@@ -22,15 +24,31 @@ export interface DefaultsNode {
   loaded: LoadedConfig;
   /** `group(@pkg)` when chosen from a group, with the option. */
   choice: { key: string; option: string } | null;
+  /**
+   * The group that relative entries of its defaults list are relative to: the group it was chosen from
+   * (`model` for `model: vit/b16`), else the folder of its config path. Absent: the folder of configPath.
+   */
+  groupPath?: string;
   children: Array<DefaultsNode | 'self'>;
 }
 
 export interface DefaultsResult {
   tree: DefaultsNode;
-  /** Files to merge, in order, each at its package. */
+  /** Hydra's own root (hydra/config) with the hydra/* groups it chose: merged first, at package `hydra`. */
+  hydraTree: DefaultsNode;
+  /** Files to merge, in order, each at its package (the hydra node's first). */
   sequence: Array<{ configPath: string; package: string; loaded: LoadedConfig }>;
-  /** override key (`group` or `group@pkg`) → chosen option (null when the entry selects nothing). */
+  /**
+   * override key (`group` or `group@pkg`) → chosen option (null when the entry selects nothing), for the
+   * job's groups; the `hydra` group and hydra/* groups are in `runtimeChoices` only.
+   */
   choices: Record<string, string | null>;
+  /**
+   * Hydra's `hydra.runtime.choices`: every group chosen with one option (job and hydra groups), in the
+   * order Hydra meets them; a list-valued selection is left out, an `optional` entry whose file is
+   * missing is still there.
+   */
+  runtimeChoices: Record<string, string | null>;
 }
 
 interface Registered {
@@ -42,16 +60,25 @@ interface Registered {
 }
 
 /** Builds the defaults tree of the primary config with Hydra 1.1+ rules. */
-export function buildDefaults(repository: ConfigRepository, configName: string, cli: GroupOverrides): DefaultsResult {
+export function buildDefaults(repository: ConfigRepository, configName: string, cli: GroupOverrides, options: { skipMissing?: boolean } = {}): DefaultsResult {
   const primary = loadConfig(repository, configName);
   if (!primary) {
     throw new ConfigError(`Cannot find primary config '${configName}'. Check that ${inSearchPath(repository, configName)}.yaml exists (set --config-dir/--config-name)`);
   }
-  const builder = new TreeBuilder(repository, cli);
+  const builder = new TreeBuilder(repository, cli, options.skipMissing ?? false);
+  // Hydra's root list is [hydra/config, primary], expanded back to front: the primary's overrides of
+  // hydra/* groups are known by the time Hydra's own defaults are expanded.
   const tree = builder.expand({ configPath: configName, package: '', loaded: primary, choice: null, children: [] }, true, []);
+  const hydraTree = builder.expand({ configPath: HYDRA_CONFIG, package: 'hydra', loaded: virtualConfig(HYDRA_CONFIG, hydraRootDefaults()), choice: null, children: [] }, false, []);
   builder.ensureOverridesUsed();
-  const sequence = mergeOrder(tree);
-  return { tree, sequence, choices: inTreeOrder(tree, builder.choices) };
+  const sequence = [...mergeOrder(hydraTree), ...mergeOrder(tree)].filter((item) => !item.loaded.builtin);
+  const jobChoices = Object.fromEntries(Object.entries(builder.choices).filter(([key]) => !isHydraGroupKey(key)));
+  return { tree, hydraTree, sequence, choices: inTreeOrder(tree, jobChoices), runtimeChoices: builder.runtimeChoices };
+}
+
+/** A config that has no file: Hydra's hydra/config, or a built-in option such as hydra/launcher/joblib. */
+function virtualConfig(configPath: string, defaults: ConfigValue[] | null): LoadedConfig {
+  return { displayPath: `Hydra's ${configPath}`, body: Object.freeze({}), defaults, packageHeader: null, text: '', builtin: true };
 }
 
 /** Choices listed as the defaults list reads, top to bottom (they are found back to front). */
@@ -70,6 +97,7 @@ function inTreeOrder(tree: DefaultsNode, found: Record<string, string | null>): 
 
 class TreeBuilder {
   readonly choices: Record<string, string | null> = {};
+  readonly runtimeChoices: Record<string, string | null> = {};
   private readonly overrides = new Map<string, Registered>();
   private readonly removals = new Map<string, { option: string | null; input: string; used: boolean }>();
   /** Override key → the option met first and the config that chose it (null: the command line). */
@@ -77,7 +105,7 @@ class TreeBuilder {
   /** Group choices met so far, for defaults-list interpolation (Hydra's known_choices). */
   private readonly known = new Map<string, string | null>();
 
-  constructor(private readonly repository: ConfigRepository, private readonly cli: GroupOverrides) {
+  constructor(private readonly repository: ConfigRepository, private readonly cli: GroupOverrides, private readonly skipMissing: boolean) {
     for (const s of cli.select) this.overrides.set(s.key, { option: s.option, from: null, input: s.input, used: false });
     for (const r of cli.remove) this.removals.set(r.key, { option: r.option, input: r.input, used: false });
   }
@@ -99,7 +127,7 @@ class TreeBuilder {
       }
     }
     this.registerOverrides(entries, node, where, interpolated);
-    const groupDir = path.posix.dirname(node.configPath) === '.' ? '' : path.posix.dirname(node.configPath);
+    const groupDir = groupPathOf(node);
     const inner = [...stack, node.configPath];
     const expandEntry = (entry: DefaultEntry, fromInterpolation: boolean): Array<DefaultsNode | 'self'> => {
       if (entry.kind === 'self') return ['self'];
@@ -159,7 +187,7 @@ class TreeBuilder {
         continue;
       }
       seenOverride = true;
-      const key = this.placement(entry, node, path.posix.dirname(node.configPath)).key;
+      const key = this.placement(entry, node, groupPathOf(node)).key;
       if (interpolated) {
         throw new ConfigError(
           `${where}: Default List Overrides are not allowed in the subtree of an interpolated config group (override ${key}=${String(entry.option)}):` +
@@ -182,6 +210,7 @@ class TreeBuilder {
     const option = override ? override.option : entry.option;
     const from = override ? override.from : entry.external ? null : where;
     this.checkChosenOnce(key, option, entry.external ? null : where);
+    if (!Array.isArray(option) && !(key in this.runtimeChoices)) this.runtimeChoices[key] = option;
     if (option === null) {
       this.choices[key] = null;
       return [];
@@ -191,17 +220,18 @@ class TreeBuilder {
       throw new ConfigError(`In '${where}': Defaults List interpolation is not supported in options list items (${key}: [${options.join(', ')}])`);
     }
     if (options.includes('???')) {
+      if (this.skipMissing) return [];
       throw new ConfigError(`You must specify '${key}', e.g. ${key}=<OPTION>. Available options in '${group}': ${this.repository.groupOptions(group).join(', ')}`);
     }
     const nodes: DefaultsNode[] = [];
     for (const name of [...options].reverse()) {
-      const loaded = loadConfig(this.repository, `${group}/${name}`);
+      const loaded = loadConfig(this.repository, `${group}/${name}`) ?? (isBuiltinOption(group, name) ? virtualConfig(`${group}/${name}`, null) : null);
       if (!loaded) {
         if (entry.optional && !override) continue;
         throw this.missingOption(group, name, from);
       }
       const pkg = this.placement(entry, parent, groupDir, name, loaded.packageHeader).package;
-      nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, children: [] }, false, stack, interpolated));
+      nodes.push(this.expand({ configPath: `${group}/${name}`, package: pkg, loaded, choice: { key, option: name }, groupPath: group, children: [] }, false, stack, interpolated));
     }
     if (nodes.length > 0) this.choices[key] = Array.isArray(option) ? `[${option.join(',')}]` : option;
     return nodes.reverse();
@@ -258,15 +288,23 @@ class TreeBuilder {
 
   private missingOption(group: string, option: string, from: string | null): ConfigError {
     const prefix = from ? `In '${from}': ` : '';
-    if (!this.repository.isGroup(group)) {
+    const builtin = HYDRA_GROUPS[group]?.options ?? [];
+    if (!this.repository.isGroup(group) && builtin.length === 0) {
       return new ConfigError(`${prefix}Could not find '${group}/${option}': there is no config group '${group}' in ${inSearchPath(this.repository, '')}`);
     }
-    const options = this.repository.groupOptions(group);
+    const options = [...new Set([...this.repository.groupOptions(group), ...builtin])].sort();
     // short names (2m, h3) differ by one character on purpose: only a case slip counts there
     const near = nearest(option, options, { budget: () => (option.length <= 3 ? 0 : Math.max(1, Math.floor(option.length / 3))) });
     const hint = near.length ? ` Did you mean ${near.map((o) => `${group}=${o}`).join(' or ')}?` : '';
     return new ConfigError(`${prefix}Could not find '${group}/${option}'.${hint} Available options in '${group}': ${options.join(', ')}`);
   }
+}
+
+/** The group a node's relative defaults entries are relative to ('' for the top level); see DefaultsNode.groupPath. */
+function groupPathOf(node: DefaultsNode): string {
+  if (node.groupPath !== undefined) return node.groupPath;
+  const dir = path.posix.dirname(node.configPath);
+  return dir === '.' ? '' : dir;
 }
 
 /** Where `configPath` would be in each source of the search path, e.g. `/p/conf/model/x` (for messages). */

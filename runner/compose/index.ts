@@ -1,6 +1,8 @@
-export { clearConfigCache, compose, composeTree, type ComposeOptions, type Composed, type ComposedTree } from './compose.js';
+export { clearConfigCache, compose, composeTree, runtimeNode, type ComposeOptions, type Composed, type ComposedTree } from './compose.js';
+export { HYDRA_GROUPS, type HydraNode } from './hydra.js';
+export { LAUNCHER_MAP, mapHydra, SWEEPER_MAP, withoutEquivalent, type HydraMapping } from './hydra-map.js';
 export { ConfigError } from '../errors.js';
-export { resolveConfig, resolveWithProvenance, type ResolveOptions } from './interpolate.js';
+export { resolveConfig, resolveHydraValue, resolveWithProvenance, type ResolveOptions } from './interpolate.js';
 export { keyOrigin, type KeyOrigin } from './origin.js';
 export { builtinValidator, checkWith, validateSpec } from './validate.js';
 export { validateComposed, type PlacedSchema } from './schemas.js';

@@ -11,6 +11,17 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
   /** Leave `???` (and interpolations that need one) in place instead of failing: for printing. */
   allowMissing?: boolean;
+  /**
+   * Treat a value that cannot be had here as missing (`???`) instead of failing: one that needs a
+   * resolver Ladder does not know (`${eval:...}`, registered by a Python application), an unset
+   * environment variable, or a run-time value of the hydra node. For checking a config printed unresolved.
+   */
+  unknownAsMissing?: boolean;
+  /**
+   * Hydra's node for `${hydra:key}` (see hydraRuntime); its values may interpolate the job config.
+   * Absent: `${hydra:...}` is an error that says it needs a Hydra run.
+   */
+  hydra?: ConfigDict;
 }
 
 const MISSING = '???';
@@ -26,10 +37,25 @@ export function resolveConfig(root: ConfigDict, options: ResolveOptions = {}): C
  * took oc.env's default because the variable is unset is not among them.
  */
 export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): { config: ConfigDict; fromEnv: string[] } {
-  const resolver = new Resolver(root, options);
-  const config = resolver.resolveNode([], root) as ConfigDict;
+  if (!options.hydra) {
+    const resolver = new Resolver(root, options);
+    return { config: resolver.resolveNode([], root) as ConfigDict, fromEnv: [...resolver.fromEnv] };
+  }
+  // the hydra node sits beside the job's keys so that its values can read them, and is left out
+  const resolver = new Resolver({ ...root, hydra: options.hydra }, options);
+  const config: ConfigDict = {};
+  for (const key of Object.keys(root)) config[key] = resolver.resolveNode([key], root[key]!);
   return { config, fromEnv: [...resolver.fromEnv] };
 }
+
+/** The value of `hydra.<key>` in Hydra's node `hydra`, resolved against it and the job config `root`. */
+export function resolveHydraValue(root: ConfigDict, hydra: ConfigDict, key: string, options: Omit<ResolveOptions, 'hydra'> = {}): ConfigValue {
+  const resolver = new Resolver({ ...root, hydra }, { ...options, hydra });
+  return resolver.resolveKey(`hydra.${key}`);
+}
+
+/** A value that cannot be had here: an unknown resolver, an unset environment variable, a hydra key with no value. */
+class NotAvailable extends Error {}
 
 /** Thrown inside resolution when a value is still missing; turned into a message at the top. */
 class MissingValue extends Error {
@@ -48,6 +74,17 @@ class Resolver {
 
   constructor(private readonly root: ConfigDict, private readonly options: ResolveOptions) {
     this.env = options.env ?? process.env;
+  }
+
+  /** The value at dotted `key`, resolved; undefined-safe: a key that is not there is null. */
+  resolveKey(key: string): ConfigValue {
+    try {
+      return this.lookup(key, []);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      if (/not found/.test((error as Error).message)) return null;
+      throw new ConfigError(`Interpolation error at '${key}': ${(error as Error).message}`, { cause: error });
+    }
   }
 
   resolveNode(path: string[], value: ConfigValue): ConfigValue {
@@ -85,6 +122,7 @@ class Resolver {
       value = this.evaluate(parsedTemplate(raw), path);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
+      if (error instanceof NotAvailable && this.options.unknownAsMissing) return MISSING;
       if (error instanceof MissingValue) {
         if (this.options.allowMissing) return raw;
         if (this.active.length > 1) throw error;
@@ -109,6 +147,7 @@ class Resolver {
     if (interpolation.kind === 'node') return this.lookup(asText(this.evaluate(interpolation.key, at)), at);
     const args = interpolation.args.map((arg) => this.argument(arg, at));
     if (interpolation.name === 'oc.select') return this.select(args, at);
+    if (interpolation.name === 'hydra') return this.hydra(args);
     if (interpolation.name === 'oc.env' && this.env[String(args[0])] !== undefined) this.envReads++; // a default is no secret
     return callResolver(interpolation.name, args, this.env);
   }
@@ -131,6 +170,18 @@ class Resolver {
     const raw = segments === null ? undefined : this.raw(segments);
     if (raw === undefined || raw === MISSING) return args.length === 2 ? args[1]! : null;
     return this.lookup(key, at);
+  }
+
+  /** `${hydra:job.name}`: a key of Hydra's node (ResolveOptions.hydra). */
+  private hydra(args: ConfigValue[]): ConfigValue {
+    if (args.length !== 1) throw new Error('hydra takes one key of the hydra node, e.g. ${hydra:runtime.output_dir}');
+    if (!this.options.hydra) throw new Error(`\${hydra:${asText(args[0]!)}} reads Hydra's node, which only a composed run has`);
+    try {
+      return this.lookup(`hydra.${asText(args[0]!)}`, []);
+    } catch (error) {
+      if (!(error instanceof Error) || !/not found/.test(error.message) || error instanceof ConfigError) throw error;
+      throw new NotAvailable(`\${hydra:${asText(args[0]!)}}: ${error.message} in the hydra node`);
+    }
   }
 
   /** The unresolved value at `segments`, or undefined when there is none. */
@@ -197,7 +248,7 @@ function callResolver(name: string, args: ConfigValue[], env: Record<string, str
       const value = env[String(args[0])];
       if (value !== undefined) return value;
       if (args.length === 2) return args[1] === null ? null : asText(args[1]!);
-      throw new Error(`environment variable '${String(args[0])}' is not set (give a default: \${oc.env:${String(args[0])},<default>})`);
+      throw new NotAvailable(`environment variable '${String(args[0])}' is not set (give a default: \${oc.env:${String(args[0])},<default>})`);
     }
     case 'oc.decode':
       if (args.length !== 1) throw new Error('oc.decode takes one argument');
@@ -206,7 +257,9 @@ function callResolver(name: string, args: ConfigValue[], env: Record<string, str
       if (args.length !== 1) throw new Error('now takes one strftime format, e.g. ${now:%Y-%m-%d}');
       return strftime(asText(args[0]!));
     default:
-      throw new Error(`unsupported interpolation type '${name}' (known: now, oc.env, oc.decode, oc.select)`);
+      throw new NotAvailable(
+        `unsupported interpolation type '${name}' (known: now, oc.env, oc.decode, oc.select, hydra; a resolver a Python application registers has no equivalent here)`,
+      );
   }
 }
 
@@ -221,8 +274,11 @@ function primitive(text: string): ConfigValue {
   return text;
 }
 
+/** A value inside a string, as OmegaConf writes it there (Python's str: None, True, False). */
 function asText(value: ConfigValue): string {
-  return typeof value === 'string' ? value : value === null || typeof value !== 'object' ? String(value) : JSON.stringify(value);
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return typeof value === 'string' ? value : typeof value !== 'object' ? String(value) : JSON.stringify(value);
 }
 
 function missingError(key: string, neededBy?: string): ConfigError {

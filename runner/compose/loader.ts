@@ -14,6 +14,8 @@ export interface LoadedConfig {
   packageHeader: string | null;
   /** The file's text (for line numbers in messages). */
   text: string;
+  /** Set for a config with no file (Hydra's hydra/config and its built-in options): nothing to merge. */
+  builtin?: true;
 }
 
 // keyed by the repository's file object, which is replaced when the file changes on disk

@@ -29,7 +29,7 @@ export function placedSchemas(repository: ConfigRepository, tree: DefaultsNode):
   const walk = (node: DefaultsNode): void => {
     for (const child of node.children) {
       if (child === 'self') continue;
-      const group = path.posix.dirname(child.configPath);
+      const group = child.groupPath ?? path.posix.dirname(child.configPath); // `model: vit/b16` answers to model's schema
       const key = `${group}@${child.package}`;
       if (child.choice && child.package !== '' && group !== '.' && !seen.has(key)) {
         seen.add(key);

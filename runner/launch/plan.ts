@@ -9,11 +9,13 @@ import type { ConfigValue } from '../outputs/index.js';
 import { getTask, type TaskEntry } from '../tasks/index.js';
 import { isSweep, parseOverride } from '../overrides/index.js';
 import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweeps/index.js';
+import path from 'node:path';
+import { findProjectRoot } from '../config/index.js';
 import { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './launchers/config.js';
-import type { Plan, PlannedJob } from './types.js';
+import type { Plan, PlannedHydra, PlannedJob } from './types.js';
 
 /** The function planJobs composes and validates each job with: runner/compose's compose(). */
-export type ComposeFn = (opts: Required<ComposeOptions>) => Composed;
+export type ComposeFn = (opts: Required<Pick<ComposeOptions, 'configDir' | 'configName' | 'overrides'>> & Pick<ComposeOptions, 'runtime'>) => Composed;
 
 export interface PlanOptions {
   multirun: boolean;
@@ -54,6 +56,27 @@ function prefixed(e: unknown, prefix: string): never {
   throw new PlanError(`${prefix}${String(e)}`);
 }
 
+/** A job's hydra mapping with its folders made absolute (relative ones: from the project folder, as Hydra's from its working dir). */
+function plannedHydra(hydra: NonNullable<Composed['hydra']>, recompose: (dir: string) => { config: ConfigValue; stored?: ConfigValue }): PlannedHydra {
+  const root = findProjectRoot(process.cwd());
+  const absolute = (dir: string | null) => (dir === null ? null : path.resolve(root, dir));
+  const subdir = hydra.sweepSubdir;
+  if (subdir !== null && (path.isAbsolute(subdir) || subdir.split(/[/\\]/).some((part) => part === '..') || subdir.replace(/[/\\.]/g, '') === '')) {
+    throw new PlanError(`hydra.sweep.subdir '${subdir}' must name a folder inside the sweep folder: give a relative name without '..', e.g. \${hydra.job.num}`);
+  }
+  return {
+    runDir: absolute(hydra.runDir),
+    sweepDir: absolute(hydra.sweepDir),
+    sweepSubdir: subdir,
+    chdir: hydra.chdir,
+    launcher: hydra.launcher,
+    atDir: (dir) => {
+      const again = recompose(dir);
+      return { config: again.config, ...(again.stored !== undefined ? { stored: again.stored } : {}) };
+    },
+  };
+}
+
 /**
  * The first batch of jobs, each composed and validated, and `next` to ask for later ones (see Plan).
  * Throws a ConfigError (SweepError, PlanError, compose errors) prefixed `job #N (overrides): ` under
@@ -72,13 +95,14 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
     : opts.sweeper
       ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
-      : createSweep(overrides, { configDir, zip: opts.zip });
+      : createSweep(overrides, { configDir, configName, zip: opts.zip });
   let launcher: LauncherConfig | null = null;
   const composeBatch = (batch: string[][], first: number): PlannedJob[] =>
     batch.map((jobOverrides, i) => {
       const num = first + i;
       try {
-        const composed = compose({ configDir, configName, overrides: jobOverrides });
+        const runtime = { num, multirun: opts.multirun };
+        const composed = compose({ configDir, configName, overrides: jobOverrides, runtime });
         const stored = composed.stored && composed.stored !== composed.config ? composed.stored : undefined;
         const split = splitLauncher({ config: composed.config as ConfigValue, stored, choices: composed.choices, overrides: jobOverrides });
         launcher ??= split.launcher;
@@ -86,7 +110,15 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
         const { config, choices } = split.job;
         const task = taskName(config);
         checkJob(getTask(task), config);
-        return { num, overrides: split.job.overrides, config, ...(split.job.stored !== undefined ? { stored: split.job.stored } : {}), choices, task };
+        const planned: PlannedJob = { num, overrides: split.job.overrides, config, ...(split.job.stored !== undefined ? { stored: split.job.stored } : {}), choices, task };
+        if (composed.hydra) {
+          planned.hydra = plannedHydra(composed.hydra, (dir) => {
+            const again = compose({ configDir, configName, overrides: jobOverrides, runtime: { ...runtime, outputDir: dir } });
+            const stored = again.stored && again.stored !== again.config ? again.stored : undefined;
+            return splitLauncher({ config: again.config as ConfigValue, stored, choices: again.choices, overrides: jobOverrides }).job;
+          });
+        }
+        return planned;
       } catch (e) {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
       }

@@ -3,7 +3,7 @@
 // telling it every finished trial. Keeps going after a failed job, stops on interrupt.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { OutputsError } from '../errors.js';
 import {
   createRunDir,
@@ -70,6 +70,7 @@ export class SweepRun {
     const patterns = opts.patterns ?? DEFAULT_PATTERNS;
     const started = this.now();
     Object.values(patterns).forEach((p) => formatPattern(p, started)); // a bad pattern fails before anything starts
+    plan.jobs.forEach((job) => checkHydraDirs(job, opts.outputsDir));
     checkWritable(opts.outputsDir);
     this.openIndex();
     const root = plan.multirun ? this.openSweep(started) : null;
@@ -81,7 +82,13 @@ export class SweepRun {
       signal: jobSignal,
       now: this.now,
       open: (job) => {
-        const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
+        const hydra = job.hydra;
+        const dir = root
+          ? createUniqueDir(join(root, hydra?.sweepSubdir ?? String(job.num)))
+          : hydra?.runDir
+            ? createUniqueDir(hydra.runDir)
+            : createRunDir(opts.outputsDir, patterns.run, this.now());
+        if (hydra) Object.assign(job, hydra.atDir(dir)); // ${hydra:runtime.output_dir} is this folder
         firstDir ??= dir;
         opts.reporter?.jobStart(job, dir);
         return this.ticket(job, dir);
@@ -103,6 +110,7 @@ export class SweepRun {
         launched += batch.length;
         if (jobSignal.aborted || !plan.next) break;
         batch = plan.next(this.trials(), launched);
+        batch.forEach((job) => checkHydraDirs(job, opts.outputsDir));
         if (batch.length) this.addBatch(batch);
       }
     } catch (e) {
@@ -138,7 +146,8 @@ export class SweepRun {
     };
     let root: string | null = null;
     try {
-      root = createRunDir(opts.outputsDir, (opts.patterns ?? DEFAULT_PATTERNS).sweep, started);
+      const hydraRoot = plan.jobs[0]?.hydra?.sweepDir;
+      root = hydraRoot ? createUniqueDir(hydraRoot) : createRunDir(opts.outputsDir, (opts.patterns ?? DEFAULT_PATTERNS).sweep, started);
       writeSweepRecord(root, record);
     } catch (e) {
       const cannotWrite = writeFailure(e);
@@ -273,6 +282,21 @@ export class SweepRun {
 
   private indexFailed(e: unknown): void {
     this.indexProblem ??= `index ${this.opts.indexPath} not updated (${(e as Error).message.split('\n')[0]}); \`runs reindex\` rebuilds it from the run folders`;
+  }
+}
+
+/**
+ * A Hydra project's hydra.run.dir / hydra.sweep.dir must lie inside the outputs dir, like the runDir and
+ * sweepDir patterns: refused before anything is written, with the fix.
+ */
+function checkHydraDirs(job: PlannedJob, outputsDir: string): void {
+  for (const [key, dir] of [['hydra.run.dir', job.hydra?.runDir], ['hydra.sweep.dir', job.hydra?.sweepDir]] as const) {
+    if (!dir) continue;
+    const rel = relative(outputsDir, dir);
+    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) continue;
+    throw new OutputsError(
+      `${key} (${dir}) must name a folder inside the outputs dir ${outputsDir}: change ${key}, or set "outputsDir" in the ladder settings to a folder that holds it`,
+    );
   }
 }
 

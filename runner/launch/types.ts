@@ -13,6 +13,24 @@ export interface PlannedJob {
   choices: Record<string, string>;
   /** The registered task it runs (config task.name). */
   task: string;
+  /** A Hydra project's job: what its hydra node maps to (run folders, chdir, launcher), resolved. */
+  hydra?: PlannedHydra;
+}
+
+/** The parts of a job's hydra node that Ladder acts on (see runner/compose's HydraMapping). */
+export interface PlannedHydra {
+  /** hydra.run.dir as an absolute folder (must lie inside the outputs dir), or null: the runDir pattern. */
+  runDir: string | null;
+  /** hydra.sweep.dir as an absolute folder (inside the outputs dir), or null: the sweepDir pattern. */
+  sweepDir: string | null;
+  /** hydra.sweep.subdir, relative to the sweep folder, or null: the job number. */
+  sweepSubdir: string | null;
+  /** hydra.job.chdir: the task runs with its run folder as the working directory. */
+  chdir: boolean;
+  /** Ladder's launcher for its hydra/launcher option, or null. */
+  launcher: string | null;
+  /** The config and stored config again, with `${hydra:runtime.output_dir}` (and run.dir) at the run folder. */
+  atDir(dir: string): { config: ConfigValue; stored?: ConfigValue };
 }
 
 export interface Plan {

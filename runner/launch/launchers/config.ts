@@ -8,6 +8,18 @@ import { builtinValidator, checkWith, type ConfigDict, type ConfigValue } from '
 /** The launcher of a config dir without a `launcher` group. */
 export const DEFAULT_LAUNCHER: LauncherConfig = { name: 'local', retries: 0, threads: null };
 
+/**
+ * A launcher's defaults by name (as conf/launcher/<name>.yaml ships them), for a config dir without a
+ * `launcher` group whose hydra/launcher option stands for one; undefined for a name Ladder has no launcher for.
+ */
+export function launcherDefaults(name: string): LauncherConfig | undefined {
+  const defaults: Record<string, LauncherConfig> = {
+    local: DEFAULT_LAUNCHER,
+    pool: { name: 'pool', retries: 0, threads: null, n_jobs: null },
+  };
+  return defaults[name];
+}
+
 /** Whether an override sets the launcher or a key under it: `launcher=pool`, `launcher.n_jobs=2`, `+launcher.x=1`, `~launcher`. */
 export function isLauncherOverride(text: string): boolean {
   return /^\s*(?:\+\+|\+|~)?launcher(?:[.@=\s]|$)/.test(text);

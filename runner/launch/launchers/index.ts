@@ -7,7 +7,7 @@ import type { Launcher } from './types.js';
 
 export { LocalLauncher } from './local.js';
 export { PoolLauncher, poolShape, type PoolOptions } from './pool/index.js';
-export { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './config.js';
+export { DEFAULT_LAUNCHER, isLauncherOverride, launcherDefaults, splitLauncher } from './config.js';
 export type { JobTicket, LaunchContext, Launcher } from './types.js';
 
 /** How each launcher is made from its (validated) `launcher` node; a new launcher adds its line. */

@@ -20,7 +20,15 @@ export class LocalLauncher implements Launcher {
       if (ctx.signal.aborted) return;
       const t = ctx.open(job);
       this.current = new JobRun(job, t.dir, { runId: t.runId, sweepId: t.sweepId }, t.hooks, ctx.now, { launcher: this.name, threads: this.threads });
-      const outcome = await this.current.execute(ctx.signal);
+      // hydra.job.chdir: the task's working directory is its run folder (one job at a time runs here)
+      const cwd = job.hydra?.chdir ? process.cwd() : null;
+      if (cwd !== null) process.chdir(t.dir);
+      let outcome: JobOutcome;
+      try {
+        outcome = await this.current.execute(ctx.signal);
+      } finally {
+        if (cwd !== null) process.chdir(cwd);
+      }
       this.current = null;
       ctx.close(outcome);
     }

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeTree } from '../../../runner/compose/compose.js';
+import { composeTree, runtimeNode } from '../../../runner/compose/compose.js';
+import { resolveWithProvenance } from '../../../runner/compose/interpolate.js';
 import type { ConfigDict } from '../../../runner/compose/types.js';
 import { planSweep } from '../../../sweeps/index.js';
 
@@ -17,8 +18,13 @@ interface Case {
   args: string[];
   multirun: boolean;
   env_dependent?: boolean;
+  /** Folders under trees/ that were on PYTHONPATH (where pkg:// search-path entries are found). */
+  pythonpath?: string[];
   note?: string;
   expect: { job_config?: ConfigDict; job_configs?: ConfigDict[]; job_overrides?: string[][]; error?: true; message_contains?: string };
+  /** `--cfg job --resolve` with the working dir and environment in `runtime` (lht-train-resolve). */
+  resolved_with_runtime?: ConfigDict;
+  runtime?: { cwd: string; env: Record<string, string> };
 }
 
 /** `shared/hydra-trees` in the first folder above the repository that has one (CI: beside the clone). */
@@ -30,8 +36,7 @@ function findFixture(): string | null {
   }
 }
 
-const HYDRA_NODE = 'uses the `hydra` node (`- hydra: default` overriding hydra/hydra_logging and hydra/job_logging), which Ladder does not have yet (issue 16)';
-const HYDRA_KEYS = 'sets `hydra:` keys or chooses hydra/... groups, which Hydra keeps out of the job config (issue 16)';
+const LHT_YAML11 = 'composes, but data/mnist.yaml has `train_val_test_split: [55_000, 5_000, 10_000]`, ints in YAML 1.1 (issue 16, yaml16)';
 const YAML11 = 'YAML 1.1 scalars as OmegaConf reads them (55_000, 1.0 as a float, yes/on, octal, sexagesimal) (issue 16)';
 const gaps: Record<string, string> = {
   ...Object.fromEntries(
@@ -42,20 +47,8 @@ const gaps: Record<string, string> = {
       'lht-train-debug-profiler-mps-wandb', 'lht-train-callbacks-none-ddp-sim', 'lht-eval-ckpt-path', 'lht-eval-ckpt-path-x',
       'lht-train-hparams-search-example', 'lht-train-m-experiment-glob', 'lht-train-m-batch-size-tags',
       'lht-train-m-batch-size', 'lht-train-m-seeds', 'lht-train-resolve',
-    ].map((id) => [id, HYDRA_NODE]),
+    ].map((id) => [id, LHT_YAML11]),
   ),
-  ...Object.fromEntries(
-    [
-      'ex-configure-hydra-logging', 'ex-configure-hydra-custom-help-postgresql', 'ex-configure-hydra-workdir',
-      'ex-configure-hydra-job-name', 'ex-experimental-rerun', 'ex-configure-hydra-job-override-dirname-seed',
-      'ex-tutorial-5-defaults-hydra-run-dir', 'ex-tutorial-5-defaults-hydra-job-chdir',
-      'ex-tutorial-5-defaults-hydra-job-logging-disabled', 'ex-tutorial-5-defaults-hydra-launcher-joblib',
-    ].map((id) => [id, HYDRA_KEYS]),
-  ),
-  'ex-config-search-path': 'hydra.searchpath adds a config folder to the search path (issue 16)',
-  'ex-config-search-path-imagenet': 'hydra.searchpath with a pkg:// source on PYTHONPATH (issue 16)',
-  'ex-basic-sweep-m-sweeper-params': 'hydra.sweeper.params as the sweep axes (issue 16)',
-  'ex-basic-sweep-m-range': 'hydra.sweeper.params in the primary config is kept out of the job config and joins the sweep (issue 16)',
   ...Object.fromEntries(
     [
       'yaml11-scalars', 'yaml11-cli-override-existing', 'yaml11-cli-append', 'yaml11-cli-tilde-error',
@@ -66,18 +59,37 @@ const gaps: Record<string, string> = {
 };
 
 function replay(root: string, c: Case): void {
+  const saved = process.env.PYTHONPATH;
+  if (c.pythonpath) process.env.PYTHONPATH = c.pythonpath.map((dir) => path.join(root, 'trees', dir)).join(path.delimiter);
+  else delete process.env.PYTHONPATH;
+  try {
+    compare(root, c);
+  } finally {
+    if (saved === undefined) delete process.env.PYTHONPATH;
+    else process.env.PYTHONPATH = saved;
+  }
+}
+
+function compare(root: string, c: Case): void {
   const configDir = path.join(root, 'trees', c.tree);
-  const composed = (overrides: string[]) => composeTree({ configDir, configName: c.config_name, overrides }).config;
+  const configName = c.config_name;
+  const composed = (overrides: string[]) => composeTree({ configDir, configName, overrides }).config;
   const { expect: want } = c;
   if (want.error) {
-    expect(() => (c.multirun ? planSweep(c.args, { configDir }).jobs.map(composed) : composed(c.args))).toThrow(want.message_contains);
+    expect(() => (c.multirun ? planSweep(c.args, { configDir, configName }).jobs.map(composed) : composed(c.args))).toThrow(want.message_contains);
   } else if (want.job_configs) {
-    const jobs = planSweep(c.args, { configDir }).jobs;
+    const jobs = planSweep(c.args, { configDir, configName }).jobs;
     expect(jobs).toEqual(want.job_overrides);
     expect(JSON.stringify(jobs.map(composed))).toBe(JSON.stringify(want.job_configs));
   } else {
     // JSON text: values and key order (Hydra's output order)
     expect(JSON.stringify(composed(c.args))).toBe(JSON.stringify(want.job_config));
+  }
+  if (c.resolved_with_runtime && c.runtime) {
+    // ${hydra:runtime.cwd} is the working dir, ${hydra:runtime.output_dir} null (no run yet), ${oc.env:...} from `env`
+    const tree = composeTree({ configDir, configName, overrides: c.args });
+    const hydra = runtimeNode(tree, { cwd: c.runtime.cwd });
+    expect(JSON.stringify(resolveWithProvenance(tree.config, { hydra, env: c.runtime.env }).config)).toBe(JSON.stringify(c.resolved_with_runtime));
   }
 }
 
