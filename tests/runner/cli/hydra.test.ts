@@ -1,6 +1,7 @@
 // A Hydra project on the command line (issue 16): --cfg job unresolved with an app's own resolvers,
 // --cfg hydra, --cfg all, --info's mapping and what has no equivalent, and a real run whose folders,
 // working directory, ${hydra:runtime.output_dir} and launcher come from the hydra node.
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -110,7 +111,7 @@ describe('running a Hydra project', () => {
     const before = process.cwd();
     const { code } = await run(project(), [`hydra.run.dir=${runDir}`, 'hydra.job.chdir=true'], false, outputsDir);
     expect(code).toBe(0);
-    expect(info(runDir)).toEqual({ cwd: fs.realpathSync(runDir), out: runDir, name: 'config' });
+    expect(info(runDir)).toEqual({ cwd: fs.realpathSync(runDir), out: runDir, name: 'config', launcher: 'local', threads: os.availableParallelism() });
     expect(process.cwd()).toBe(before);
     expect(parse(fs.readFileSync(path.join(runDir, 'config.yaml'), 'utf8')).out).toBe(runDir);
   });
