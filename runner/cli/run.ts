@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
-import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, type ConfigDict, type ConfigValue } from '../compose/index.js';
+import { stringifyConfig } from '../config/index.js';
+import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, isDict, type ConfigDict, type ConfigValue } from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
 import '../tasks/builtin.js';
@@ -90,14 +90,14 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     config = { ladder, ...config };
   }
   const selected = args.package ? pick(config, args.package) : config;
-  const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
+  const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringifyConfig(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;
 }
 
 function pick(config: ConfigDict, pkg: string): ConfigValue {
   let node: ConfigValue = config;
   for (const key of pkg.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(key in node)) {
+    if (!isDict(node) || !(key in node)) {
       throw new ConfigError(`--package: '${pkg}' is not in the composed config (top-level keys: ${Object.keys(config).join(', ')})`);
     }
     node = node[key]!;

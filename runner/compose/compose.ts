@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyOverrides, ConfigOverrideError, copyConfigValue, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
+import { applyOverrides, ConfigOverrideError, copyConfigValue, isSweep, overrideValue, parseOverride, plainConfig, pyTypeOf, type Override } from '../overrides/index.js';
 import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepository, type ConfigSource } from '../config/index.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
@@ -22,7 +22,7 @@ export interface ComposeOptions {
 export interface Composed {
   /**
    * Resolved (interpolations done) and validated against its groups' schemas and its task's spec
-   * (schemas/spec for `task=train`). Typed as Ladder's spec; a user config dir's tree is what its schemas allow.
+   * (schemas/spec for `task=train`). Plain: every number a number (no Float). Typed as Ladder's spec; a user config dir's tree is what its schemas allow.
    */
   config: Spec;
   /** Group (or group@pkg) → chosen option, e.g. { budget: '2m' }. */
@@ -31,7 +31,8 @@ export interface Composed {
   overrides: string[];
   /**
    * `config` as run folders and the index may keep it: a value that came from the environment stays
-   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
+   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself; a float with a
+   * whole-number value stays a Float, so that config.yaml says `1.0` where the YAML or override did.
    */
   stored: ConfigDict;
 }
@@ -58,10 +59,10 @@ export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
   const { config: resolved, fromEnv } = resolveWithProvenance(tree.config);
   validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
-  const config = resolved as unknown as Spec;
+  const config = plainConfig(resolved) as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
-  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv) };
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(resolved, tree.config, fromEnv) };
 }
 
 /** A copy of `config` with the value at each dotted key in `keys` put back to what `raw` has there (its interpolation). */
@@ -183,7 +184,9 @@ function splitOverrides(repository: ConfigRepository, parsed: Override[]): { gro
     } else if (o.type === 'force_add') {
       throw new ConfigError(`'${o.input}': ++ cannot add a config group; use +${o.input.slice(2)}`);
     } else if (!(value === null || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
-      throw new ConfigError(`'${o.input}': a config group takes an option name or a list of names, got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        `'${o.input}': Config group override must be a string or a list. Got ${pyTypeOf(value)}: name an option of '${o.key}', quoted where it reads as a number or bool (${o.key}='${String(value)}')`,
+      );
     } else if (o.type === 'add') {
       if (value === null) throw new ConfigError(`'${o.input}': +${o.key} needs an option name`);
       groups.add.push({ group: o.key, package: o.package, option: value as string | string[], input: o.input });

@@ -11,3 +11,4 @@ export {
   type ConfigSource,
   type SchemaFile,
 } from './repository.js';
+export { parseConfigYaml, stringifyConfig } from './yaml.js';

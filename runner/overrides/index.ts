@@ -20,3 +20,4 @@ export {
   type DictKey, type ParsedElement, type ParsedValue, type Quote,
 } from './values.js';
 export { PyError } from './python.js';
+export { Float, isFloat, plainConfig, pyFloatStr, pyTypeOf, toFloat } from './float.js';
