@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
-import { stringifyConfig } from '../config/index.js';
+import { stringifyConfig } from '../yaml/index.js';
 import { compose, composeTree, ConfigError, keyOrigin, resolveConfig, validateComposed, isDict, type ConfigDict, type ConfigValue } from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { copyConfigValue, Float, toFloat } from '../overrides/index.js';
+import { copyConfigValue, Float, isSweep, overrideValue, parseOverride, toFloat } from '../overrides/index.js';
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
@@ -230,11 +229,16 @@ function primitive(text: string): ConfigValue {
   return text;
 }
 
-/** `oc.decode`: a string read as OmegaConf's grammar reads a value; a list or dict as YAML flow text. */
+/**
+ * `oc.decode`: a string read as OmegaConf's grammar reads a value (not as YAML: `yes` stays a string);
+ * a list or dict in the override grammar, its close relative (`[1, 1.0]`, `{a: 1}`).
+ */
 function decode(text: string): ConfigValue {
   const trimmed = text.trim();
-  if (/^[[{]/.test(trimmed)) return (parseYaml(trimmed) as ConfigValue) ?? null;
-  return primitive(trimmed);
+  if (!/^[[{]/.test(trimmed)) return primitive(trimmed);
+  const parsed = parseOverride(`decoded=${trimmed}`);
+  if (isSweep(parsed)) throw new Error(`oc.decode cannot read '${trimmed}': write one list or dict, e.g. [1, 2]`);
+  return overrideValue(parsed);
 }
 
 /** Python's str() of a value inside a string interpolation: `v${flag}` is `vTrue`, `${x}` of 1.0 is `1.0`. */

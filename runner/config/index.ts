@@ -11,4 +11,3 @@ export {
   type ConfigSource,
   type SchemaFile,
 } from './repository.js';
-export { parseConfigYaml, stringifyConfig } from './yaml.js';

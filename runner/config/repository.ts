@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { fileSignature } from './signature.js';
 import { plainConfig } from '../overrides/index.js';
-import { parseConfigYaml } from './yaml.js';
+import { parseConfigYaml } from '../yaml/index.js';
 
 /**
  * File endings read as config files, everywhere (loading, listing options, glob(), presets).

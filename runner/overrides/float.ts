@@ -86,3 +86,13 @@ export function pyFloatStr(x: number): string {
   const frac = digits.slice(exp + 1);
   return `${sign}${intPart}.${frac || '0'}`;
 }
+
+/** JSON text of a config, as Python's json.dumps writes it: a Float keeps its `.0` (`{"frac": 1.0}`). */
+export function configJson(value: unknown): string {
+  if (value instanceof Float) return pyFloatStr(value.value);
+  if (Array.isArray(value)) return `[${value.map(configJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${configJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

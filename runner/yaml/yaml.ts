@@ -3,7 +3,7 @@
 // two changes, a wider float rule (1e3 is a float) and no timestamp rule (dates stay strings).
 // Config files, schema files, sweep presets and run folders' config.yaml all go through here, so a
 // value reads the same everywhere, and what stringifyConfig writes reads back as the same value.
-import { parseDocument, stringify, visit, type ScalarTag, type Tags, type ToStringOptions } from 'yaml';
+import { parseDocument, stringify, visit, type Document, type LineCounter, type ScalarTag, type Tags, type ToStringOptions } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { Float, pyFloatStr, toFloat } from '../overrides/index.js';
 
@@ -95,6 +95,11 @@ function omegaconfTags(defaults: Tags): Tags {
 
 const SCHEMA = { version: '1.1', schema: 'yaml-1.1', customTags: omegaconfTags } as const;
 
+/** The YAML document of a config file with the same scalar rules, for finding a key's line (compose/origin). */
+export function configDocument(text: string, options: { lineCounter?: LineCounter } = {}): Document.Parsed {
+  return parseDocument(text, { ...SCHEMA, ...options });
+}
+
 /**
  * Parses one config document as OmegaConf 2.3 does; errors name the file and line. The result is
  * deep-frozen, an empty document is {}, and whole-number floats are Floats.
@@ -103,7 +108,7 @@ const SCHEMA = { version: '1.1', schema: 'yaml-1.1', customTags: omegaconfTags }
  * more than 1000 alias expansions (an alias bomb).
  */
 export function parseConfigYaml(text: string, where: string): unknown {
-  const doc = parseDocument(text, SCHEMA);
+  const doc = configDocument(text);
   const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
