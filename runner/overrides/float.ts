@@ -96,3 +96,31 @@ export function configJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * JSON.stringify's replacer that keeps Floats as {"$float": n} (toJSON alone would make them plain
+ * numbers), for job files a child process reads back with reviveFloats. Uses the holder (`this`),
+ * which still has the value before toJSON.
+ */
+export function keepFloats(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  return raw instanceof Float ? { $float: raw.value } : value;
+}
+
+/** JSON.parse's reviver for keepFloats' output. */
+export function reviveFloats(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  const n = (value as { $float?: unknown }).$float;
+  return keys.length === 1 && typeof n === 'number' ? new Float(n) : value;
+}
+
+/** True when the value at dotted `key` of `config` is a Float: written 1.0, not 1. */
+export function isFloatAt(config: unknown, key: string): boolean {
+  let node: unknown = config;
+  for (const segment of key.split('.')) {
+    if (typeof node !== 'object' || node === null || node instanceof Float) return false;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node instanceof Float;
+}

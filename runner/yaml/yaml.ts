@@ -157,5 +157,6 @@ function deepFreeze<T>(value: T): T {
  * string that YAML 1.1 would read as something else (`yes`, `017`, `1:30`, `1e3`) is quoted.
  */
 export function stringifyConfig(value: unknown, options: ToStringOptions = {}): string {
-  return stringify(value, { ...SCHEMA, ...options });
+  // one Float (or dict) may sit at two keys after interpolation: written out twice, never as &anchor/*alias
+  return stringify(value, { ...SCHEMA, aliasDuplicateObjects: false, ...options });
 }
