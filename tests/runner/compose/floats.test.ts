@@ -39,6 +39,11 @@ describe('a whole-number float in YAML or on the command line', () => {
     expect(typeOf(tree('+trainer.new=[1.0,2]').trainer.new[0])).toEqual(['float', '1.0']);
   });
 
+  it('is deleted by ~key=1, as Python finds 1.0 == 1', () => {
+    expect(tree('~trainer.limit_train_batches=1').trainer).not.toHaveProperty('limit_train_batches');
+    expect(() => tree('~trainer.limit_train_batches=2')).toThrow("The value of 'trainer.limit_train_batches' is 1.0 and not 2");
+  });
+
   it('keeps its type through a whole-value interpolation, and prints as 1.0 inside a string', () => {
     const resolved = resolveConfig(tree()) as any;
     expect(typeOf(resolved.all_batches)).toEqual(['float', '1.0']);
