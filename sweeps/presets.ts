@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { configRepository, type ConfigFile } from '../runner/config/index.js';
+import { plainConfig } from '../runner/overrides/index.js';
 import { sweepPresetSchema, type SweepPresetFile } from '../schemas/sweep.js';
 import { SweepError } from './product.js';
 
@@ -31,9 +32,14 @@ export function loadPreset(configDir: string, name: string): SweepPreset {
     const available = names.length ? `available: ${names.join(', ')}` : `no presets in ${join(configDir, 'sweep')}/`;
     throw new SweepError(`sweep=${name}: no preset ${join(configDir, 'sweep', name)}.yaml; ${available}`);
   }
-  // the repository's content is frozen and shared; ajv fills in defaults, so it checks a copy
-  const preset = checkPreset(found.displayPath, structuredClone(found.content));
-  const overrides = Object.entries(preset.params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`);
+  // the repository's content is frozen and shared; ajv fills in defaults, so it checks a plain copy
+  const preset = checkPreset(found.displayPath, structuredClone(plainConfig(found.content)));
+  // the override text comes from the file's own values, where a YAML 1.0 is a Float that prints as 1.0
+  const params = (found.content as { params: Record<string, unknown> }).params;
+  const overrides = Object.keys(preset.params).map((key) => {
+    const value = params[key];
+    return `${key}=${Array.isArray(value) ? value.map(String).join(',') : String(value)}`;
+  });
   return { name, overrides, zip: preset.zip, sampler: preset.sampler };
 }
 

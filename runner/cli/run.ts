@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { loadSettings } from '../config/settings.js';
+import { stringifyConfig } from '../yaml/index.js';
 import {
-  compose, composeTree, ConfigError, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
+  compose, composeTree, ConfigError, isDict, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
 } from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
@@ -113,7 +113,7 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
   // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
   if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
   const selected = args.package ? pick(config, args.package) : config;
-  const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
+  const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringifyConfig(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;
 }
 
@@ -137,7 +137,7 @@ function resolveHydraNode(job: ConfigDict, node: ConfigDict): ConfigDict {
 function pick(config: ConfigDict, pkg: string): ConfigValue {
   let node: ConfigValue = config;
   for (const key of pkg.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(key in node)) {
+    if (!isDict(node) || !(key in node)) {
       throw new ConfigError(`--package: '${pkg}' is not in the composed config (top-level keys: ${Object.keys(config).join(', ')})`);
     }
     node = node[key]!;

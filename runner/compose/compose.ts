@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyOverrides, ConfigOverrideError, copyConfigValue, isSweep, overrideValue, parseOverride, type Override } from '../overrides/index.js';
+import { applyOverrides, ConfigOverrideError, copyConfigValue, isSweep, overrideValue, parseOverride, plainConfig, pyTypeOf, type Override } from '../overrides/index.js';
 import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepository, type ConfigSource } from '../config/index.js';
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
@@ -32,7 +32,7 @@ export interface ComposeOptions {
 export interface Composed {
   /**
    * Resolved (interpolations done) and validated against its groups' schemas and its task's spec
-   * (schemas/spec for `task=train`). Typed as Ladder's spec; a user config dir's tree is what its schemas allow.
+   * (schemas/spec for `task=train`). Plain: every number a number (no Float). Typed as Ladder's spec; a user config dir's tree is what its schemas allow.
    */
   config: Spec;
   /** Group (or group@pkg) → chosen option, e.g. { budget: '2m' }. */
@@ -41,7 +41,8 @@ export interface Composed {
   overrides: string[];
   /**
    * `config` as run folders and the index may keep it: a value that came from the environment stays
-   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself.
+   * the interpolation that read it (`token: ${oc.env:TOKEN}`), never the value itself; a float with a
+   * whole-number value stays a Float, so that config.yaml says `1.0` where the YAML or override did.
    */
   stored: ConfigDict;
   /** Present for a Hydra project (its configs or command line set something of Hydra's): what it maps to. */
@@ -74,11 +75,11 @@ export function compose(options: ComposeOptions = {}): Composed {
   const node = runtimeNode(tree, options.runtime);
   const { config: resolved, fromEnv } = resolveWithProvenance(tree.config, { hydra: node });
   validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
-  const config = resolved as unknown as Spec;
+  const config = plainConfig(resolved) as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;
   const hydra = tree.hydra.used ? { ...mapHydra(tree.hydra, node, tree.config), node } : undefined;
-  return { config, choices, overrides: tree.overrides, stored: withInterpolations(config as ConfigDict, tree.config, fromEnv), ...(hydra ? { hydra } : {}) };
+  return { config, choices, overrides: tree.overrides, stored: withInterpolations(resolved, tree.config, fromEnv), ...(hydra ? { hydra } : {}) };
 }
 
 /** The hydra node that `${hydra:...}` reads for this job (see hydraRuntime). */
@@ -246,7 +247,9 @@ function splitOverrides(repository: ConfigRepository, parsed: Override[]): { gro
     } else if (o.type === 'force_add') {
       throw new ConfigError(`'${o.input}': ++ cannot add a config group; use +${o.input.slice(2)}`);
     } else if (!(value === null || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) {
-      throw new ConfigError(`'${o.input}': a config group takes an option name or a list of names, got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        `'${o.input}': Config group override must be a string or a list. Got ${pyTypeOf(value)}: name an option of '${o.key}', quoted where it reads as a number or bool (${o.key}='${String(value)}')`,
+      );
     } else if (o.type === 'add') {
       if (value === null) throw new ConfigError(`'${o.input}': +${o.key} needs an option name`);
       groups.add.push({ group: o.key, package: o.package, option: value as string | string[], input: o.input });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { Float, pyTypeOf } from '../overrides/index.js';
 import { isDict, type ConfigValue } from './types.js';
 
 /** One parsed item of a config's `defaults` list. */
@@ -52,11 +53,22 @@ export function parseDefaultEntry(item: ConfigValue, where: string): DefaultEntr
   throw invalid(where, item, 'expected _self_, a config name, or {group: option}');
 }
 
+/**
+ * Hydra takes a string, a list or null. A YAML 1.1 bool (`switch: off`) or float (`version: 1.0`)
+ * is refused with Hydra's message, since the file name it was meant to be is not what YAML reads;
+ * an int (`horizon: 96`) names the option `96`, as Ladder always allowed.
+ */
 function parseOption(value: ConfigValue, where: string, item: ConfigValue): string | string[] | null {
   if (value === null) return null;
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
-    return value.map(String);
+  const isName = (v: ConfigValue) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
+  if (isName(value)) return String(value);
+  if (Array.isArray(value) && value.every(isName)) return value.map(String);
+  const bad = Array.isArray(value) ? value.find((v) => !isName(v))! : value;
+  if (typeof bad === 'boolean' || typeof bad === 'number' || bad instanceof Float) {
+    const example = typeof bad === 'boolean' ? `'off', 'yes' (YAML 1.1 reads yes/no/on/off as booleans)` : `'${String(bad)}'`;
+    throw new ConfigError(
+      `${where}: Unsupported item value in defaults : ${pyTypeOf(bad)} (${JSON.stringify(item)}): quote the option name as its file is named, e.g. ${example}`,
+    );
   }
   throw invalid(where, item, 'an option must be a config name, a list of names, or null');
 }

@@ -7,4 +7,4 @@ export { keyOrigin, type KeyOrigin } from './origin.js';
 export { builtinValidator, checkWith, validateSpec } from './validate.js';
 export { validateComposed, type PlacedSchema } from './schemas.js';
 export type { DefaultsNode } from './defaults.js';
-export type { ConfigDict, ConfigValue } from './types.js';
+export { isDict, type ConfigDict, type ConfigValue } from './types.js';

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { copyConfigValue } from '../overrides/index.js';
+import { copyConfigValue, Float, isSweep, overrideValue, parseOverride, toFloat } from '../overrides/index.js';
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
@@ -252,7 +251,7 @@ function callResolver(name: string, args: ConfigValue[], env: Record<string, str
     }
     case 'oc.decode':
       if (args.length !== 1) throw new Error('oc.decode takes one argument');
-      return typeof args[0] === 'string' ? (parseYaml(args[0]) as ConfigValue) ?? null : args[0]!;
+      return typeof args[0] === 'string' ? decode(args[0]) : args[0]!;
     case 'now':
       if (args.length !== 1) throw new Error('now takes one strftime format, e.g. ${now:%Y-%m-%d}');
       return strftime(asText(args[0]!));
@@ -263,22 +262,44 @@ function callResolver(name: string, args: ConfigValue[], env: Record<string, str
   }
 }
 
-/** An unquoted resolver argument is typed as OmegaConf's grammar does: int, float, bool, null or string. */
+const DIGITS = '[0-9](?:_?[0-9])*';
+const INT_RE = /^[-+]?(?:0|[1-9](?:_?[0-9])*)$/;
+const FLOAT_RE = new RegExp(`^[-+]?(?:(?:(?:${DIGITS})?\\.${DIGITS}|${DIGITS}\\.)(?:[eE][-+]?${DIGITS})?|${DIGITS}[eE][-+]?${DIGITS}|inf|nan)$`, 'i');
+
+/**
+ * An unquoted resolver argument (or oc.decode's text) typed as OmegaConf's grammar does: int, float
+ * (a whole number as a Float), bool, null or string. Not YAML: `yes` and `017` stay strings.
+ */
 function primitive(text: string): ConfigValue {
   if (/^null$/i.test(text)) return null;
   if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-  if (/^[-+]?(\d[\d_]*)$/.test(text) || /^[-+]?(\d[\d_]*)?\.\d*([eE][-+]?\d+)?$|^[-+]?\d[\d_]*[eE][-+]?\d+$/.test(text)) {
-    const n = Number(text.replaceAll('_', ''));
-    if (!Number.isNaN(n)) return n;
+  if (INT_RE.test(text)) return Number(text.replaceAll('_', ''));
+  if (FLOAT_RE.test(text)) {
+    const lower = text.toLowerCase().replaceAll('_', '');
+    const n = lower.endsWith('inf') ? (lower.startsWith('-') ? -Infinity : Infinity) : lower.endsWith('nan') ? NaN : Number(lower);
+    return toFloat(n);
   }
   return text;
 }
 
-/** A value inside a string, as OmegaConf writes it there (Python's str: None, True, False). */
+/**
+ * `oc.decode`: a string read as OmegaConf's grammar reads a value (not as YAML: `yes` stays a string);
+ * a list or dict in the override grammar, its close relative (`[1, 1.0]`, `{a: 1}`).
+ */
+function decode(text: string): ConfigValue {
+  const trimmed = text.trim();
+  if (!/^[[{]/.test(trimmed)) return primitive(trimmed);
+  const parsed = parseOverride(`decoded=${trimmed}`);
+  if (isSweep(parsed)) throw new Error(`oc.decode cannot read '${trimmed}': write one list or dict, e.g. [1, 2]`);
+  return overrideValue(parsed);
+}
+
+/** Python's str() of a value inside a string interpolation: `v${flag}` is `vTrue`, `${x}` of 1.0 is `1.0`. */
 function asText(value: ConfigValue): string {
-  if (value === null) return 'None';
+  if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return typeof value === 'string' ? value : typeof value !== 'object' ? String(value) : JSON.stringify(value);
+  if (value === null) return 'None';
+  return typeof value !== 'object' || value instanceof Float ? String(value) : JSON.stringify(value);
 }
 
 function missingError(key: string, neededBy?: string): ConfigError {

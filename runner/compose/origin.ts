@@ -1,7 +1,8 @@
 // Where a key of a composed config came from: the command-line override or the config file (and line)
 // that wrote it last. Only asked when a config is refused, so it reads the YAML again instead of
 // keeping positions for every key.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import { configDocument } from '../yaml/index.js';
 import { overrideValue, parseOverride, type Override } from '../overrides/index.js';
 import { mergeOrder, type DefaultsNode } from './defaults.js';
 import { isDict, type ConfigValue } from './types.js';
@@ -69,7 +70,7 @@ function setsKey(body: ConfigValue, path: readonly string[]): boolean {
 /** 1-based line of the deepest key of `path` that the YAML text has, or null. */
 function lineOf(text: string, path: readonly string[]): number | null {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = configDocument(text, { lineCounter });
   let node = doc.contents as Node | null;
   let offset: number | null = null;
   for (const segment of path) {

@@ -9,7 +9,8 @@ import { ConfigError } from '../errors.js';
 import { taskSpec } from '../tasks/registry.js';
 import type { DefaultsNode } from './defaults.js';
 import type { KeyOrigin } from './origin.js';
-import type { ConfigDict, ConfigValue } from './types.js';
+import { plainConfig } from '../overrides/index.js';
+import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 import { builtinValidator, checkWith, schemaCompiler } from './validate.js';
 
 /** A group's schema and the package (dotted path) its option was placed at, e.g. `server/db` at `src`. */
@@ -50,6 +51,7 @@ export function placedSchemas(repository: ConfigRepository, tree: DefaultsNode):
  */
 export function validateComposed(config: ConfigDict, schemas: readonly PlacedSchema[], options: { skipMissing?: boolean; origin?: KeyOrigin } = {}): void {
   const { skipMissing = false, origin } = options;
+  config = plainConfig(config); // JSON Schema has one number type: 1.0 is a number, and an integer (as JSON Schema says)
   for (const { package: at, schema } of schemas) {
     const node = valueAt(config, at);
     if (node !== undefined) checkWith((allErrors) => fileValidator(schema, allErrors), node, { at, skipMissing, origin });
@@ -62,7 +64,7 @@ export function validateComposed(config: ConfigDict, schemas: readonly PlacedSch
 function valueAt(config: ConfigDict, dotted: string): ConfigValue | undefined {
   let node: ConfigValue | undefined = config;
   for (const key of dotted.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    if (!isDict(node)) return undefined;
     node = node[key];
   }
   return node;

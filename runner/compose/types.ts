@@ -1,4 +1,4 @@
-import type { ConfigValue } from '../overrides/index.js';
+import { Float, type ConfigValue } from '../overrides/index.js';
 
 /** A plain config value as YAML and JSON know it (the same type the override grammar produces). */
 export type { ConfigValue };
@@ -7,5 +7,5 @@ export interface ConfigDict {
 }
 
 export function isDict(value: unknown): value is ConfigDict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Float);
 }

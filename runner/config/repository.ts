@@ -8,9 +8,10 @@
 // runs for hours while configs are edited).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument, visit } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { fileSignature } from './signature.js';
+import { plainConfig } from '../overrides/index.js';
+import { parseConfigYaml } from '../yaml/index.js';
 
 /**
  * File endings read as config files, everywhere (loading, listing options, glob(), presets).
@@ -132,7 +133,7 @@ export class ConfigRepository {
     } catch (error) {
       throw new ConfigError(`${where}: cannot read: ${(error as Error).message}`, { cause: error });
     }
-    const value: ConfigFile = { configPath, file: found.file, displayPath: where, source: found.source, text, content: parseYaml(text, where) };
+    const value: ConfigFile = { configPath, file: found.file, displayPath: where, source: found.source, text, content: parseConfigYaml(text, where) };
     this.files.set(found.file, { signature, value });
     return value;
   }
@@ -238,7 +239,7 @@ function readSchema(group: string, file: string): SchemaFile {
   } catch (error) {
     throw new ConfigError(`${where}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  const content = parseYaml(text, where); // JSON is YAML: the same file:line messages
+  const content = plainConfig(parseConfigYaml(text, where)); // JSON is YAML: the same file:line messages; 1.0 is a plain number to Ajv
   if (typeof content !== 'boolean' && (content === null || typeof content !== 'object' || Array.isArray(content))) {
     throw new ConfigError(`${where}: a JSON Schema must be an object (or true/false), got ${JSON.stringify(content)}`);
   }
@@ -249,53 +250,6 @@ function readSchema(group: string, file: string): SchemaFile {
 export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
-
-/**
- * Parses one YAML document; errors name the file and line. The result is deep-frozen.
- * Refused, rather than read as something else: an unknown tag (e.g. `!!js/undefined`, which would be
- * read as a string), an integer beyond 2^53 (which a number would round), and more than 1000 alias
- * expansions (an alias bomb).
- */
-function parseYaml(text: string, where: string): unknown {
-  const doc = parseDocument(text, { intAsBigInt: true });
-  const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) {
-    const line = problem.linePos?.[0]?.line ?? lineOf(problem.pos[0]);
-    const reason = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    const fix = problem.code === 'TAG_RESOLVE_FAILED' ? ': remove the tag (config files are plain YAML: maps, lists, strings, numbers, booleans, null)' : '';
-    throw new ConfigError(`${where}:${line}: ${reason}${fix}`);
-  }
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== 'bigint') return;
-      if (node.value > MAX_SAFE || node.value < -MAX_SAFE) {
-        throw new ConfigError(
-          `${where}:${lineOf(node.range?.[0] ?? 0)}: ${node.value} is an integer beyond 2^53, which a config number cannot hold exactly (it would be rounded): quote it for a string or write it as a float`,
-        );
-      }
-      node.value = Number(node.value);
-    },
-  });
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    if (!/alias/i.test((error as Error).message)) throw error;
-    throw new ConfigError(`${where}: its aliases (*name) expand to too many values (an alias bomb?): write the values out or use fewer aliases`, { cause: error });
-  }
-  return deepFreeze(value ?? {});
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 const repositories = new Map<string, ConfigRepository>();

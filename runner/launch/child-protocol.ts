@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MetricRecord, RunRecord } from '../outputs/index.js';
+import { keepFloats } from '../overrides/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { JobHooks, JobPlacement } from './job.js';
 import type { JobOutcome, PlannedJob } from './types.js';
@@ -46,7 +47,7 @@ export type ChildEvent =
 export const CHILD_EXIT = { ended: 0, runnerError: 1, usage: 2, hardStop: 130 } as const;
 
 export function writeJobFile(path: string, file: JobFile): void {
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify(file, keepFloats, 2)}\n`); // a stored 1.0 stays a float for config.yaml
 }
 
 /** The event on a line of child stdout, or null for a line that is not one. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../tasks/builtin.js';
+import { reviveFloats } from '../overrides/index.js';
 import { CHILD_EXIT, type ChildEvent, type JobFile } from './child-protocol.js';
 import { JobRun } from './job.js';
 
@@ -18,7 +19,7 @@ process.stdout.on('error', () => undefined);
 
 function readJobFile(path: string | undefined): JobFile {
   if (!path) throw new Error('usage: child.js <job.json>');
-  const file = JSON.parse(readFileSync(path, 'utf8')) as JobFile;
+  const file = JSON.parse(readFileSync(path, 'utf8'), reviveFloats) as JobFile;
   if (typeof file?.job?.task !== 'string' || typeof file.dir !== 'string' || typeof file.runId !== 'string') {
     throw new Error(`${path}: not a job file (needs job, dir, runId)`);
   }

@@ -14,6 +14,7 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../outputs/index.js';
+import { isFloatAt } from '../overrides/index.js';
 import { getTask, type Headline, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
 import type { JobOutcome, PlannedJob } from './types.js';
 
@@ -134,6 +135,7 @@ export class JobRun {
         return path;
       },
       artifactPath,
+      isFloat: (key) => isFloatAt(this.job.stored ?? this.job.config, key),
       setInfo: (fields) => {
         Object.assign(this.record.info, fields);
         writeRunRecord(this.dir, this.record);

@@ -4,6 +4,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSyn
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ConfigValue } from '../overrides/index.js';
+import { parseConfigYaml, stringifyConfig } from '../yaml/index.js';
 import type { Environment } from './environment.js';
 
 export type { ConfigValue };
@@ -113,13 +114,16 @@ export const readRunRecord = (dir: string) => JSON.parse(readFileSync(join(dir, 
 export const writeSweepRecord = (dir: string, s: SweepRecord) => writeFileAtomic(join(dir, FILES.multirun), stringify(s), { inPlace: true });
 export const readSweepRecord = (dir: string) => parse(readFileSync(join(dir, FILES.multirun), 'utf8')) as SweepRecord;
 
+/** config.yaml (YAML 1.1 as OmegaConf writes it: `1.0` stays `1.0`, `'yes'` stays quoted) and overrides.yaml. */
 export function writeJobInputs(dir: string, config: unknown, overrides: string[]): void {
-  writeFileAtomic(join(dir, FILES.config), stringify(config));
+  writeFileAtomic(join(dir, FILES.config), stringifyConfig(config));
   writeFileAtomic(join(dir, FILES.overrides), stringify(overrides));
 }
 
+/** A run folder's config.yaml, read as config files are (whole-number floats are Floats). */
 export function readConfig(dir: string): ConfigValue {
-  return parse(readFileSync(join(dir, FILES.config), 'utf8')) as ConfigValue;
+  const file = join(dir, FILES.config);
+  return parseConfigYaml(readFileSync(file, 'utf8'), file) as ConfigValue;
 }
 
 export function readMetrics(dir: string): MetricRecord[] {

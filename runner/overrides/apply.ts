@@ -3,6 +3,7 @@
 // `k=v` changes an existing key, `+k=v` adds a new one, `++k=v` sets or adds, `~k[=v]` deletes.
 // Dict values merge into existing dicts; lists and scalars replace.
 import { type ConfigValue, type Override, isSweep, overrideValue, parseOverride } from './override.js';
+import { Float } from './float.js';
 import { pyStr } from './python.js';
 import { nearest } from '../suggest.js';
 
@@ -29,7 +30,7 @@ export class ConfigOverrideError extends Error {
   }
 }
 
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Float);
 
 function child(node: ConfigValue | undefined, segment: string): ConfigValue | undefined {
   if (Array.isArray(node)) return /^\d+$/.test(segment) ? node[Number(segment)] : undefined;
@@ -133,7 +134,7 @@ function pyEquals(a: ConfigValue | undefined, b: ConfigValue): boolean {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && pyEquals(a[k], b[k]));
   }
-  return a === b;
+  return (a instanceof Float ? a.value : a) === (b instanceof Float ? b.value : b); // Python: 1.0 == 1
 }
 
 function remove(config: Dict, o: Override): void {
@@ -235,7 +236,7 @@ function conformToSchema(value: ConfigValue, schema: ConfigSchema, o: Override, 
     if (b === undefined) throw fail(`Value '${text}' of type '${typeof value}' is not a valid bool${where}`);
     return b;
   }
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : value instanceof Float ? value.value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isNaN(n) || (schema === 'int' && !Number.isInteger(n))) {
     throw fail(`Value '${text}' could not be converted to ${schema === 'int' ? 'Integer' : 'Float'}${where}`);
   }

@@ -43,6 +43,9 @@ function hintFor(input: string, kind: ParseErrorKind, column: number | null): st
   if (kind === 'lexer' && /[ \t]/.test(at) && (equal < 0 || column! < equal)) {
     return "Keys cannot contain spaces: write key=value, with nothing around '='";
   }
+  if (kind === 'lexer' && equal >= 0 && input.slice(equal + 1) === '~') {
+    return `'~' is YAML's null, not the override grammar's: write ${input.slice(0, equal)}=null (or ${input.slice(0, equal)}='~' for the string)`;
+  }
   if (kind === 'lexer' && equal >= 0 && column! > equal) {
     return `To use '${at}' in a value, quote the value, e.g. ${input.slice(0, equal)}='${input.slice(equal + 1).replace(/'/g, "\\'")}'`;
   }

@@ -20,3 +20,4 @@ export {
   type DictKey, type ParsedElement, type ParsedValue, type Quote,
 } from './values.js';
 export { PyError } from './python.js';
+export { configJson, Float, isFloat, isFloatAt, keepFloats, plainConfig, pyFloatStr, pyTypeOf, reviveFloats, toFloat } from './float.js';

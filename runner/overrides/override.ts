@@ -7,6 +7,7 @@ import type { Functions } from './functions.js';
 import { globFilter } from './glob.js';
 import { LexerError, type LexerMode } from './lexer.js';
 import { type Node, Parser, SyntaxError } from './parser.js';
+import { Float, toFloat } from './float.js';
 import { pyFloatStr, pyShuffled } from './python.js';
 import { rangeValues } from './ranges.js';
 import { NestedSweepError, encodeElement, valueElementAsStr } from './render.js';
@@ -16,7 +17,8 @@ export type OverrideType = 'change' | 'add' | 'force_add' | 'delete';
 export type ValueType =
   | 'element' | 'choice_sweep' | 'simple_choice_sweep' | 'range_sweep' | 'interval_sweep' | 'glob_choice_sweep';
 
-export type ConfigValue = null | boolean | number | string | ConfigValue[] | { [key: string]: ConfigValue };
+/** A config value; a float with a whole-number value is a Float (see float.ts), every other number a number. */
+export type ConfigValue = null | boolean | number | Float | string | ConfigValue[] | { [key: string]: ConfigValue };
 
 export interface Override {
   /** `k=v` change, `+k=v` add, `++k=v` force_add, `~k` / `~k=v` delete */
@@ -108,9 +110,10 @@ function dictKeyToString(k: unknown): string {
   return String(k);
 }
 
-/** A parser-level element as a plain config value: quotes dropped, ints as numbers, dicts as objects. */
+/** A parser-level element as a config value: quotes dropped, ints as numbers, floats via toFloat, dicts as objects. */
 export function toConfigValue(value: unknown): ConfigValue {
   if (value instanceof QuotedString) return value.text;
+  if (typeof value === 'number') return toFloat(value);
   if (typeof value === 'bigint') {
     if (value > MAX_SAFE || value < -MAX_SAFE) throw new UnsafeIntegerError(value);
     return Number(value);

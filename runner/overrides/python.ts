@@ -1,6 +1,9 @@
 // The few pieces of Python behaviour the grammar's results depend on: str()/repr() of values,
 // int()/float() parsing, comparison and sorted(). Kept faithful so rendered values match Hydra.
+import { Float, pyFloatStr } from './float.js';
 import { ChoiceSweep, Glob, IntervalSweep, QuotedString, RangeSweep, isDict } from './values.js';
+
+export { pyFloatStr };
 
 /** A Python exception raised while evaluating a grammar function (type name kept for the message). */
 export class PyError extends Error {
@@ -28,27 +31,6 @@ export function pyTypeName(v: unknown): string {
   return typeof v;
 }
 
-/** Python's repr()/str() of a float: shortest round-trip digits, exponent outside [1e-4, 1e16). */
-export function pyFloatStr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  const sign = x < 0 ? '-' : '';
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp).toString().padStart(2, '0');
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const frac = digits.slice(exp + 1);
-  return `${sign}${intPart}.${frac || '0'}`;
-}
-
 /** Python repr() of a str: single quotes unless the text has a ' and no ". */
 export function pyReprStr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -70,6 +52,7 @@ export function pyStr(v: unknown, nested = false): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isInteger(v) && !nested ? String(v) : pyFloatStr(v);
+  if (v instanceof Float) return v.toString();
   if (typeof v === 'string') return nested ? pyReprStr(v) : v;
   if (v instanceof QuotedString) return `QuotedString(text=${pyReprStr(v.text)}, quote=Quote.${v.quote})`;
   if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;

@@ -56,6 +56,12 @@ export interface RunContext {
   artifactPath(name: string): string;
   /** Records facts about the run in run.json `info` and the index, e.g. { n_params: 1998720 }. */
   setInfo(fields: Record<string, ConfigValue>): void;
+  /**
+   * True when the config value at dotted `key` was written as a float with a whole-number value
+   * (`1.0`, `1e3`) rather than an int (`1`): the spec holds plain numbers, where 1.0 === 1. For a
+   * setting whose meaning depends on it, e.g. Lightning's limit_train_batches (1.0 all, 1 one batch).
+   */
+  isFloat(key: string): boolean;
 }
 
 /** What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished. */

@@ -2,15 +2,19 @@
 // so that `runs reindex` can replay the same calls from the folders.
 import type { ConfigValue, MetricRecord, RunRecord, SweepRecord } from '../outputs/index.js';
 import type { Db } from './db.js';
+import { configJson, Float } from '../overrides/index.js';
 
 type SqlValue = number | string | null;
 
-/** Flattens a config to dotted keys: dicts recurse, lists stay one JSON value, booleans become 1/0. */
+/**
+ * Flattens a config to dotted keys: dicts recurse, lists stay one JSON value, booleans become 1/0, a
+ * Float its number (SQLite keeps every number as a REAL, so 1.0 and 1 are one value in params).
+ */
 export function flattenConfig(config: ConfigValue, prefix = '', out: [string, SqlValue][] = []): [string, SqlValue][] {
-  if (config !== null && typeof config === 'object' && !Array.isArray(config)) {
+  if (config !== null && typeof config === 'object' && !Array.isArray(config) && !(config instanceof Float)) {
     for (const [k, v] of Object.entries(config)) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
-    const value = Array.isArray(config) ? JSON.stringify(config) : typeof config === 'boolean' ? Number(config) : config;
+    const value = Array.isArray(config) ? configJson(config) : typeof config === 'boolean' ? Number(config) : config instanceof Float ? config.value : config;
     out.push([prefix, value]);
   }
   return out;
@@ -66,7 +70,7 @@ export class IndexWriter {
         dir,
         overrides: JSON.stringify(r.overrides),
         choices: JSON.stringify(r.choices),
-        config: JSON.stringify(config),
+        config: configJson(config),
         info: JSON.stringify(r.info),
         hostname: r.host.hostname,
         git_commit: r.git?.commit ?? null,
