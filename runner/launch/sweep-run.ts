@@ -80,6 +80,7 @@ export class SweepRun {
     const ctx: LaunchContext = {
       signal: jobSignal,
       now: this.now,
+      note: (message) => opts.reporter?.note?.(message),
       open: (job) => {
         const dir = root ? createUniqueDir(join(root, String(job.num))) : createRunDir(opts.outputsDir, patterns.run, this.now());
         firstDir ??= dir;

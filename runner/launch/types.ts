@@ -69,6 +69,8 @@ export interface LaunchReporter {
   jobProgress(job: PlannedJob, progress: Progress): void;
   jobWarn(job: PlannedJob, message: string): void;
   jobEnd(outcome: JobOutcome): void;
+  /** A line about the launch as a whole from the launcher (e.g. the SLURM job id), for stderr. */
+  note?(message: string): void;
   /** A warning for the terminal that is not any one job's (e.g. the index could not be written). */
   warn(message: string): void;
   /** Resolves once the output is flushed. */

@@ -160,6 +160,10 @@ export class ListrReporter implements LaunchReporter {
     this.drawSweep();
   }
 
+  note(message: string): void {
+    this.output.toStderr(message);
+  }
+
   warn(message: string): void {
     this.output.toStderr(`warning: ${message}`);
   }

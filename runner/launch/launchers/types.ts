@@ -22,6 +22,8 @@ export interface LaunchContext {
   open(job: PlannedJob): JobTicket;
   /** Records how an opened job ended (outcome list, reporter); once per opened job. */
   close(outcome: JobOutcome): void;
+  /** A line for the user about the launch as a whole, e.g. the scheduler's job id. */
+  note?(message: string): void;
 }
 
 export interface Launcher {
