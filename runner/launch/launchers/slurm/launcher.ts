@@ -13,6 +13,9 @@ import { accounted, queued, sbatch } from './scheduler.js';
 import { batchScript } from './script.js';
 import { ArrayTask } from './tasks.js';
 
+/** Seconds a task may be out of the queue without a run.json or a sacct record before it is called lost. */
+const ACCOUNTING_LAG_S = 10;
+
 /** What slurm/submission.json records: enough to follow (or re-attach to) the array later. */
 export interface Submission {
   job_id: string;
@@ -108,7 +111,8 @@ export class SlurmLauncher implements Launcher {
         const s = inQueue.get(task.index);
         task.follow();
         if (s) task.show(s);
-        else ctx.close(task.finish(acct.get(task.index), ctx.now));
+        // accounting hears of a task's end a moment after it leaves the queue; one it never hears of is lost
+        else if (task.ended() || acct.has(task.index) || task.goneFor(ctx.now()) >= ACCOUNTING_LAG_S) ctx.close(task.finish(acct.get(task.index), ctx.now));
       }
       if (tasks.some((t) => !t.done)) await sleep(this.cfg.poll_s * 1000, ctx.signal);
     }

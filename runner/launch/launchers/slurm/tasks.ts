@@ -44,6 +44,7 @@ export class ArrayTask {
   restarts = 0;
   done = false;
   private readonly tail: LogTail;
+  private leftQueueAt: number | null = null;
 
   constructor(
     readonly index: number,
@@ -77,8 +78,24 @@ export class ArrayTask {
     }
   }
 
+  /** Seconds since the task was first seen out of the queue (0 on the first call). */
+  goneFor(now: Date): number {
+    this.leftQueueAt ??= now.getTime();
+    return (now.getTime() - this.leftQueueAt) / 1000;
+  }
+
+  /** The run recorded its own end (run.json says anything but running). */
+  ended(): boolean {
+    try {
+      return readRunRecord(this.ticket.dir).status !== 'running';
+    } catch {
+      return false;
+    }
+  }
+
   /** Shows the scheduler's state until the job itself reports. */
   show(s: TaskState): void {
+    this.leftQueueAt = null;
     const state = `${s.state}${s.reason ? ` (${s.reason})` : ''}`;
     if (state === this.state && (this.started || s.state !== 'RUNNING')) return;
     this.state = state;
@@ -106,8 +123,9 @@ export class ArrayTask {
       const run = new JobRun(ticket.job, dir, { runId: ticket.runId, sweepId: ticket.sweepId }, ticket.hooks, now);
       run.record.info = { slurm_job_id: this.id };
       if (acct?.state === 'CANCELLED') return run.finish('interrupted', `cancelled in SLURM before it started (${this.id} ${seen})`);
+      // SLURM keeps no record of an array task cancelled while pending: it is simply gone
       if (seen) return run.finish('failed', `SLURM task ${this.id} ended ${seen} before the job started; see ${join(this.logs, `${this.index}.err`)}`);
-      return run.finish('failed', `lost: SLURM task ${this.id} left the queue without a run.json, and sacct does not know it`);
+      return run.finish('failed', `lost: SLURM task ${this.id} left the queue without starting its job (no run.json) and sacct has no record of it (cancelled while pending?)`);
     }
     if (record.status === 'running') {
       // the process was killed before it could record its end (time limit without the warning, node failure)

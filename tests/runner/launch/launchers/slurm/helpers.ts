@@ -29,14 +29,17 @@ export function requireSlurmUnderCi(missing: string | null): void {
 }
 
 /** Plans `overrides` as a multirun on conf/ and runs it with a SlurmLauncher configured by `node`. */
-export async function slurmSweep(overrides: string[], node: Record<string, unknown> = {}, extra: { signal?: AbortSignal; reporter?: LaunchReporter; outputs?: string } = {}) {
+export async function slurmSweep(overrides: string[], node: Record<string, unknown> = {}, extra: { signal?: AbortSignal; reporter?: LaunchReporter; outputs?: string; launcher?: SlurmLauncher } = {}) {
   const outputs = extra.outputs ?? tempOutputs();
   const plan = planJobs(overrides, { multirun: true, configDir: CONF, configName: 'config', compose });
-  const launcher = new SlurmLauncher({ poll_s: 0.5, ...node });
+  const launcher = extra.launcher ?? slurmLauncher(node);
   const indexPath = resolve(outputs, 'index.sqlite');
   const result = await new SweepRun(plan, { outputsDir: outputs, indexPath, launcher, signal: extra.signal, reporter: extra.reporter }).run();
   return { result, outputs, indexPath, launcher };
 }
+
+/** A SlurmLauncher that polls every 0.5 s, configured by `node`. */
+export const slurmLauncher = (node: Record<string, unknown> = {}) => new SlurmLauncher({ poll_s: 0.5, ...node });
 
 /** The index's runs rows (id, job, status, reason), by job. */
 export function indexRuns(indexPath: string): { id: string; job: number; status: string; reason: string | null }[] {
@@ -46,4 +49,24 @@ export function indexRuns(indexPath: string): { id: string; job: number; status:
   } finally {
     db.close();
   }
+}
+
+/** A reporter that only passes each job's progress to `onProgress` (e.g. to signal a task mid-run). */
+export function progressReporter(onProgress: (num: number, p: { current?: number; status?: string }) => void): LaunchReporter {
+  return {
+    start() {},
+    jobStart() {},
+    jobProgress: (job, p) => onProgress(job.num, p),
+    jobWarn() {},
+    jobEnd() {},
+    warn() {},
+    end: async () => {},
+  };
+}
+
+/** Runs a SLURM command, throwing with its stderr when it fails. */
+export function slurmCommand(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }

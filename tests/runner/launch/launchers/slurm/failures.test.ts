@@ -1,0 +1,44 @@
+// How a SLURM task that did not complete is recorded: the scheduler says how it ended when the job
+// itself could not (a task exiting 3 before the job started), and a task cancelled while still pending
+// is recorded as such in its folder and the index instead of left without a run.json.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readRunRecord } from '../../../../../runner/outputs/index.js';
+import { indexRuns, progressReporter, requireSlurmUnderCi, slurmCommand, slurmLauncher, slurmMissing, slurmSweep, TINY } from './helpers.js';
+
+const missing = slurmMissing();
+requireSlurmUnderCi(missing);
+
+describe.skipIf(missing)(`launcher=slurm tasks that do not complete${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('marks a task that exits 3 failed, with SLURM\'s FAILED 3:0 and its log in the reason; the others complete', async () => {
+    const setup = ['[ "$SLURM_ARRAY_TASK_ID" = 1 ] && echo "no such module: nodejs/99" >&2 && exit 3'];
+    const { result, indexPath, launcher } = await slurmSweep(['budget=2m,20m', ...TINY], { setup });
+    const id = `${launcher.submission!.job_id}_1`;
+    expect(result.status).toBe('failed');
+    const [ok, bad] = result.outcomes.sort((a, b) => a.num - b.num);
+    expect(ok.status).toBe('completed');
+    expect(bad).toMatchObject({ status: 'failed', reason: expect.stringContaining(`SLURM task ${id} ended FAILED 3:0 before the job started`) });
+    const log = bad.reason!.split('see ')[1];
+    expect(readFileSync(log, 'utf8')).toContain('no such module: nodejs/99');
+    expect(readRunRecord(bad.dir)).toMatchObject({ status: 'failed', reason: bad.reason });
+    expect(indexRuns(indexPath).map((r) => [r.job, r.status])).toEqual([[0, 'completed'], [1, 'failed']]);
+  }, 300_000);
+
+  it('records a task cancelled while pending (scancel), which SLURM forgets at once, as lost: failed, with why', async () => {
+    let cancelled = false;
+    const launcher = slurmLauncher({ array_parallelism: 1 });
+    // one task at a time: task 1 waits (JobArrayTaskLimit) while task 0 runs, and is cancelled meanwhile
+    const reporter = progressReporter((num, p) => {
+      if (cancelled || num !== 1 || !p.status?.startsWith('PENDING') || !launcher.submission) return;
+      cancelled = true;
+      slurmCommand('scancel', [`${launcher.submission.job_id}_1`]);
+    });
+    const { result, indexPath } = await slurmSweep(['budget=2m,20m', ...TINY], {}, { reporter, launcher });
+    expect(cancelled).toBe(true);
+    const [first, second] = result.outcomes.sort((a, b) => a.num - b.num);
+    expect(first.status).toBe('completed');
+    expect(second).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^lost: SLURM task \d+_1 left the queue without starting its job \(no run.json\)/) });
+    expect(readRunRecord(second.dir)).toMatchObject({ status: 'failed', reason: second.reason });
+    expect(indexRuns(indexPath).map((r) => [r.job, r.status, r.reason])).toEqual([[0, 'completed', null], [1, 'failed', second.reason]]);
+  }, 300_000);
+});
