@@ -28,3 +28,17 @@ wait_for() { # what seconds command...: retries the command every 0.25 s
     sleep 0.25
   done
 }
+
+stop_daemon() { # name pidfile: TERM, then KILL after 30 s; waits until it is gone
+  local pid tries=120
+  alive "$2" || { rm -f "$2"; return 0; }
+  pid="$(tr -dc 0-9 <"$2")"
+  kill -TERM "$pid" 2>/dev/null || true
+  while pid_alive "$pid"; do
+    tries=$(( tries - 1 ))
+    if [ "$tries" -le 0 ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; break; fi
+    sleep 0.25
+  done
+  rm -f "$2"
+  echo "stopped $1 (pid $pid)"
+}

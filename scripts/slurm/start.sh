@@ -23,9 +23,10 @@ install -d -o munge -g munge -m 0700 /var/log/munge /var/lib/munge
 install -d -o slurm -g slurm -m 0755 /run/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 install -d -o mysql -g mysql -m 0755 /run/mysqld
 
+changed=''
 write_if_changed() { # path mode owner: stdin becomes the file, rewritten only when different
   local tmp; tmp="$(mktemp)"; cat >"$tmp"
-  if ! cmp -s "$tmp" "$1"; then install -o "$3" -g "$3" -m "$2" "$tmp" "$1"; fi
+  if ! cmp -s "$tmp" "$1"; then install -o "$3" -g "$3" -m "$2" "$tmp" "$1"; changed="$changed $1"; fi
   rm -f "$tmp"
 }
 
@@ -37,6 +38,8 @@ SlurmUser=slurm
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
+# a requeued job waits cred_expire + 1 s before it may start again (default 120 s); short on this test node
+AuthInfo=cred_expire=5
 StateSaveLocation=/var/spool/slurmctld
 SlurmdSpoolDir=/var/spool/slurmd
 SlurmctldPidFile=$PID_SLURMCTLD
@@ -102,6 +105,8 @@ if ! alive "$PID_SLURMDBD"; then slurmdbd; fi
 wait_for "slurmdbd" 60 sacctmgr -n list cluster
 sacctmgr -n list cluster format=cluster | grep -qw ladder || sacctmgr -i add cluster ladder >/dev/null
 
+# a changed slurm.conf needs fresh daemons: `scontrol reconfigure` leaves some settings (cred_expire) as they were
+if [[ "$changed" == *slurm.conf* ]]; then stop_daemon slurmd "$PID_SLURMD"; stop_daemon slurmctld "$PID_SLURMCTLD"; fi
 if ! alive "$PID_SLURMCTLD"; then slurmctld; fi
 wait_for "slurmctld" 60 scontrol ping
 if ! alive "$PID_SLURMD"; then slurmd -N "$node_name"; fi
