@@ -17,8 +17,6 @@ export interface LaunchCommand {
   outputsDir: string;
   indexPath: string | null;
   patterns?: DirPatterns;
-  /** The `launcher` setting (see createLauncher); default 'local'. */
-  launcher?: string;
 }
 
 export interface CommandIO {
@@ -33,8 +31,8 @@ export interface CommandIO {
  * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
-  const launcher = createLauncher(cmd.launcher);
   const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  const launcher = createLauncher(plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');

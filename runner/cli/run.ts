@@ -46,9 +46,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
     const { multirun, zip, dryRun, json } = args;
     if (args.resume && multirun) throw new UsageError('--resume continues one run: drop --multirun');
     const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides) : args.overrides;
-    const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
+    const { outputsDir, indexPath, runDir, sweepDir } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
-    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher }, compose, io);
+    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns }, compose, io);
   } catch (error) {
     return reportError(error, io);
   }
@@ -80,7 +80,6 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
         config_name: configName,
         outputs_dir: settings.outputsDir,
         index_path: settings.indexPath,
-        launcher: settings.launcher,
         source: settings.source,
       },
       runtime: { choices: tree.choices, cwd },
@@ -89,6 +88,8 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     };
     config = { ladder, ...config };
   }
+  // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
+  if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
   const selected = args.package ? pick(config, args.package) : config;
   const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;

@@ -37,6 +37,14 @@ function checkMetric(m: Metric): void {
   }
 }
 
+/** How a launcher runs a job: recorded in run.json `info` (and so the index) as `launcher` and `threads`. */
+export interface JobPlacement {
+  /** The launcher's name, e.g. 'pool'. */
+  launcher: string;
+  /** Intra-op threads the job may use (RunContext.threads). */
+  threads: number;
+}
+
 export class JobRun {
   readonly record: RunRecord;
   private log: LineFile | null = null;
@@ -51,6 +59,7 @@ export class JobRun {
     ids: { runId: string; sweepId: string | null },
     private readonly hooks: JobHooks,
     private readonly now: () => Date,
+    readonly placement?: JobPlacement,
   ) {
     this.record = {
       id: ids.runId,
@@ -64,7 +73,7 @@ export class JobRun {
       started_at: now().toISOString(),
       finished_at: null,
       duration_s: null,
-      info: {},
+      info: placement ? { launcher: placement.launcher, threads: placement.threads } : {},
       ...environment(),
     };
   }
@@ -109,6 +118,7 @@ export class JobRun {
       job: this.job.num,
       overrides: this.job.overrides,
       choices: this.job.choices,
+      threads: this.placement?.threads,
       signal,
       log: (message) => this.writeLog(message),
       warn: (message) => {

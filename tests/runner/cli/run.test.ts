@@ -64,7 +64,9 @@ describe('npx run --cfg', () => {
     const all = parse((await cli('--cfg=all', 'budget=20m')).stdout);
     expect(all.ladder.runtime.choices).toMatchObject({ budget: '20m', model: 'patchtst' });
     expect(all.ladder.overrides.task).toEqual(['budget=20m']);
-    expect(all.ladder.settings).toMatchObject({ config_name: 'config', launcher: 'local', config_dir: path.join(project, 'conf') });
+    expect(all.ladder.settings).toMatchObject({ config_name: 'config', config_dir: path.join(project, 'conf') });
+    expect(all.launcher).toEqual({ name: 'local', retries: 0, threads: null });
+    expect(all.ladder.runtime.choices.launcher).toBe('local');
     const one = await cli('--cfg', 'job', '-p', 'horizon', 'horizon=h5');
     expect(one.stdout).toBe('# @package horizon\nname: h5\ndays: 5\n');
   });
