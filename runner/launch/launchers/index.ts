@@ -2,9 +2,11 @@ import type { LauncherConfig } from '../../../schemas/launcher.js';
 import { PlanError } from '../plan.js';
 import { DEFAULT_LAUNCHER } from './config.js';
 import { LocalLauncher } from './local.js';
+import { SlurmLauncher } from './slurm/index.js';
 import type { Launcher } from './types.js';
 
 export { LocalLauncher } from './local.js';
+export { SlurmLauncher } from './slurm/index.js';
 export { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './config.js';
 export type { JobTicket, LaunchContext, Launcher } from './types.js';
 
@@ -14,6 +16,7 @@ const FACTORIES: { [N in LauncherConfig['name']]: (config: Extract<LauncherConfi
   pool: () => {
     throw new PlanError('launcher=pool is not built yet');
   },
+  slurm: (config) => new SlurmLauncher(config),
 };
 
 /** The launcher a composed `launcher` node names (default local); throws PlanError for a name no factory has. */

@@ -4,8 +4,10 @@
 // tasks (squeue, then sacct and run.json once they leave the queue) and is the only writer of the index.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { SlurmLauncherConfig } from '../../../../schemas/launcher.js';
 import { CHECKPOINTS } from '../../../tasks/train/check.js';
 import { childCommand, writeJobFile, type JobFile } from '../../child-protocol.js';
+import type { JobPlacement } from '../../job.js';
 import type { JobOutcome, PlannedJob } from '../../types.js';
 import type { JobTicket, LaunchContext, Launcher } from '../types.js';
 import { slurmConfig, type SlurmConfig } from './config.js';
@@ -49,11 +51,16 @@ export function resumedJob(job: PlannedJob, dir: string): PlannedJob {
 export class SlurmLauncher implements Launcher {
   readonly name = 'slurm';
   readonly cfg: SlurmConfig;
+  /** What each job records as its launcher and intra-op threads: `threads`, else cpus_per_task. */
+  get placement(): JobPlacement {
+    return { launcher: this.name, threads: this.cfg.threads ?? this.cfg.cpus_per_task };
+  }
+
   /** The last array submitted (its id and folder), e.g. for a caller that prints it. */
   submission: Submission | null = null;
 
   /** `node` is the launcher's composed config node; `child` the command a job file is appended to (default: this node on the child entry). */
-  constructor(node: Record<string, unknown> = {}, private readonly child: string[] = childPrefix()) {
+  constructor(node: Partial<SlurmLauncherConfig> = {}, private readonly child: string[] = childPrefix()) {
     this.cfg = slurmConfig(node);
   }
 
@@ -63,7 +70,7 @@ export class SlurmLauncher implements Launcher {
     const root = slurmFolder(tickets[0]);
     const jobId = await this.submit(tickets, root, ctx.now());
     ctx.note?.(`submitted SLURM job array ${jobId} (${jobs.length} task${jobs.length === 1 ? '' : 's'}, at most ${this.cfg.array_parallelism} at once); logs in ${join(root, 'logs')}`);
-    const tasks = tickets.map((t, i) => new ArrayTask(i, t, jobId, join(root, 'logs')));
+    const tasks = tickets.map((t, i) => new ArrayTask(i, t, jobId, join(root, 'logs'), this.placement));
     tasks.forEach((t) => t.ticket.hooks.progress({ status: `SUBMITTED · ${t.id}` }));
     if (!this.cfg.wait) {
       ctx.note?.(`launcher.wait=false: not waiting; follow with squeue -j ${jobId} or npx runs ls, and the run folders fill in as tasks finish`);
@@ -77,7 +84,7 @@ export class SlurmLauncher implements Launcher {
     mkdirSync(join(root, 'jobs'), { recursive: true });
     mkdirSync(join(root, 'logs'), { recursive: true });
     tickets.forEach((t, i) => {
-      const file: JobFile = { job: t.job, dir: t.dir, runId: t.runId, sweepId: t.sweepId };
+      const file: JobFile & { placement: JobPlacement } = { job: t.job, dir: t.dir, runId: t.runId, sweepId: t.sweepId, placement: this.placement };
       writeJobFile(join(root, 'jobs', `${i}.json`), file);
       writeJobFile(join(root, 'jobs', `${i}.resume.json`), { ...file, job: resumedJob(t.job, t.dir) });
     });

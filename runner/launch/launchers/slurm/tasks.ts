@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readMetrics, readRunRecord, writeRunRecord, type MetricRecord, type RunRecord } from '../../../outputs/index.js';
 import { getTask, type Headline } from '../../../tasks/index.js';
 import { forwardEvent, parseEvent } from '../../child-protocol.js';
-import { JobRun } from '../../job.js';
+import { JobRun, type JobPlacement } from '../../job.js';
 import type { JobOutcome } from '../../types.js';
 import type { JobTicket } from '../types.js';
 import type { TaskState } from './scheduler.js';
@@ -51,6 +51,7 @@ export class ArrayTask {
     readonly ticket: JobTicket,
     readonly jobId: string,
     readonly logs: string,
+    private readonly placement: JobPlacement,
   ) {
     this.tail = new LogTail(join(logs, `${index}.out`));
   }
@@ -120,8 +121,8 @@ export class ArrayTask {
     }
     if (!record) {
       // never started (or died before writing anything): recorded here so the folder says what happened
-      const run = new JobRun(ticket.job, dir, { runId: ticket.runId, sweepId: ticket.sweepId }, ticket.hooks, now);
-      run.record.info = { slurm_job_id: this.id };
+      const run = new JobRun(ticket.job, dir, { runId: ticket.runId, sweepId: ticket.sweepId }, ticket.hooks, now, this.placement);
+      run.record.info.slurm_job_id = this.id;
       if (acct?.state === 'CANCELLED') return run.finish('interrupted', `cancelled in SLURM before it started (${this.id} ${seen})`);
       // SLURM keeps no record of an array task cancelled while pending: it is simply gone
       if (seen) return run.finish('failed', `SLURM task ${this.id} ended ${seen} before the job started; see ${join(this.logs, `${this.index}.err`)}`);
