@@ -54,8 +54,11 @@ export interface LaunchResult {
   sweepId: string | null;
   /** The sweep root (multirun) or the run folder (single run). */
   dir: string;
-  status: 'completed' | 'failed' | 'interrupted';
+  /** `submitted`: jobs were handed to a scheduler that runs them after this command (launcher=slurm, wait=false). */
+  status: 'completed' | 'failed' | 'interrupted' | 'submitted';
   outcomes: JobOutcome[];
+  /** Jobs handed to a scheduler and not waited for: their folders fill in as they run (`npx runs ls`). */
+  submitted?: PlannedJob[];
   /** Jobs never started because the sweep was interrupted (or the outputs could no longer be written). */
   notStarted: PlannedJob[];
   /** Why the outputs could no longer be written (`disk full: ...`): the sweep stopped there, as failed. */

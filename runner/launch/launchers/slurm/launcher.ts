@@ -73,7 +73,8 @@ export class SlurmLauncher implements Launcher {
     const tasks = tickets.map((t, i) => new ArrayTask(i, t, jobId, join(root, 'logs'), this.placement));
     tasks.forEach((t) => t.ticket.hooks.progress({ status: `SUBMITTED · ${t.id}` }));
     if (!this.cfg.wait) {
-      ctx.note?.(`launcher.wait=false: not waiting; follow with squeue -j ${jobId} or npx runs ls, and the run folders fill in as tasks finish`);
+      tickets.forEach((t) => ctx.submitted?.(t.job));
+      ctx.note?.(`launcher.wait=false: not waiting; npx runs ls shows the tasks' state and adds each run to the index once it ended`);
       return;
     }
     await this.follow(tasks, ctx);

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMetrics, readRunRecord } from '../../../../../runner/outputs/index.js';
+import { slurmCatchUp } from '../../../../../runner/launch/launchers/slurm/catch-up.js';
+import { readMetrics, readRunRecord, readSweepRecord } from '../../../../../runner/outputs/index.js';
 import { reindex } from '../../../../../runner/tracking/index.js';
 import { indexRuns, requireSlurmUnderCi, slurmMissing, slurmSweep, TINY } from './helpers.js';
 
@@ -32,5 +33,28 @@ describe.skipIf(missing)(`launcher=slurm sweeps on the local SLURM${missing ? ` 
     const before = JSON.stringify(rows);
     reindex(outputs, indexPath);
     expect(JSON.stringify(indexRuns(indexPath))).toBe(before);
+  }, 300_000);
+
+  it('with wait=false returns once submitted; runs ls then shows the tasks in SLURM and adds each run once it ended', async () => {
+    const { result, outputs, indexPath } = await slurmSweep(['budget=2m,20m', ...TINY], { wait: false, array_parallelism: 1 });
+    expect(result.status).toBe('submitted');
+    expect(result.outcomes).toEqual([]);
+    expect(result.notStarted).toEqual([]);
+    expect(result.submitted!.map((j) => j.num)).toEqual([0, 1]);
+    expect(readSweepRecord(result.dir).status).toBe('running');
+    const first = await slurmCatchUp(outputs, indexPath, ['multirun']);
+    expect(first).toEqual([]); // not a sweep folder: nothing to follow
+    const rel = result.dir.slice(outputs.length + 1);
+    const seen = new Set<string>();
+    for (let open = await slurmCatchUp(outputs, indexPath, [rel]); open.length; open = await slurmCatchUp(outputs, indexPath, [rel])) {
+      Object.keys(open[0].states).forEach((k) => seen.add(k));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect([...seen].some((k) => k.startsWith('PENDING') || k === 'RUNNING')).toBe(true);
+    expect(indexRuns(indexPath).map((r) => [r.job, r.status])).toEqual([[0, 'completed'], [1, 'completed']]);
+    expect(readSweepRecord(result.dir).status).toBe('completed');
+    const rows = JSON.stringify(indexRuns(indexPath));
+    reindex(outputs, indexPath);
+    expect(JSON.stringify(indexRuns(indexPath))).toBe(rows);
   }, 300_000);
 });
