@@ -1,7 +1,7 @@
 // The sbatch script of one sweep: one array task per job. Each task runs the child entry on its own
-// job file, traps SLURM's time-limit warning (USR1, sent to the batch shell only) and a preemption's
-// SIGTERM, lets the job save its `last` checkpoint, and requeues itself while requeues are left; a
-// requeued task starts from its resume job file, which continues the run in its own folder.
+// job file and traps SLURM's time-limit warning (USR1, sent to the batch shell only): the job saves its
+// `last` checkpoint and the task requeues itself while requeues are left. A requeued task (by itself, or
+// by SLURM after a preemption) starts from its resume job file, which continues the run in its own folder.
 import type { SlurmConfig } from './config.js';
 
 /** Where a sweep's SLURM files live (absolute). */
@@ -76,17 +76,17 @@ echo "{\\"type\\":\\"slurm\\",\\"job_id\\":\\"\${SLURM_ARRAY_JOB_ID}_$i\\",\\"re
 warned=''
 ${paths.child.map(q).join(' ')} "$job" &
 child=$!
-# USR1 goes to this shell only (--signal=B:): pass it on as SIGTERM, which saves \`last\` and ends the run interrupted;
-# a preemption's SIGTERM reaches the child from SLURM itself
+# USR1 goes to this shell only (--signal=B:): pass it on as SIGTERM, which saves \`last\` and ends the run
+# interrupted. A SIGTERM from SLURM (scancel, a preemption) reaches the child itself; this shell then only
+# waits: scancel must not requeue, and SLURM requeues a preempted job on its own (--requeue).
 trap 'warned=USR1; kill -TERM $child 2>/dev/null' USR1
-trap 'warned=\${warned:-TERM}' TERM
+trap ':' TERM
 while :; do
   wait $child; rc=$?
   kill -0 $child 2>/dev/null || break
 done
 
-state() { squeue -h -j "\${SLURM_ARRAY_JOB_ID}_$i" -o %T 2>/dev/null; }
-if [ -n "$warned" ] && grep -q '"status": "interrupted"' "$dir/run.json" 2>/dev/null && [ "$(state)" != CANCELLED ]; then
+if [ -n "$warned" ] && grep -q '"status": "interrupted"' "$dir/run.json" 2>/dev/null; then
   if [ "$restarts" -lt ${cfg.max_num_timeout} ]; then
     echo "{\\"type\\":\\"slurm\\",\\"requeue\\":$((restarts + 1)),\\"signal\\":\\"$warned\\"}"
     scontrol requeue "\${SLURM_ARRAY_JOB_ID}_$i"

@@ -1,7 +1,8 @@
 // How a SLURM task that did not complete is recorded: the scheduler says how it ended when the job
 // itself could not (a task exiting 3 before the job started), and a task cancelled while still pending
 // is recorded as such in its folder and the index instead of left without a run.json.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunRecord } from '../../../../../runner/outputs/index.js';
 import { indexRuns, progressReporter, requireSlurmUnderCi, slurmCommand, slurmLauncher, slurmMissing, slurmSweep, TINY } from './helpers.js';
@@ -40,5 +41,22 @@ describe.skipIf(missing)(`launcher=slurm tasks that do not complete${missing ? `
     expect(second).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^lost: SLURM task \d+_1 left the queue without starting its job \(no run.json\)/) });
     expect(readRunRecord(second.dir)).toMatchObject({ status: 'failed', reason: second.reason });
     expect(indexRuns(indexPath).map((r) => [r.job, r.status, r.reason])).toEqual([[0, 'completed', null], [1, 'failed', second.reason]]);
+  }, 300_000);
+
+  it('records a running task that is scancel-ed as interrupted with its last checkpoint, and does not requeue it', async () => {
+    let cancelled = false;
+    const launcher = slurmLauncher();
+    const reporter = progressReporter((_, p) => {
+      if (cancelled || (p.current ?? 0) < 1 || !launcher.submission) return;
+      cancelled = true;
+      slurmCommand('scancel', [`${launcher.submission.job_id}_0`]);
+    });
+    const { result, indexPath } = await slurmSweep(['budget=2m', ...TINY, 'trainer.max_steps=400'], {}, { reporter, launcher });
+    expect(cancelled).toBe(true);
+    const [o] = result.outcomes;
+    expect(o).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGTERM' });
+    expect(existsSync(join(o.dir, 'checkpoints/last.safetensors'))).toBe(true);
+    expect(readFileSync(launcher.submission!.script.replace('array.sbatch', 'logs/0.out'), 'utf8')).not.toContain('"requeue"');
+    expect(indexRuns(indexPath).map((r) => [r.job, r.status])).toEqual([[0, 'interrupted']]);
   }, 300_000);
 });
