@@ -1,11 +1,10 @@
 // What `npx runs ls` does for sweeps submitted with launcher.wait=false: the driver is gone, so the
 // runs that ended since are added to the index here (from their folders, as `runs reindex` would), and
 // the tasks still in SLURM are summed up from squeue.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig, readMetrics, readRunRecord, readSweepRecord, writeSweepRecord, type RunRecord } from '../../../outputs/index.js';
 import { IndexWriter, openIndex, relativeDir } from '../../../tracking/index.js';
-import type { Submission } from './launcher.js';
+import { readSubmissions } from './launcher.js';
 import { queued } from './scheduler.js';
 import { uniqueMetrics } from './tasks.js';
 
@@ -33,7 +32,7 @@ const readRecord = (dir: string): RunRecord | null => {
  */
 export async function slurmCatchUp(outputsDir: string, indexPath: string, sweepDirs: string[]): Promise<OpenArray[]> {
   const open: OpenArray[] = [];
-  const submitted = sweepDirs.map((d) => join(outputsDir, d)).filter((d) => existsSync(join(d, 'slurm', 'submission.json')));
+  const submitted = sweepDirs.map((d) => join(outputsDir, d)).filter((d) => readSubmissions(join(d, 'slurm')).length);
   if (!submitted.length) return open;
   const db = openIndex(indexPath);
   try {
@@ -41,13 +40,16 @@ export async function slurmCatchUp(outputsDir: string, indexPath: string, sweepD
     const indexed = db.prepare('SELECT status FROM runs WHERE id = ?');
     const dropMetrics = db.prepare('DELETE FROM metrics WHERE run_id = ?');
     for (const sweepDir of submitted) {
-      const sub = JSON.parse(readFileSync(join(sweepDir, 'slurm', 'submission.json'), 'utf8')) as Submission;
-      const inQueue = await queued(sub.job_id).catch(() => new Map());
+      const subs = readSubmissions(join(sweepDir, 'slurm'));
+      // a job submitted again (a resumed sweep) counts once, as its latest submission runs it
+      const byDir = new Map(subs.flatMap((s) => s.tasks.map((t) => [t.dir, { ...t, job_id: s.job_id }] as const)));
+      const sub = { job_id: subs.map((s) => s.job_id).join(', '), tasks: [...byDir.values()] };
+      const queues = new Map(await Promise.all(subs.map(async (s) => [s.job_id, await queued(s.job_id).catch(() => new Map())] as const)));
       const states: Record<string, number> = {};
       const count = (k: string) => (states[k] = (states[k] ?? 0) + 1);
       const ended: RunRecord[] = [];
       for (const task of sub.tasks) {
-        const s = inQueue.get(task.index);
+        const s = queues.get(task.job_id)?.get(task.index);
         const record = readRecord(task.dir);
         if (s) count(`${s.state}${s.reason ? ` (${s.reason})` : ''}`);
         else if (record && record.status !== 'running') {
