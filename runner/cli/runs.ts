@@ -96,7 +96,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
         : settings.indexPath;
     switch (args.command) {
       case 'ls':
-        return ls(indexPath, args, io);
+        return await ls(outputsDir, indexPath, args, io);
       case 'show':
         return show(indexPath, outputsDir, args, io);
       case 'sql':
@@ -128,14 +128,32 @@ function withReadOnly<T>(indexPath: string, fn: (db: ReturnType<typeof openIndex
   }
 }
 
-function ls(indexPath: string, args: RunsArgs, io: RunsIO): number {
+async function ls(outputsDir: string, indexPath: string, args: RunsArgs, io: RunsIO): Promise<number> {
+  const slurm = await slurmArrays(outputsDir, indexPath);
   const rows = withReadOnly(indexPath, (db) => listRuns(db, args.rest)).map((r) => {
     const overrides = JSON.parse(r.overrides as string) as string[];
     return { ...r, overrides: args.json ? overrides : overrides.join(' ') || '(none)' };
   });
   if (args.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else io.stdout.write(rows.length ? `${formatTable(rows)}\n${rows.length} run(s)\n` : 'no runs match\n');
+  if (slurm && !args.json) io.stdout.write(slurm);
   return 0;
+}
+
+/**
+ * Sweeps submitted to SLURM without waiting (launcher.wait=false): adds their ended runs to the index and
+ * returns a line per array still in SLURM, or '' when there is none (loaded only when a sweep is running).
+ */
+async function slurmArrays(outputsDir: string, indexPath: string): Promise<string> {
+  let running: string[];
+  try {
+    running = withReadOnly(indexPath, (db) => (db.prepare("SELECT dir FROM sweeps WHERE status = 'running'").all() as { dir: string }[]).map((r) => r.dir));
+  } catch {
+    return ''; // no index yet: ls itself says so
+  }
+  if (!running.length) return '';
+  const { slurmCatchUp, formatOpenArrays } = await import('../launch/launchers/slurm/catch-up.js');
+  return formatOpenArrays(await slurmCatchUp(outputsDir, indexPath, running));
 }
 
 function show(indexPath: string, outputsDir: string, args: RunsArgs, io: RunsIO): number {

@@ -75,6 +75,7 @@ export function summary(result: LaunchResult, cwd: string): string {
   const parts = [`${count('completed')} completed`];
   for (const s of ['failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
   if (result.notStarted.length) parts.push(`${result.notStarted.length} not started`);
+  if (result.submitted?.length) parts.push(`${result.submitted.length} submitted, not waited for (npx runs ls shows their state)`);
   lines.push(`${result.status}: ${parts.join(', ')} → ${where}`);
   if (result.sweepId) lines.push(`query it: npx runs sql "SELECT * FROM run_summary WHERE sweep_id = '${result.sweepId}'"`);
   return `${lines.join('\n')}\n`;

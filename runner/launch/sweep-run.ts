@@ -50,6 +50,8 @@ export class SweepRun {
   private indexProblem: string | null = null;
   private sweep: { record: SweepRecord; dir: string } | null = null;
   private readonly outcomes: JobOutcome[] = [];
+  /** Jobs handed to a scheduler and not waited for (LaunchContext.submitted). */
+  private readonly submitted: PlannedJob[] = [];
   /** Why the outputs could no longer be written (disk full ...): the sweep stopped there. */
   private cannotWrite: string | null = null;
   /** The last value of each metric, by run id: what a trial reports to the sweeper. */
@@ -81,6 +83,8 @@ export class SweepRun {
     const ctx: LaunchContext = {
       signal: jobSignal,
       now: this.now,
+      note: (message) => opts.reporter?.note?.(message),
+      submitted: (job) => void this.submitted.push(job),
       open: (job) => {
         const hydra = job.hydra;
         const dir = root
@@ -220,7 +224,7 @@ export class SweepRun {
   }
 
   private unstarted(batch: PlannedJob[]): PlannedJob[] {
-    return batch.filter((j) => !this.outcomes.some((o) => o.num === j.num));
+    return batch.filter((j) => !this.outcomes.some((o) => o.num === j.num) && !this.submitted.includes(j));
   }
 
   /**
@@ -233,9 +237,12 @@ export class SweepRun {
       ? 'interrupted'
       : runnerFailed || cannotWrite || outcomes.some((o) => o.status === 'failed')
         ? 'failed'
-        : 'completed';
+        : this.submitted.length
+          ? 'submitted'
+          : 'completed';
     if (this.sweep) {
-      this.sweep.record.status = status;
+      // a submitted sweep runs on in the scheduler
+      this.sweep.record.status = status === 'submitted' ? 'running' : status;
       this.sweep.record.finished_at = this.now().toISOString();
       try {
         this.saveSweep();
@@ -247,7 +254,8 @@ export class SweepRun {
     this.db = null;
     this.writer = null;
     if (this.indexProblem && !cannotWrite) this.opts.reporter?.warn(this.indexProblem);
-    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...(cannotWrite ? { cannotWrite } : {}) };
+    const submitted = this.submitted.length ? { submitted: [...this.submitted] } : {};
+    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...submitted, ...(cannotWrite ? { cannotWrite } : {}) };
   }
 
   /** multirun.yaml, then the index (which is written even when the file could not be). */

@@ -72,8 +72,11 @@ export interface LaunchResult {
   sweepId: string | null;
   /** The sweep root (multirun) or the run folder (single run). */
   dir: string;
-  status: 'completed' | 'failed' | 'interrupted';
+  /** `submitted`: jobs were handed to a scheduler that runs them after this command (launcher=slurm, wait=false). */
+  status: 'completed' | 'failed' | 'interrupted' | 'submitted';
   outcomes: JobOutcome[];
+  /** Jobs handed to a scheduler and not waited for: their folders fill in as they run (`npx runs ls`). */
+  submitted?: PlannedJob[];
   /** Jobs never started because the sweep was interrupted (or the outputs could no longer be written). */
   notStarted: PlannedJob[];
   /** Why the outputs could no longer be written (`disk full: ...`): the sweep stopped there, as failed. */
@@ -90,6 +93,8 @@ export interface LaunchReporter {
   jobProgress(job: PlannedJob, progress: Progress): void;
   jobWarn(job: PlannedJob, message: string): void;
   jobEnd(outcome: JobOutcome): void;
+  /** A line about the launch as a whole from the launcher (e.g. the SLURM job id), for stderr. */
+  note?(message: string): void;
   /** A warning for the terminal that is not any one job's (e.g. the index could not be written). */
   warn(message: string): void;
   /** Resolves once the output is flushed. */

@@ -4,7 +4,7 @@ import { color, figures, isUnicodeSupported } from 'listr2';
 import type { RunStatus } from '../outputs/index.js';
 
 /** How a job ended (its run status), `not started` for a job a stopped sweep never ran, or how a sweep ended. */
-export type FinalState = Exclude<RunStatus, 'running'> | 'not started';
+export type FinalState = Exclude<RunStatus, 'running'> | 'not started' | 'submitted';
 
 interface Mark {
   icon: string;
@@ -13,7 +13,7 @@ interface Mark {
 
 /**
  * ✔ green: done. ✖ red: the task broke. ↓ yellow: refused (listr2's mark for a skipped task).
- * ◼ yellow: stopped by Ctrl-C or SIGTERM, a media "stop" square (listr2's mark for a halted task), filled because
+ * → cyan: submitted to a scheduler, not waited for. ◼ yellow: stopped by Ctrl-C or SIGTERM, a media "stop" square (listr2's mark for a halted task), filled because
  * the job ran. ◻ dim: never ran; also the mark of a job still waiting on the live display, which is what it stayed.
  */
 export const MARKS: Record<FinalState, Mark> = {
@@ -22,6 +22,8 @@ export const MARKS: Record<FinalState, Mark> = {
   skipped: { icon: figures.arrowDown, paint: color.yellow },
   interrupted: { icon: figures.squareSmallFilled, paint: color.yellow },
   'not started': { icon: isUnicodeSupported() ? '◻' : '□', paint: color.dim },
+  // handed to a scheduler (launcher=slurm with wait=false) and not waited for
+  submitted: { icon: figures.arrowRight, paint: color.cyan },
 };
 
 /** The state's icon in its colour (plain when NO_COLOR is set or the output is not a colour terminal). */

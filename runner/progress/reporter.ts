@@ -172,6 +172,10 @@ export class ListrReporter implements LaunchReporter {
     this.drawSweep();
   }
 
+  note(message: string): void {
+    this.output.toStderr(message);
+  }
+
   warn(message: string): void {
     this.output.toStderr(`warning: ${message}`);
   }
@@ -181,7 +185,7 @@ export class ListrReporter implements LaunchReporter {
     this.endedAt = Date.now();
     this.result = result;
     this.batchReady?.();
-    for (const job of result.notStarted) this.slots.get(job.num)?.settle(null);
+    for (const job of [...result.notStarted, ...(result.submitted ?? [])]) this.slots.get(job.num)?.settle(null);
     if (this.timer) clearInterval(this.timer);
     this.endedSignal();
     await this.running;
@@ -230,6 +234,7 @@ export class ListrReporter implements LaunchReporter {
     if (slot.dir) task.title = this.jobTitle(slot);
     this.drawProgress(slot, Date.now()); // updates that came before listr started this task
     const outcome = await slot.done;
+    if (!outcome && this.result?.submitted?.includes(slot.job)) return this.finish(task, 'submitted', this.jobTitle(slot), slot.pending?.status ? ` · ${slot.pending.status}` : '');
     if (!outcome) return this.finish(task, 'not started', label(slot.job, this.plan!.multirun), ` ${this.whyNotStarted()}`);
     const took = formatDuration(outcome.duration_s);
     const status = outcome.status as Exclude<typeof outcome.status, 'running'>;

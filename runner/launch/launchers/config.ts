@@ -3,6 +3,7 @@
 // run folder's config.yaml and overrides.yaml, run.json's choices and the index's params never see
 // it, so one job run by `local` or by `pool` is the same job.
 import { launcherSchema, type LauncherConfig } from '../../../schemas/launcher.js';
+import { SLURM_DEFAULTS } from './slurm/config.js';
 import { builtinValidator, checkWith, type ConfigDict, type ConfigValue } from '../../compose/index.js';
 
 /** The launcher of a config dir without a `launcher` group. */
@@ -16,6 +17,7 @@ export function launcherDefaults(name: string): LauncherConfig | undefined {
   const defaults: Record<string, LauncherConfig> = {
     local: DEFAULT_LAUNCHER,
     pool: { name: 'pool', retries: 0, threads: null, n_jobs: null },
+    slurm: SLURM_DEFAULTS,
   };
   return defaults[name];
 }

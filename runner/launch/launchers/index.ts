@@ -3,10 +3,12 @@ import { PlanError } from '../plan.js';
 import { DEFAULT_LAUNCHER } from './config.js';
 import { LocalLauncher } from './local.js';
 import { PoolLauncher } from './pool/index.js';
+import { SlurmLauncher } from './slurm/index.js';
 import type { Launcher } from './types.js';
 
 export { LocalLauncher } from './local.js';
 export { PoolLauncher, poolShape, type PoolOptions } from './pool/index.js';
+export { SlurmLauncher } from './slurm/index.js';
 export { DEFAULT_LAUNCHER, isLauncherOverride, launcherDefaults, splitLauncher } from './config.js';
 export type { JobTicket, LaunchContext, Launcher } from './types.js';
 
@@ -14,6 +16,7 @@ export type { JobTicket, LaunchContext, Launcher } from './types.js';
 const FACTORIES: { [N in LauncherConfig['name']]: (config: Extract<LauncherConfig, { name: N }>) => Launcher } = {
   local: (config) => new LocalLauncher(config),
   pool: (config) => new PoolLauncher(config),
+  slurm: (config) => new SlurmLauncher(config),
 };
 
 /** The launcher a composed `launcher` node names (default local); throws PlanError for a name no factory has. */

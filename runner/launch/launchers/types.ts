@@ -22,6 +22,10 @@ export interface LaunchContext {
   open(job: PlannedJob): JobTicket;
   /** Records how an opened job ended (outcome list, reporter); once per opened job. */
   close(outcome: JobOutcome): void;
+  /** An opened job handed to a scheduler that this command does not wait for: it is not closed, and not `not started`. */
+  submitted?(job: PlannedJob): void;
+  /** A line for the user about the launch as a whole, e.g. the scheduler's job id. */
+  note?(message: string): void;
 }
 
 export interface Launcher {

@@ -154,6 +154,6 @@ describe('the launcher strategy', () => {
   it('is made from the composed launcher node; local by default', () => {
     expect(createLauncher({ name: 'local', retries: 0, threads: null }).name).toBe('local');
     expect(createLauncher().name).toBe('local');
-    expect(() => createLauncher({ name: 'slurmm', retries: 0 } as never)).toThrow("launcher 'slurmm' is not available; choose one of local, pool (launcher=<name>)");
+    expect(() => createLauncher({ name: 'slurmm', retries: 0 } as never)).toThrow("launcher 'slurmm' is not available; choose one of local, pool, slurm (launcher=<name>)");
   });
 });
