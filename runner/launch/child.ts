@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     return CHILD_EXIT.usage;
   }
-  const { job, dir, runId, sweepId } = file;
+  const { job, dir, runId } = file;
   send({ type: 'start', num: job.num, runId, dir, pid: process.pid });
   const controller = new AbortController();
   let run: JobRun | null = null;
@@ -44,11 +44,12 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    run = new JobRun(job, dir, { runId, sweepId }, {
+    run = new JobRun(job, dir, file, {
       progress: (progress) => send({ type: 'progress', progress }),
       warn: (message) => send({ type: 'warn', message }),
       record: (record) => send({ type: 'record', record }),
       metric: (id, metric) => send({ type: 'metric', runId: id, metric }),
+      rewind: (id, metrics) => send({ type: 'rewind', runId: id, metrics }),
     }, () => new Date());
     send({ type: 'end', outcome: await run.execute(controller.signal) });
     return CHILD_EXIT.ended;

@@ -7,6 +7,8 @@ export interface TaskEntry {
   description: string;
   headline: Headline[];
   resumable: boolean;
+  /** TaskOptions.resumePoint, or null. */
+  resumePoint: string | null;
   run: Task<any>;
   /** The JSON Schema of the spec it needs, if it declares one (TaskOptions.spec). */
   spec?: object;
@@ -25,8 +27,8 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumable = false, spec, check } = options;
-  tasks.set(name, { name, description, headline, resumable, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
+  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check } = options;
+  tasks.set(name, { name, description, headline, resumable, resumePoint, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
 }
 
 /** The spec schema the task `name` declares; undefined for an unknown task or one that declares none. */

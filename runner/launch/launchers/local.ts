@@ -11,7 +11,7 @@ export class LocalLauncher implements Launcher {
     for (const job of jobs) {
       if (ctx.signal.aborted) return;
       const t = ctx.open(job);
-      this.current = new JobRun(job, t.dir, { runId: t.runId, sweepId: t.sweepId }, t.hooks, ctx.now);
+      this.current = new JobRun(job, t.dir, t, t.hooks, ctx.now);
       const outcome = await this.current.execute(ctx.signal);
       this.current = null;
       ctx.close(outcome);
