@@ -1,4 +1,4 @@
-export { specSchema, groupSchemas, type Spec } from './spec.js';
+export { specSchema, groupSchemas, runnerGroupSchemas, type Spec } from './spec.js';
 export { modelSchema, type ModelConfig } from './model.js';
 export { budgetSchema, type BudgetConfig } from './budget.js';
 export { horizonSchema, type HorizonConfig } from './horizon.js';
@@ -9,3 +9,4 @@ export { dataSchema, type DataConfig } from './data.js';
 export { taskSchema, type TaskConfig } from './task.js';
 export { sweepPresetSchema, type SweepPresetFile, type SamplerSpec } from './sweep.js';
 export { settingsSchema, type SettingsFile } from './settings.js';
+export { launcherSchema, LAUNCHER_BRANCHES, type LauncherConfig, type LocalLauncherConfig, type PoolLauncherConfig } from './launcher.js';

@@ -13,7 +13,6 @@ export const settingsSchema = {
     configName: { type: 'string', minLength: 1, default: 'config', description: 'Primary config name, without .yaml' },
     outputsDir: { type: 'string', minLength: 1, default: 'outputs', description: 'Folder for run folders' },
     indexPath: { type: 'string', minLength: 1, description: 'SQLite index of all runs (default: <outputsDir>/index.sqlite)' },
-    launcher: { type: 'string', minLength: 1, default: 'local', description: 'Launcher used when none is chosen on the command line' },
     runDir: { type: 'string', minLength: 1, default: '%Y-%m-%d/%H-%M-%S', description: 'Single-run folder under outputsDir, strftime-style (%Y %m %d %H %M %S)' },
     sweepDir: { type: 'string', minLength: 1, default: 'multirun/%Y-%m-%d/%H-%M-%S', description: 'Multirun root under outputsDir; each job goes to <root>/<job#>/' },
   },

@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { budgetSchema } from './budget.js';
 import { dataSchema } from './data.js';
 import { horizonSchema } from './horizon.js';
+import { launcherSchema } from './launcher.js';
 import { modelSchema } from './model.js';
 import { splitSchema } from './split.js';
 import { targetSchema } from './target.js';
@@ -20,13 +21,21 @@ export const groupSchemas = {
   task: taskSchema,
 } as const;
 
-/** The resolved run spec: one option of every group plus the top-level seed. */
+/**
+ * Groups that say how a job runs rather than what it computes: checked when composed, then taken out of
+ * the job's config before the task, the run folder or the index see it.
+ */
+export const runnerGroupSchemas = { launcher: launcherSchema } as const;
+
+/** The resolved run spec: one option of every group plus the top-level seed (and the launcher, until planned). */
 export const specSchema = {
   $id: 'ladder/spec',
   type: 'object',
   additionalProperties: false,
   required: ['seed', 'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task'],
-  properties: { seed: { type: 'integer' }, ...groupSchemas },
+  // `launcher` is resolved against this schema's $id: ladder/launcher (added beside it, see runner/compose/validate.ts)
+  properties: { seed: { type: 'integer' }, ...groupSchemas, launcher: { $ref: 'launcher' } },
 } as const;
 
-export type Spec = FromSchema<typeof specSchema>;
+/** The spec a task receives: the launcher node is taken out before (runner/launch/plan.ts). */
+export type Spec = Omit<FromSchema<typeof specSchema>, keyof typeof runnerGroupSchemas>;

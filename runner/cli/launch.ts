@@ -19,9 +19,7 @@ export interface LaunchCommand {
   outputsDir: string;
   indexPath: string | null;
   patterns?: DirPatterns;
-  /** The `launcher` setting (see createLauncher); default 'local'. */
-  launcher?: string;
-  /** A sweep folder to go on with (`--resume <sweep dir>`): its recorded command replaces `overrides`. */
+  /** A sweep folder to go on with (`--resume <sweep dir>`): its recorded jobs, on its launcher unless `overrides` (launcher overrides only) choose another. */
   resumeSweep?: string;
   /** --new: start the sweep even if one with the same jobs exists. */
   new?: boolean;
@@ -41,18 +39,18 @@ export interface CommandIO {
  * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
-  const launcher = createLauncher(cmd.launcher);
   if (!cmd.dryRun) io.stderr.write(staleLines(closeStaleRuns(cmd.outputsDir, cmd.indexPath)));
   let plan: Plan;
   let resume: SweepResume | undefined;
   if (cmd.resumeSweep) {
-    const setup = resumeSweep(cmd.resumeSweep, compose);
+    const setup = resumeSweep(cmd.resumeSweep, compose, cmd.overrides);
     ({ plan, resume } = setup);
     const { kept, continued, rerun, fresh } = setup.counts;
     if (!cmd.dryRun) io.stderr.write(`resuming ${shown(cmd.resumeSweep, io.cwd)}: ${kept} kept, ${continued} to continue from a checkpoint, ${rerun} to run again, ${fresh} never started\n`);
   } else {
     plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
   }
+  const launcher = createLauncher(plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
     io.stderr.write(resume ? 'every job of the sweep has ended (completed or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
@@ -67,20 +65,20 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     }
   }
   const controller = new AbortController();
-  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });
+  const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd, concurrency: launcher.slots });
   const command = { overrides: cmd.overrides, zip: cmd.zip, config_dir: cmd.configDir, config_name: cmd.configName };
   const run = new SweepRun(plan, {
     outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher,
-    command, resume, maxFailures: cmd.maxFailures ?? undefined, retries: launcherRetries(plan),
+    command, resume, maxFailures: cmd.maxFailures ?? undefined, retries: plan.launcher?.retries ?? 0,
   });
   const onSignal = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      io.stderr.write(`\n${name}: stopping after the running job saves its state (press Ctrl-C again to stop at once)\n`);
+      io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (press Ctrl-C again to stop at once)\n`);
       controller.abort(`interrupted by ${name}`);
       return;
     }
     run.stopNow(`interrupted by a second ${name}: stopped without waiting for the task`);
-    io.stderr.write(`${name}: stopped; the running job is recorded as interrupted\n`);
+    io.stderr.write(`${name}: stopped; the running ${launcher.slots && launcher.slots > 1 ? 'jobs are' : 'job is'} recorded as interrupted\n`);
     // End by the signal itself (a shell shows 128 + its number, 130 for SIGINT), as an unhandled Ctrl-C
     // would: process.exit() would run native teardown under a running onnxruntime session, which
     // aborts with "terminate called after throwing an instance of 'Napi::Error'".

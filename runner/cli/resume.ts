@@ -4,17 +4,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { isLauncherOverride } from '../launch/launchers/config.js';
 import { FILES, readRunRecord } from '../outputs/index.js';
 import { UsageError } from './args.js';
 
 const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** The absolute sweep folder when DIR is one (it holds multirun.yaml), else null; a sweep resumes with its recorded overrides only. */
+/**
+ * The absolute sweep folder when DIR is one (it holds multirun.yaml), else null. A sweep goes on with its
+ * recorded jobs: the only overrides it takes are the launcher's (where the rest runs, e.g. launcher=pool).
+ */
 export function sweepFolder(dir: string, cwd: string, extra: string[]): string | null {
   const abs = resolve(cwd, dir);
   if (!existsSync(join(abs, FILES.multirun))) return null;
-  if (extra.length) {
-    throw new UsageError(`--resume ${dir}: a sweep goes on with the jobs it recorded, so it takes no overrides (${extra.join(' ')}); to change them, start a new sweep with --new`);
+  const jobOverrides = extra.filter((o) => !isLauncherOverride(o));
+  if (jobOverrides.length) {
+    throw new UsageError(`--resume ${dir}: a sweep goes on with the jobs it recorded, so it takes no overrides but the launcher's (${jobOverrides.join(' ')}); to change the jobs, start a new sweep with --new`);
   }
   return abs;
 }

@@ -44,16 +44,16 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       return 0;
     }
     const { multirun, zip, dryRun, json } = args;
-    const { outputsDir, indexPath, runDir, sweepDir, launcher } = settings;
+    const { outputsDir, indexPath, runDir, sweepDir } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
     const policy = { new: args.new, maxFailures: args.maxFailures };
     const sweep = args.resume ? sweepFolder(args.resume, io.cwd, args.overrides) : null;
     if (sweep) {
-      return await runLaunchCommand({ overrides: [], multirun: true, zip: [], dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher, resumeSweep: sweep, ...policy }, compose, io);
+      return await runLaunchCommand({ overrides: args.overrides, multirun: true, zip: [], dryRun, json, configDir, configName, outputsDir, indexPath, patterns, resumeSweep: sweep, ...policy }, compose, io);
     }
     if (args.resume && multirun) throw new UsageError('--resume of a run folder continues one run: drop --multirun (a sweep folder, with multirun.yaml, resumes the whole sweep)');
     const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides, io.stderr) : args.overrides;
-    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, launcher, ...policy }, compose, io);
+    return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, ...policy }, compose, io);
   } catch (error) {
     return reportError(error, io);
   }
@@ -85,7 +85,6 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
         config_name: configName,
         outputs_dir: settings.outputsDir,
         index_path: settings.indexPath,
-        launcher: settings.launcher,
         source: settings.source,
       },
       runtime: { choices: tree.choices, cwd },
@@ -94,6 +93,8 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     };
     config = { ladder, ...config };
   }
+  // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
+  if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
   const selected = args.package ? pick(config, args.package) : config;
   const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringify(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { groupSchemas, specSchema, type Spec } from '../../schemas/spec.js';
+import { groupSchemas, runnerGroupSchemas, specSchema, type Spec } from '../../schemas/spec.js';
 import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
 import type { KeyOrigin } from './origin.js';
@@ -17,7 +17,7 @@ export function schemaCompiler(options: { allErrors: boolean; strict: boolean })
   let ajv = instances.get(key);
   if (!ajv) {
     ajv = new Ajv({ allErrors: options.allErrors, verbose: true, strict: options.strict, strictRequired: false, allowUnionTypes: true });
-    for (const schema of [...Object.values(groupSchemas), specSchema]) ajv.addSchema(schema);
+    for (const schema of [...Object.values(groupSchemas), ...Object.values(runnerGroupSchemas), specSchema]) ajv.addSchema(schema);
     instances.set(key, ajv);
   }
   return ajv;

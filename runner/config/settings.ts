@@ -60,7 +60,6 @@ export function loadSettings(cwd: string = process.cwd()): Settings {
     configName: values.configName,
     outputsDir,
     indexPath: values.indexPath ? path.resolve(base, values.indexPath) : path.join(outputsDir, 'index.sqlite'),
-    launcher: values.launcher,
     runDir: values.runDir,
     sweepDir: values.sweepDir,
     source: found?.filepath ?? null,
@@ -102,6 +101,9 @@ function checkSettings(raw: unknown, where: string): SettingsFile {
   const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   validator ??= new Ajv({ strict: true, allErrors: true, useDefaults: true }).compile<SettingsFile>(settingsSchema);
   const copy = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...raw } : raw;
+  if (typeof copy === 'object' && copy !== null && Object.hasOwn(copy, 'launcher')) {
+    throw new ConfigError(`${where}: ladder setting 'launcher' is now the \`launcher\` config group: remove the setting and choose the launcher in the defaults list of the primary config (- launcher: pool) or on the command line (launcher=pool)`);
+  }
   if (validator(copy)) return copy;
   const errors = validator.errors!;
   if (errors.some((e) => e.instancePath === '' && e.keyword === 'type')) {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MetricRecord, RunRecord } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
-import type { JobHooks, RunIds } from './job.js';
+import type { JobHooks, JobPlacement, RunIds } from './job.js';
 import type { JobOutcome, PlannedJob } from './types.js';
 
 /** job.json: the composed job, its run folder (created by the parent), ids and which attempt it is (RunIds). */
@@ -16,6 +16,14 @@ export interface JobFile extends RunIds {
   dir: string;
   /** Modules the child imports before it runs the job, e.g. ones that register tasks (absolute paths or package names). */
   imports?: string[];
+  /** The launcher and the intra-op threads the job may use (RunContext.threads), recorded in run.json info. */
+  placement?: JobPlacement;
+  /**
+   * The parent holds the child's stdin open while it lives: when stdin closes (the parent was killed, even
+   * with -9), the job stops as on a signal, saving its state, so no child runs on as an orphan. Leave it
+   * unset where stdin is not the parent's pipe (srun, sbatch).
+   */
+  stopWhenStdinCloses?: boolean;
 }
 
 /**

@@ -13,6 +13,8 @@ const out = process.stdout.write.bind(process.stdout);
 // the protocol owns stdout: whatever the task prints goes to stderr
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 const send = (event: ChildEvent) => out(`${JSON.stringify(event)}\n`);
+// a parent that is gone leaves nobody to read: the job still ends and records itself in its folder
+process.stdout.on('error', () => undefined);
 
 function readJobFile(path: string | undefined): JobFile {
   if (!path) throw new Error('usage: child.js <job.json>');
@@ -32,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     return CHILD_EXIT.usage;
   }
-  const { job, dir, runId } = file;
+  const { job, dir, runId, placement } = file;
   send({ type: 'start', num: job.num, runId, dir, pid: process.pid });
   const controller = new AbortController();
   let run: JobRun | null = null;
@@ -43,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (file.stopWhenStdinCloses) {
+    process.stdin.on('end', () => controller.abort('interrupted: the launcher is gone (its pipe closed)')).on('error', () => undefined).resume();
+    process.stdin.unref(); // the job, not the pipe, keeps this process alive
+  }
   try {
     run = new JobRun(job, dir, file, {
       progress: (progress) => send({ type: 'progress', progress }),
@@ -50,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       record: (record) => send({ type: 'record', record }),
       metric: (id, metric) => send({ type: 'metric', runId: id, metric }),
       rewind: (id, metrics) => send({ type: 'rewind', runId: id, metrics }),
-    }, () => new Date());
+    }, () => new Date(), placement);
     send({ type: 'end', outcome: await run.execute(controller.signal) });
     return CHILD_EXIT.ended;
   } catch (e) {

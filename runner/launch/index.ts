@@ -1,5 +1,5 @@
 export { JobRun, type JobHooks, type RunIds } from './job.js';
-export { createLauncher, LocalLauncher, type JobTicket, type LaunchContext, type Launcher } from './launchers/index.js';
+export { createLauncher, LocalLauncher, PoolLauncher, type JobTicket, type LaunchContext, type Launcher } from './launchers/index.js';
 export { CHILD_EXIT, childCommand, forwardEvent, jobFileOf, parseEvent, writeJobFile, type ChildEvent, type JobFile } from './child-protocol.js';
 export { planJobs, PlanError, type ComposeFn, type PlanOptions } from './plan.js';
 export { launch, newId, SweepRun, type LaunchOptions } from './sweep-run.js';

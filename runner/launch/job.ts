@@ -53,6 +53,14 @@ function checkMetric(m: Metric): void {
   }
 }
 
+/** How a launcher runs a job: recorded in run.json `info` (and so the index) as `launcher` and `threads`. */
+export interface JobPlacement {
+  /** The launcher's name, e.g. 'pool'. */
+  launcher: string;
+  /** Intra-op threads the job may use (RunContext.threads). */
+  threads: number;
+}
+
 export class JobRun {
   readonly record: RunRecord;
   private log: LineFile | null = null;
@@ -70,6 +78,7 @@ export class JobRun {
     ids: RunIds,
     private readonly hooks: JobHooks,
     private readonly now: () => Date,
+    readonly placement?: JobPlacement,
   ) {
     this.resuming = ids.resuming ?? false;
     this.record = {
@@ -84,7 +93,7 @@ export class JobRun {
       started_at: now().toISOString(),
       finished_at: null,
       duration_s: null,
-      info: {},
+      info: placement ? { launcher: placement.launcher, threads: placement.threads } : {},
       ...environment(),
       attempt: ids.attempt ?? 1,
       ...(ids.attempts?.length ? { attempts: ids.attempts } : {}),
@@ -152,6 +161,7 @@ export class JobRun {
       job: this.job.num,
       overrides: this.job.overrides,
       choices: this.job.choices,
+      threads: this.placement?.threads,
       signal,
       log: (message) => this.writeLog(message),
       warn: (message) => {

@@ -1,11 +1,15 @@
 // Expands the command line into batches of jobs (a sweeper's asks) and composes + validates every
 // job of a batch before any of it is launched (schemas, then the task's own checks: TaskOptions.check),
 // so a typo or an impossible model in job 37 of 64 costs nothing.
+import { isDeepStrictEqual } from 'node:util';
+import type { LauncherConfig } from '../../schemas/launcher.js';
 import { ConfigError } from '../errors.js';
 import type { ComposeOptions, Composed } from '../compose/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 import { getTask, type TaskEntry } from '../tasks/index.js';
+import { isSweep, parseOverride } from '../overrides/index.js';
 import { createSweep, FixedSweeper, type Sweeper, type Trial } from '../../sweeps/index.js';
+import { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './launchers/config.js';
 import type { Plan, PlannedJob } from './types.js';
 
 /** The function planJobs composes and validates each job with: runner/compose's compose(). */
@@ -68,18 +72,25 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       throw new PlanError(`${overrides.find((o) => /^\s*sweep\s*=/.test(o))!.trim()} selects a sweep preset: add --multirun (-m)`);
     }
   }
+  if (opts.multirun) refuseLauncherSweep(overrides);
   const sweep = !opts.multirun
     ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
     : opts.sweeper
       ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
       : createSweep(overrides, { configDir, zip: opts.zip });
+  let launcher: LauncherConfig | null = null;
   const composeJobs = (batch: { num: number; overrides: string[] }[]): PlannedJob[] =>
     batch.map(({ num, overrides: jobOverrides }) => {
       try {
-        const { config, choices, stored } = compose({ configDir, configName, overrides: jobOverrides });
+        const composed = compose({ configDir, configName, overrides: jobOverrides });
+        const stored = composed.stored && composed.stored !== composed.config ? composed.stored : undefined;
+        const split = splitLauncher({ config: composed.config as ConfigValue, stored, choices: composed.choices, overrides: jobOverrides });
+        launcher ??= split.launcher;
+        if (!isDeepStrictEqual(split.launcher, launcher)) throw new PlanError(launcherMismatch(jobOverrides));
+        const { config, choices } = split.job;
         const task = taskName(config);
         checkJob(getTask(task), config);
-        return { num, overrides: jobOverrides, config: config as ConfigValue, ...(stored && stored !== config ? { stored } : {}), choices, task };
+        return { num, overrides: split.job.overrides, config, ...(split.job.stored !== undefined ? { stored: split.job.stored } : {}), choices, task };
       } catch (e) {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
       }
@@ -87,5 +98,25 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
   const composeBatch = (batch: string[][], first: number) => composeJobs(batch.map((o, i) => ({ num: first + i, overrides: o })));
   const jobs = opts.multirun && opts.replay ? composeJobs(opts.replay) : composeBatch(sweep.sweeper.ask([]), 0);
   const next = sweep.sweeper instanceof FixedSweeper ? undefined : (trials: readonly Trial[], nextNum: number) => composeBatch(sweep.sweeper.ask(trials), nextNum);
-  return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs, next };
+  return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs, next, launcher: launcher ?? DEFAULT_LAUNCHER };
+}
+
+const LAUNCHER_FIX = 'every job of a sweep runs on one launcher: give launcher and its keys one value each (run one sweep per launcher)';
+
+/** A sweep over the launcher or one of its keys, as typed (`launcher=local,pool`, `launcher.n_jobs=1,2`). */
+function refuseLauncherSweep(overrides: string[]): void {
+  for (const text of overrides.filter(isLauncherOverride)) {
+    let sweep = false;
+    try {
+      sweep = isSweep(parseOverride(text));
+    } catch {
+      // composing the job reports the syntax error
+    }
+    if (sweep) throw new PlanError(`${text.trim()}: ${LAUNCHER_FIX}`);
+  }
+}
+
+function launcherMismatch(jobOverrides: string[]): string {
+  const set = jobOverrides.filter(isLauncherOverride);
+  return `its launcher differs from the first job's${set.length ? ` (${set.join(' ')})` : ''}: ${LAUNCHER_FIX}`;
 }

@@ -19,6 +19,7 @@ import {
 } from '../outputs/index.js';
 import { getTask } from '../tasks/index.js';
 import { foldHeadline } from './job.js';
+import { isLauncherOverride } from './launchers/config.js';
 import { planJobs, PlanError, type ComposeFn } from './plan.js';
 import type { JobOutcome, Plan } from './types.js';
 
@@ -71,10 +72,11 @@ function keptOutcome(dir: string, r: RunRecord, num: number): SweepResume['kept'
 }
 
 /**
- * Plans the rest of the sweep in `dir`. Throws PlanError for a folder that is not a sweep Ladder can
+ * Plans the rest of the sweep in `dir`, on the launcher it was started with unless `launcher` overrides
+ * (e.g. ['launcher=pool']) choose another. Throws PlanError for a folder that is not a sweep Ladder can
  * resume (no job record), one still running, or a job still running in a live process.
  */
-export function resumeSweep(dir: string, compose: ComposeFn): ResumeSetup {
+export function resumeSweep(dir: string, compose: ComposeFn, launcher: string[] = []): ResumeSetup {
   let record: SweepRecord;
   try {
     record = readSweepRecord(dir);
@@ -106,7 +108,7 @@ export function resumeSweep(dir: string, compose: ComposeFn): ResumeSetup {
       counts.kept++;
       continue;
     }
-    replay.push({ num: job.num, overrides: job.overrides });
+    replay.push({ num: job.num, overrides: [...job.overrides] });
     if (!jobDir) {
       counts.fresh++;
       continue;
@@ -117,6 +119,9 @@ export function resumeSweep(dir: string, compose: ComposeFn): ResumeSetup {
     else counts.rerun++;
   }
   const cmd = record.command!;
-  const plan = planJobs(cmd.overrides, { multirun: true, zip: cmd.zip, configDir: cmd.config_dir, configName: cmd.config_name, compose, replay });
+  // jobs are recorded without the launcher's overrides (planJobs takes them out): the command's, then any new ones, choose it again
+  const onLauncher = [...cmd.overrides.filter(isLauncherOverride), ...launcher];
+  for (const job of replay) job.overrides = [...onLauncher, ...job.overrides];
+  const plan = planJobs([...cmd.overrides, ...launcher], { multirun: true, zip: cmd.zip, configDir: cmd.config_dir, configName: cmd.config_name, compose, replay });
   return { plan, resume: { dir, record, kept, starts }, counts };
 }

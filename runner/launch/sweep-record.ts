@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILES, readSweepRecord, type SweepRecord } from '../outputs/index.js';
+import { isLauncherOverride } from './launchers/config.js';
 
-/** An override of the launcher group or its keys (`launcher=pool`, `launcher.n_jobs=4`, `+launcher.retries=2`, `~launcher`). */
-const LAUNCHER = /^\s*[+~]{0,2}\s*launcher(?:[.@=]|\s*$)/;
 
 /**
  * What makes two sweeps "the same jobs": the same config dir and primary config, and the same composed
@@ -18,7 +17,7 @@ export function sweepKey(configDir: string, configName: string, jobs: readonly (
   const identity = {
     config_dir: resolve(configDir),
     config_name: configName,
-    jobs: jobs.map((overrides) => overrides.filter((o) => !LAUNCHER.test(o)).map((o) => o.trim())),
+    jobs: jobs.map((overrides) => overrides.filter((o) => !isLauncherOverride(o)).map((o) => o.trim())),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }

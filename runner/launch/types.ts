@@ -1,3 +1,4 @@
+import type { LauncherConfig } from '../../schemas/launcher.js';
 import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { Trial } from '../../sweeps/index.js';
@@ -28,6 +29,8 @@ export interface Plan {
    * [] when the sweep is done. Absent: the sweep is the one batch `jobs`.
    */
   next?: (trials: readonly Trial[], nextNum: number) => PlannedJob[];
+  /** The `launcher` node every job shares (taken out of each job's config); absent: the local launcher. */
+  launcher?: LauncherConfig;
 }
 
 export interface JobOutcome {

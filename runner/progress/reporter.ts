@@ -19,6 +19,8 @@ export interface ReporterOptions {
   throttleMs?: number;
   /** Folders are shown relative to this (default: the current directory). */
   cwd?: string;
+  /** Jobs the launcher runs at once (Launcher.slots): that many job lines may be running; default 1. */
+  concurrency?: number;
 }
 
 type Wrapper = ListrTaskWrapper<unknown, any, any>;
@@ -94,7 +96,7 @@ export class ListrReporter implements LaunchReporter {
                 this.finalStates.set(task.task.id, this.result!.status);
               },
             };
-            return task.newListr([...jobTasks, ...(plan.next ? [this.laterBatch(2)] : []), untilEnd], { concurrent: false, exitOnError: false });
+            return task.newListr([...jobTasks, ...(plan.next ? [this.laterBatch(2)] : []), untilEnd], { concurrent: this.concurrent(), exitOnError: false });
           },
         }]
       : jobTasks;
@@ -208,7 +210,7 @@ export class ListrReporter implements LaunchReporter {
         task.title = `batch ${n}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
         // untitled: once the batch's jobs ended, marks its line as the sweep's would be for them alone
         const mark = { task: () => void this.finalStates.set(task.task.id, this.batchState(jobs)) };
-        return task.newListr([...this.jobTasks(jobs), mark, this.laterBatch(n + 1)], { concurrent: false, exitOnError: false });
+        return task.newListr([...this.jobTasks(jobs), mark, this.laterBatch(n + 1)], { concurrent: this.concurrent(), exitOnError: false });
       },
     };
   }
@@ -224,6 +226,12 @@ export class ListrReporter implements LaunchReporter {
     // The reason is printed once, in the summary below the results table.
     const detail = status === 'completed' ? ` in ${took}` : status === 'skipped' ? ', reason below' : ` after ${took}, reason below`;
     this.finish(task, status, this.jobTitle(slot), detail);
+  }
+
+  /** listr2's `concurrent` for a list of jobs: as many running lines as the launcher runs jobs at once. */
+  private concurrent(): number | false {
+    const n = this.opts.concurrency ?? 1;
+    return n > 1 ? n : false;
   }
 
   private whyNotStarted(): string {
@@ -266,7 +274,8 @@ export class ListrReporter implements LaunchReporter {
     const total = this.slots.size;
     const count = (s: string) => this.outcomes.filter((o) => o.status === s).length;
     const finished = this.outcomes.length;
-    const running = result ? 0 : finished < total && this.slots.get(this.outcomes.length)?.started ? 1 : 0;
+    const ended = new Set(this.outcomes.map((o) => o.num));
+    const running = result ? 0 : [...this.slots.values()].filter((s) => s.started && !ended.has(s.job.num)).length;
     const parts = [`sweep ${finished}/${total}`, `${count('completed')} done`, `${count('failed')} failed`];
     if (count('skipped')) parts.push(`${count('skipped')} skipped`);
     if (count('interrupted')) parts.push(`${count('interrupted')} interrupted`);

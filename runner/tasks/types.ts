@@ -28,6 +28,11 @@ export interface RunContext {
   readonly overrides: readonly string[];
   /** Group → chosen option, e.g. { budget: '2m', horizon: 'h3' }. */
   readonly choices: Readonly<Record<string, string>>;
+  /**
+   * Intra-op threads the launcher grants this job (local: every core; pool: cores / n_jobs), recorded in
+   * run.json `info.threads`; undefined when no launcher placed the job (the engine then uses every core).
+   */
+  readonly threads?: number;
   /** Aborted on Ctrl-C: stop soon, save what should survive, then return (the job becomes `interrupted`). */
   readonly signal: AbortSignal;
   /** A line in the run's log file (run.log). */

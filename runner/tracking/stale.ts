@@ -3,6 +3,7 @@
 // `runs reindex`: in their folders (interrupted with a resume point, else lost) and in the index, whose
 // rows for them become what a reindex of those folders gives. Runs of a live process or of another host
 // are never touched.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeOrphanRun, closeOrphanSweep, readConfig, readMetrics, readRunRecord, readSweepRecord, type RunRecord } from '../outputs/index.js';
 import { openIndex, type Db } from './db.js';
@@ -66,7 +67,7 @@ export function closeStale(outputsDir: string, indexPath: string, running: { run
  * index has nothing to check; an index that cannot be opened is left to the launch to report.
  */
 export function closeStaleRuns(outputsDir: string, indexPath: string | null): StaleRun[] {
-  if (!indexPath) return [];
+  if (!indexPath || !existsSync(indexPath)) return [];
   let running: { runs: string[]; sweeps: string[] };
   try {
     const db = openIndex(indexPath);

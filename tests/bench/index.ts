@@ -2,7 +2,9 @@
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
  * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3 for
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
- * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison).
+ * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
+ * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
+ * every core: jobs per minute and the speed-up).
  * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
@@ -13,6 +15,7 @@ import { benchCompose } from './compose.js';
 import { benchComposeSweep } from './compose-sweep.js';
 import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
+import { benchPool } from './pool.js';
 import { benchTrain } from './train.js';
 import { benchIndex } from './tracking.js';
 
@@ -29,6 +32,8 @@ const { values, positionals } = parseArgs({
     dropout: { type: 'string' },
     'train-steps': { type: 'string', default: '5' },
     'train-batch': { type: 'string', default: '64' },
+    'pool-jobs': { type: 'string', default: '8' },
+    'pool-workers': { type: 'string' },
   },
 });
 
@@ -43,6 +48,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   data: () => benchData(),
   index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
+  pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));

@@ -1,17 +1,25 @@
 // The `local` launcher: a batch's jobs one after another, in job order, in this process.
+import { availableParallelism } from 'node:os';
+import type { LocalLauncherConfig } from '../../../schemas/launcher.js';
 import { JobRun } from '../job.js';
 import type { JobOutcome, PlannedJob } from '../types.js';
 import type { LaunchContext, Launcher } from './types.js';
 
 export class LocalLauncher implements Launcher {
   readonly name = 'local';
+  /** Intra-op threads of each job: `launcher.threads`, or every core. */
+  readonly threads: number;
   private current: JobRun | null = null;
+
+  constructor(config?: LocalLauncherConfig) {
+    this.threads = config?.threads ?? availableParallelism();
+  }
 
   async launch(jobs: readonly PlannedJob[], ctx: LaunchContext): Promise<void> {
     for (const job of jobs) {
       if (ctx.signal.aborted) return;
       const t = ctx.open(job);
-      this.current = new JobRun(job, t.dir, t, t.hooks, ctx.now);
+      this.current = new JobRun(job, t.dir, t, t.hooks, ctx.now, { launcher: this.name, threads: this.threads });
       const outcome = await this.current.execute(ctx.signal);
       this.current = null;
       ctx.close(outcome);

@@ -26,8 +26,10 @@ export interface LaunchContext {
 }
 
 export interface Launcher {
-  /** The `launcher` setting that selects it, e.g. 'local'. */
+  /** The `launcher.name` that selects it, e.g. 'local'. */
   readonly name: string;
+  /** How many jobs it may run at once (the progress display shows that many job lines running); default 1. */
+  readonly slots?: number;
   /**
    * Runs a batch: opens, runs and closes each job, in an order of its choosing, starting none once
    * `ctx.signal` is aborted. Resolves when every job it started has ended. A rejection is a runner

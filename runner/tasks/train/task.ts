@@ -56,6 +56,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     },
     seed: tr.seed,
     backend: tr.backend,
+    threads: ctx.threads,
   });
   try {
     const best = ctx.artifactPath(CHECKPOINTS.best);

@@ -58,13 +58,16 @@ describe('npx run --cfg', () => {
     expect(config.trainer).toMatchObject({ name: 'smoke', lr: 0.00025, epochs: 1, seed: 42, batch_size: 32 });
     expect(config.model).toMatchObject({ dropout: 0.22, d_model: 768, n_layers: 256, n_heads: 32, d_ff: 3072 });
     expect(config.data.cache_dir).toBe('.ladder-cache');
+    expect(config).not.toHaveProperty('launcher'); // how jobs run, as Hydra's hydra.launcher: in --cfg all only
   });
 
   it('adds the ladder: section with --cfg all, and prints one package with -p', async () => {
     const all = parse((await cli('--cfg=all', 'budget=20m')).stdout);
     expect(all.ladder.runtime.choices).toMatchObject({ budget: '20m', model: 'patchtst' });
     expect(all.ladder.overrides.task).toEqual(['budget=20m']);
-    expect(all.ladder.settings).toMatchObject({ config_name: 'config', launcher: 'local', config_dir: path.join(project, 'conf') });
+    expect(all.ladder.settings).toMatchObject({ config_name: 'config', config_dir: path.join(project, 'conf') });
+    expect(all.launcher).toEqual({ name: 'local', retries: 0, threads: null });
+    expect(all.ladder.runtime.choices.launcher).toBe('local');
     const one = await cli('--cfg', 'job', '-p', 'horizon', 'horizon=h5');
     expect(one.stdout).toBe('# @package horizon\nname: h5\ndays: 5\n');
   });

@@ -21,7 +21,6 @@ describe('loadSettings', () => {
       configName: 'config',
       outputsDir: path.join(dir, 'outputs'),
       indexPath: path.join(dir, 'outputs', 'index.sqlite'),
-      launcher: 'local',
       runDir: '%Y-%m-%d/%H-%M-%S',
       sweepDir: 'multirun/%Y-%m-%d/%H-%M-%S',
       source: null,
@@ -37,25 +36,30 @@ describe('loadSettings', () => {
   });
 
   it('reads an rc file', () => {
-    const dir = project({ '.ladderrc.yaml': 'configName: study\nindexPath: db/runs.sqlite\nlauncher: pool\n' });
-    expect(loadSettings(dir)).toMatchObject({ configName: 'study', indexPath: path.join(dir, 'db', 'runs.sqlite'), launcher: 'pool' });
+    const dir = project({ '.ladderrc.yaml': 'configName: study\nindexPath: db/runs.sqlite\nrunDir: runs/%H\n' });
+    expect(loadSettings(dir)).toMatchObject({ configName: 'study', indexPath: path.join(dir, 'db', 'runs.sqlite'), runDir: 'runs/%H' });
   });
 
   it('reads ladder.config.js in an ESM package and ladder.config.cjs', () => {
     const esm = project({ 'package.json': '{"type":"module"}', 'ladder.config.js': "export default { configName: 'esm' };\n" });
     expect(loadSettings(esm).configName).toBe('esm');
-    const cjs = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
-    expect(loadSettings(cjs).launcher).toBe('pool');
+    const cjs = project({ 'ladder.config.cjs': "module.exports = { configName: 'cjs' };\n" });
+    expect(loadSettings(cjs).configName).toBe('cjs');
   });
 
   it('rejects an unknown setting with the list of known ones', () => {
     const dir = project({ '.ladderrc.json': '{"confDir": "x"}' });
-    expect(() => loadSettings(dir)).toThrow("unknown ladder setting 'confDir'. Known settings: configDir, configName, outputsDir, indexPath, launcher");
+    expect(() => loadSettings(dir)).toThrow("unknown ladder setting 'confDir'. Known settings: configDir, configName, outputsDir, indexPath, runDir, sweepDir");
+  });
+
+  it('refuses the old launcher setting with the fix: the launcher is a config group now', () => {
+    const dir = project({ '.ladderrc.json': '{"launcher": "pool"}' });
+    expect(() => loadSettings(dir)).toThrow(".ladderrc.json: ladder setting 'launcher' is now the `launcher` config group: remove the setting and choose the launcher in the defaults list of the primary config (- launcher: pool) or on the command line (launcher=pool)");
   });
 
   it('names the file, the key and the fix for a bad value or shape, first bad key first', () => {
-    const known = 'configDir, configName, outputsDir, indexPath, launcher, runDir, sweepDir';
-    expect(() => loadSettings(project({ '.ladderrc.json': '{"launcher": ""}' }))).toThrow(".ladderrc.json: ladder setting 'launcher' must be a non-empty string, got \"\"");
+    const known = 'configDir, configName, outputsDir, indexPath, runDir, sweepDir';
+    expect(() => loadSettings(project({ '.ladderrc.json': '{"outputsDir": ""}' }))).toThrow(".ladderrc.json: ladder setting 'outputsDir' must be a non-empty string, got \"\"");
     expect(() => loadSettings(project({ '.ladderrc.json': '{"configName": 3, "confDir": "x"}' }))).toThrow("ladder setting 'configName' must be a non-empty string, got 3");
     expect(() => loadSettings(project({ '.ladderrc.json': '{"confDir": "x", "configName": 3}' }))).toThrow("unknown ladder setting 'confDir'");
     expect(() => loadSettings(project({ 'package.json': '{"ladder": "conf"}' }))).toThrow(`package.json: ladder settings must be an object with keys ${known}`);
@@ -80,9 +84,9 @@ describe('loadSettings', () => {
   });
 
   it('leaves a ladder.config export as it was (defaults go into a copy)', async () => {
-    const dir = project({ 'ladder.config.cjs': "module.exports = { launcher: 'pool' };\n" });
+    const dir = project({ 'ladder.config.cjs': "module.exports = { configName: 'cjs' };\n" });
     loadSettings(dir);
     const { createRequire } = await import('node:module');
-    expect(createRequire(import.meta.url)(path.join(dir, 'ladder.config.cjs'))).toEqual({ launcher: 'pool' });
+    expect(createRequire(import.meta.url)(path.join(dir, 'ladder.config.cjs'))).toEqual({ configName: 'cjs' });
   });
 });

@@ -52,7 +52,7 @@ describe('the same sweep again', () => {
     const outputs = tempOutputs();
     expect((await run(outputs, ['task=t_flaky', 'budget=2m,20m'])).code).toBe(1);
     const [first] = sweeps(outputs);
-    const again = await run(outputs, ['task=t_flaky', 'budget=2m,20m', '+launcher.retries=0']);
+    const again = await run(outputs, ['task=t_flaky', 'budget=2m,20m', 'launcher=pool', 'launcher.n_jobs=2']);
     const shown = relative(outputs, first);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
@@ -101,7 +101,7 @@ describe('--max-failures', () => {
 describe('launcher.retries', () => {
   it('reruns a failed job in its folder; each attempt is recorded, the index keeps one row per job', async () => {
     const outputs = tempOutputs();
-    const r = await run(outputs, ['task=t_once', 'budget=2m,20m', '+launcher.retries=2']);
+    const r = await run(outputs, ['task=t_once', 'budget=2m,20m', 'launcher.retries=2']);
     expect(r.code).toBe(0);
     expect(r.outcomes.map((o) => [o.num, o.status, o.attempt])).toEqual([[0, 'completed', 2], [1, 'completed', 2]]);
     const [dir] = sweeps(outputs);
@@ -117,7 +117,7 @@ describe('launcher.retries', () => {
 
   it('gives up after K reruns: the job ends failed at attempt K + 1', async () => {
     const outputs = tempOutputs();
-    const r = await run(outputs, ['task=t_flaky', 'budget=20m', '+launcher.retries=1']);
+    const r = await run(outputs, ['task=t_flaky', 'budget=20m', 'launcher.retries=1']);
     expect(r.code).toBe(1);
     expect(r.outcomes.map((o) => [o.status, o.attempt])).toEqual([['failed', 2]]);
   });

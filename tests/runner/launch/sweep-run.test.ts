@@ -151,9 +151,9 @@ describe('the launcher strategy', () => {
     expect(abandoned).toBe('failed: runner error: disk full');
   });
 
-  it('is chosen by the launcher setting; local is the only one so far', () => {
-    expect(createLauncher('local').name).toBe('local');
+  it('is made from the composed launcher node; local by default', () => {
+    expect(createLauncher({ name: 'local', retries: 0, threads: null }).name).toBe('local');
     expect(createLauncher().name).toBe('local');
-    expect(() => createLauncher('slurm')).toThrow(`launcher 'slurm' is not available; the only launcher is 'local' (jobs one after another). Fix the "launcher" setting`);
+    expect(() => createLauncher({ name: 'slurmm', retries: 0 } as never)).toThrow("launcher 'slurmm' is not available; choose one of local, pool (launcher=<name>)");
   });
 });
