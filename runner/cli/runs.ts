@@ -27,7 +27,8 @@ Commands:
   sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics,
                          run_summary, metric_summary. Writes are refused.
   reindex                rebuild the index from the run folders (they are the source of truth);
-                         runs left "running" by a killed process are marked interrupted
+                         runs left "running" by a killed process are marked interrupted or lost
+                         (every command closes those the index lists, on this host)
   migrate                upgrade an index written by an older ladder (read commands never change it)
 
 Options:
@@ -208,7 +209,7 @@ async function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO)
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
   for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);
-  for (const dir of result.closed) io.stdout.write(`marked interrupted (its process is gone): ${dir}\n`);
+  for (const dir of result.closed) io.stdout.write(`closed a run left running (its process is gone): ${dir}\n`);
   return 0;
 }
 

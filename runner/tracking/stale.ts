@@ -19,16 +19,17 @@ export interface StaleRun {
 
 /**
  * Closes the stale runs and sweeps among `running` (dirs relative to the outputs dir, as the index lists
- * them); returns the runs it closed. Folders that cannot be read are left alone (reindex reports them).
+ * them), and brings the index along for runs whose folder already says how they ended; returns the runs it closed. Folders that cannot be read are left alone (reindex reports them).
  * Opens the index for writing only when there is something to close.
  */
 export function closeStale(outputsDir: string, indexPath: string, running: { runs: string[]; sweeps: string[] }): StaleRun[] {
-  const closedRuns: { dir: string; record: RunRecord }[] = [];
+  // closed now, or ended in its folder by a process that could not reach the index (a pool child whose driver was killed)
+  const closedRuns: { dir: string; record: RunRecord; now: boolean }[] = [];
   for (const dir of running.runs) {
     try {
       const before = readRunRecord(join(outputsDir, dir));
       const after = closeOrphanRun(join(outputsDir, dir), before);
-      if (after.status !== before.status) closedRuns.push({ dir, record: after });
+      if (after.status !== 'running') closedRuns.push({ dir, record: after, now: after.status !== before.status });
     } catch {
       // gone or unreadable: not this command's to judge
     }
@@ -59,7 +60,7 @@ export function closeStale(outputsDir: string, indexPath: string, running: { run
   } finally {
     db?.close();
   }
-  return closedRuns.map(({ dir, record }) => ({ dir, status: record.status, reason: record.reason }));
+  return closedRuns.filter((c) => c.now).map(({ dir, record }) => ({ dir, status: record.status, reason: record.reason }));
 }
 
 /**
