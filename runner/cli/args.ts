@@ -21,8 +21,12 @@ export interface RunArgs {
   configName: string | null;
   /** --no-cache: measure again what a job would take from a cache (trainer.batch_size=auto's search). */
   noCache: boolean;
-  /** --resume DIR: rerun DIR's job from its last checkpoint. */
+  /** --resume DIR: a run folder's job again from its last checkpoint, or the rest of a sweep folder's jobs. */
   resume: string | null;
+  /** --new: start a sweep even though one with the same jobs exists. */
+  new: boolean;
+  /** --max-failures N: start no further job once N jobs have failed. */
+  maxFailures: number | null;
   overrides: string[];
 }
 
@@ -43,13 +47,13 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
 /** Every flag `npx run` knows (for "did you mean"). */
 const FLAGS = [
   ...Object.keys(VALUE_FLAGS), '--resolve', '--info', '-i', '--help', '-h', '--version', '-V',
-  '--multirun', '-m', '--dry-run', '--json', '--zip', '--no-cache',
+  '--multirun', '-m', '--dry-run', '--json', '--zip', '--no-cache', '--new', '--max-failures',
 ];
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const args: RunArgs = {
     cfg: null, resolve: false, package: null, info: false, help: false, version: false, multirun: false,
-    dryRun: false, json: false, noCache: false, zip: [], configDir: null, configName: null, resume: null, overrides: [],
+    dryRun: false, json: false, noCache: false, zip: [], configDir: null, configName: null, resume: null, new: false, maxFailures: null, overrides: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -73,6 +77,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--no-cache') args.noCache = true;
+    else if (arg === '--new') args.new = true;
+    else if (flag === '--max-failures') {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (!/^[1-9]\d*$/.test(value ?? '')) throw new UsageError(`--max-failures takes a whole number of failed jobs, 1 or more (1: stop at the first failure), got '${value ?? ''}'`);
+      args.maxFailures = Number(value);
+    }
     else if (flag === '--zip') {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       const keys = (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
@@ -110,7 +120,11 @@ Flags:
   --config-dir, -cd DIR config folder (default: conf, or "configDir" in package.json "ladder")
   --config-name, -cn N  primary config name (default: config)
   --multirun, -m        run every combination of the sweeps (Hydra order: the last key varies fastest)
-  --resume DIR          continue run folder DIR from its last checkpoint (its overrides, then yours)
+  --resume DIR          a run folder: continue its job from its last checkpoint (its overrides, then yours);
+                        a sweep folder: run the rest of its jobs (completed ones are kept, interrupted
+                        ones continue from their checkpoints, failed and lost ones run again)
+  --new                 with -m: start a new sweep even if one with the same jobs exists
+  --max-failures N      with -m: start no further job once N jobs have failed (1: fail fast)
   --zip KEY,KEY         with -m: pair these keys' values element-wise instead of crossing them
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing

@@ -1,11 +1,13 @@
 // What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
-import { createLauncher, DEFAULT_LAUNCHER, launcherDefaults, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
+import { relative } from 'node:path';
+import { createLauncher, DEFAULT_LAUNCHER, findSweep, launcherDefaults, planJobs, resumeSweep, sweepKey, sweepProgress, SweepRun, type ComposeFn, type LaunchResult, type Plan, type SweepResume } from '../launch/index.js';
 import { getTask } from '../tasks/index.js';
 import type { LauncherConfig } from '../../schemas/launcher.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
+import { closeStaleRuns, staleLines } from '../tracking/index.js';
 import { summary } from './summary.js';
 
 export interface LaunchCommand {
@@ -19,6 +21,12 @@ export interface LaunchCommand {
   outputsDir: string;
   indexPath: string | null;
   patterns?: DirPatterns;
+  /** A sweep folder to go on with (`--resume <sweep dir>`): its recorded jobs, on its launcher unless `overrides` (launcher overrides only) choose another. */
+  resumeSweep?: string;
+  /** --new: start the sweep even if one with the same jobs exists. */
+  new?: boolean;
+  /** --max-failures N. */
+  maxFailures?: number | null;
 }
 
 export interface CommandIO {
@@ -33,16 +41,38 @@ export interface CommandIO {
  * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
-  const plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  if (!cmd.dryRun) io.stderr.write(staleLines(closeStaleRuns(cmd.outputsDir, cmd.indexPath)));
+  let plan: Plan;
+  let resume: SweepResume | undefined;
+  if (cmd.resumeSweep) {
+    const setup = resumeSweep(cmd.resumeSweep, compose, cmd.overrides);
+    ({ plan, resume } = setup);
+    const { kept, continued, rerun, fresh } = setup.counts;
+    if (!cmd.dryRun) io.stderr.write(`resuming ${shown(cmd.resumeSweep, io.cwd)}: ${kept} kept, ${continued} to continue from a checkpoint, ${rerun} to run again, ${fresh} never started\n`);
+  } else {
+    plan = planJobs(cmd.overrides, { multirun: cmd.multirun, zip: cmd.zip, configDir: cmd.configDir, configName: cmd.configName, compose });
+  }
   const launcher = createLauncher(hydraLauncher(plan) ?? plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
-    io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
-    return 2;
+    io.stderr.write(resume ? 'every job of the sweep has ended (completed or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
+    return resume ? 0 : 2;
+  }
+  if (plan.multirun && !resume && !cmd.new) {
+    const same = findSweep(cmd.outputsDir, sweepKey(cmd.configDir, cmd.configName, plan.jobs.map((j) => j.overrides)));
+    if (same) {
+      const dir = shown(same.dir, io.cwd);
+      io.stderr.write(`Error: a sweep with the same jobs exists: ${dir} (${sweepProgress(same.record)}); continue it with --resume ${dir}, or start another with --new\n`);
+      return 2;
+    }
   }
   const controller = new AbortController();
   const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd, concurrency: launcher.slots });
-  const run = new SweepRun(plan, { outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher });
+  const command = { overrides: cmd.overrides, zip: cmd.zip, config_dir: cmd.configDir, config_name: cmd.configName };
+  const run = new SweepRun(plan, {
+    outputsDir: cmd.outputsDir, indexPath: cmd.indexPath, patterns: cmd.patterns, signal: controller.signal, reporter, launcher,
+    command, resume, maxFailures: cmd.maxFailures ?? undefined, retries: plan.launcher?.retries ?? 0,
+  });
   const onSignal = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (press Ctrl-C again to stop at once)\n`);
@@ -64,6 +94,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     const result = await run.run();
     if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
     else io.stdout.write(summary(result, io.cwd));
+    if (result.stoppedBy) io.stderr.write(`Error: ${result.stoppedBy}; ${result.notStarted.length} job(s) not started: run them with --resume ${shown(result.dir, io.cwd)}\n`);
     if (result.cannotWrite) {
       const left = result.notStarted.length ? `; ${result.notStarted.length} job(s) not started` : '';
       io.stderr.write(`Error: ${result.cannotWrite} (the run stopped${left}; the folders record how each job ended)\n`);
@@ -85,10 +116,16 @@ function hydraLauncher(plan: Plan): LauncherConfig | null {
   return name === null ? null : (launcherDefaults(name) ?? null);
 }
 
+/** `dir` relative to `cwd` when inside it, else absolute. */
+function shown(dir: string, cwd: string): string {
+  const rel = relative(cwd, dir);
+  return rel.startsWith('..') || rel === '' ? dir : rel;
+}
+
 /** The exit code of a finished launch (see runLaunchCommand). */
 export function exitCode(result: LaunchResult): number {
   if (result.status === 'interrupted' || result.outcomes.some((o) => o.status === 'interrupted')) return 130;
-  if (result.status === 'failed' || result.outcomes.some((o) => o.status === 'failed')) return 1;
+  if (result.status === 'failed' || result.outcomes.some((o) => o.status === 'failed' || o.status === 'lost')) return 1;
   return result.outcomes.some((o) => o.status === 'skipped') ? 3 : 0;
 }
 

@@ -1,19 +1,51 @@
-// `npx run --resume DIR`: the job of run folder DIR again (its own overrides, then any new ones), told
-// through trainer.resume to continue from DIR's last checkpoint.
+// `npx run --resume DIR`. A sweep folder (it holds multirun.yaml) goes on with the rest of its jobs
+// (runner/launch/resume.ts). A run folder's job runs again (its own overrides, then any new ones), told
+// through trainer.resume to continue from DIR's last checkpoint, or started afresh when DIR has none.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { isLauncherOverride } from '../launch/launchers/config.js';
+import { FILES, readRunRecord } from '../outputs/index.js';
 import { UsageError } from './args.js';
 
 const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function resumeOverrides(dir: string, cwd: string, extra: string[]): string[] {
+/**
+ * The absolute sweep folder when DIR is one (it holds multirun.yaml), else null. A sweep goes on with its
+ * recorded jobs: the only overrides it takes are the launcher's (where the rest runs, e.g. launcher=pool).
+ */
+export function sweepFolder(dir: string, cwd: string, extra: string[]): string | null {
+  const abs = resolve(cwd, dir);
+  if (!existsSync(join(abs, FILES.multirun))) return null;
+  const jobOverrides = extra.filter((o) => !isLauncherOverride(o));
+  if (jobOverrides.length) {
+    throw new UsageError(`--resume ${dir}: a sweep goes on with the jobs it recorded, so it takes no overrides but the launcher's (${jobOverrides.join(' ')}); to change the jobs, start a new sweep with --new`);
+  }
+  return abs;
+}
+
+export function resumeOverrides(dir: string, cwd: string, extra: string[], stderr?: { write(text: string): unknown }): string[] {
   const abs = resolve(cwd, dir);
   const file = join(abs, 'overrides.yaml');
   if (!existsSync(join(abs, 'run.json')) || !existsSync(file)) {
-    throw new UsageError(`--resume ${dir}: not a run folder (no run.json and overrides.yaml there); give the folder a run printed, e.g. outputs/2026-01-31/12-00-00`);
+    throw new UsageError(`--resume ${dir}: neither a run folder (run.json and overrides.yaml) nor a sweep folder (multirun.yaml); give a folder a run printed, e.g. outputs/2026-01-31/12-00-00`);
   }
   const previous = (parse(readFileSync(file, 'utf8')) ?? []) as string[];
   const kept = previous.filter((o) => !/^\s*trainer\.resume\s*=/.test(o));
+  const point = resumePoint(abs);
+  if (point && !existsSync(join(abs, point))) {
+    stderr?.write(`note: ${dir} has no ${point} (it stopped before its first checkpoint): starting its job afresh\n`);
+    return [...kept, ...extra];
+  }
   return [...kept, ...extra, `trainer.resume=${quote(abs)}`];
+}
+
+/** The resume point run.json records (its task's), or the train task's for a run recorded before they were. */
+function resumePoint(dir: string): string | null {
+  try {
+    const r = readRunRecord(dir);
+    return r.resume_point === undefined ? 'checkpoints/last.safetensors' : r.resume_point;
+  } catch {
+    return null;
+  }
 }

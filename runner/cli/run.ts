@@ -11,7 +11,7 @@ import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 import { tolerateClosedStdout } from './pipe.js';
-import { resumeOverrides } from './resume.js';
+import { resumeOverrides, sweepFolder } from './resume.js';
 import { versionLine } from './version.js';
 
 export interface RunIO {
@@ -46,14 +46,19 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       return 0;
     }
     const { multirun, zip, dryRun, json } = args;
-    if (args.resume && multirun) throw new UsageError('--resume continues one run: drop --multirun');
-    const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides) : args.overrides;
     const { outputsDir, indexPath, runDir, sweepDir } = settings;
     const patterns = { run: runDir, sweep: sweepDir };
     // the jobs (in this process or started from it) read it: trainer.batch_size=auto skips its cache
     const restore = args.noCache ? withEnv('LADDER_NO_CACHE', '1') : () => {};
     try {
-      return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns }, compose, io);
+      const policy = { new: args.new, maxFailures: args.maxFailures };
+      const sweep = args.resume ? sweepFolder(args.resume, io.cwd, args.overrides) : null;
+      if (sweep) {
+        return await runLaunchCommand({ overrides: args.overrides, multirun: true, zip: [], dryRun, json, configDir, configName, outputsDir, indexPath, patterns, resumeSweep: sweep, ...policy }, compose, io);
+      }
+      if (args.resume && multirun) throw new UsageError('--resume of a run folder continues one run: drop --multirun (a sweep folder, with multirun.yaml, resumes the whole sweep)');
+      const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides, io.stderr) : args.overrides;
+      return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, ...policy }, compose, io);
     } finally {
       restore();
     }

@@ -9,7 +9,7 @@ import { versionLine } from './version.js';
 // The read side of tracking only, not its folder index: reindex (run folders, YAML) loads when asked for,
 // so that `runs ls/show/sql` start in the time Node takes plus SQLite's.
 import { IndexError, migrateIndex, openIndexReadOnly } from '../tracking/db.js';
-import { findRun, listRuns, runMetrics, runSql, type Row } from '../tracking/queries.js';
+import { findRun, listRuns, runMetrics, runningInIndex, runSql, type Row } from '../tracking/queries.js';
 
 export interface RunsIO {
   stdout: { write(text: string): unknown };
@@ -27,7 +27,8 @@ Commands:
   sql "<SELECT ...>"     any read-only query; tables sweeps, runs, params, metrics,
                          run_summary, metric_summary. Writes are refused.
   reindex                rebuild the index from the run folders (they are the source of truth);
-                         runs left "running" by a killed process are marked interrupted
+                         runs left "running" by a killed process are marked interrupted or lost
+                         (every command closes those the index lists, on this host)
   migrate                upgrade an index written by an older ladder (read commands never change it)
 
 Options:
@@ -94,6 +95,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       : args.outputs
         ? path.join(outputsDir, 'index.sqlite')
         : settings.indexPath;
+    if (['ls', 'show', 'sql'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
     switch (args.command) {
       case 'ls':
         return await ls(outputsDir, indexPath, args, io);
@@ -117,6 +119,23 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
     if (!known && io.env.LADDER_FULL_ERROR === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
+}
+
+/**
+ * Runs left `running` by a process on this host that is gone are closed before the command reads
+ * (tracking/stale.ts), each said in a line on stderr. The read-only check costs one query; the folder
+ * side loads only when the index lists a running run.
+ */
+async function noteStale(outputsDir: string, indexPath: string, io: RunsIO): Promise<void> {
+  let running: { runs: string[]; sweeps: string[] };
+  try {
+    running = withReadOnly(indexPath, runningInIndex);
+  } catch {
+    return; // no index, or one the command itself will refuse with the reason
+  }
+  if (!running.runs.length && !running.sweeps.length) return;
+  const { closeStale, staleLines } = await import('../tracking/stale.js');
+  io.stderr.write(staleLines(closeStale(outputsDir, indexPath, running)));
 }
 
 function withReadOnly<T>(indexPath: string, fn: (db: ReturnType<typeof openIndexReadOnly>) => T): T {
@@ -208,7 +227,7 @@ async function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO)
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
   for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);
-  for (const dir of result.closed) io.stdout.write(`marked interrupted (its process is gone): ${dir}\n`);
+  for (const dir of result.closed) io.stdout.write(`closed a run left running (its process is gone): ${dir}\n`);
   return 0;
 }
 

@@ -7,16 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { MetricRecord, RunRecord } from '../outputs/index.js';
 import { keepFloats } from '../overrides/index.js';
 import type { Progress } from '../tasks/index.js';
-import type { JobHooks, JobPlacement } from './job.js';
+import type { JobHooks, JobPlacement, RunIds } from './job.js';
 import type { JobOutcome, PlannedJob } from './types.js';
 
-/** job.json: the composed job, its run folder (created by the parent) and ids. */
-export interface JobFile {
+/** job.json: the composed job, its run folder (created by the parent), ids and which attempt it is (RunIds). */
+export interface JobFile extends RunIds {
   job: PlannedJob;
   /** Absolute run folder. */
   dir: string;
-  runId: string;
-  sweepId: string | null;
   /** Modules the child imports before it runs the job, e.g. ones that register tasks (absolute paths or package names). */
   imports?: string[];
   /** The launcher and the intra-op threads the job may use (RunContext.threads), recorded in run.json info. */
@@ -38,6 +36,7 @@ export type ChildEvent =
   | { type: 'start'; num: number; runId: string; dir: string; pid: number }
   | { type: 'record'; record: RunRecord }
   | { type: 'metric'; runId: string; metric: MetricRecord }
+  | { type: 'rewind'; runId: string; metrics: MetricRecord[] }
   | { type: 'progress'; progress: Progress }
   | { type: 'warn'; message: string }
   | { type: 'end'; outcome: JobOutcome }
@@ -45,6 +44,12 @@ export type ChildEvent =
 
 /** Exit codes of the child: 0 the job ended and `end` was sent (its status is in the outcome); 1 the runner failed; 2 bad usage or job.json; 130 a second signal. */
 export const CHILD_EXIT = { ended: 0, runnerError: 1, usage: 2, hardStop: 130 } as const;
+
+/** The job.json of a launcher's ticket: every field the child needs to be the same run and attempt. */
+export function jobFileOf(t: { job: PlannedJob; dir: string } & RunIds, imports?: string[]): JobFile {
+  const { job, dir, runId, sweepId, attempt, attempts, resuming } = t;
+  return { job, dir, runId, sweepId, attempt, attempts, resuming, ...(imports ? { imports } : {}) };
+}
 
 export function writeJobFile(path: string, file: JobFile): void {
   writeFileSync(path, `${JSON.stringify(file, keepFloats, 2)}\n`); // a stored 1.0 stays a float for config.yaml
@@ -65,6 +70,7 @@ export function parseEvent(line: string): ChildEvent | null {
 export function forwardEvent(event: ChildEvent, hooks: JobHooks): void {
   if (event.type === 'record') hooks.record(event.record);
   else if (event.type === 'metric') hooks.metric(event.runId, event.metric);
+  else if (event.type === 'rewind') hooks.rewind(event.runId, event.metrics);
   else if (event.type === 'progress') hooks.progress(event.progress);
   else if (event.type === 'warn') hooks.warn(event.message);
 }

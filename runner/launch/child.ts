@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     return CHILD_EXIT.usage;
   }
-  const { job, dir, runId, sweepId, placement } = file;
+  const { job, dir, runId, placement } = file;
   send({ type: 'start', num: job.num, runId, dir, pid: process.pid });
   const controller = new AbortController();
   let run: JobRun | null = null;
@@ -51,11 +51,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.unref(); // the job, not the pipe, keeps this process alive
   }
   try {
-    run = new JobRun(job, dir, { runId, sweepId }, {
+    run = new JobRun(job, dir, file, {
       progress: (progress) => send({ type: 'progress', progress }),
       warn: (message) => send({ type: 'warn', message }),
       record: (record) => send({ type: 'record', record }),
       metric: (id, metric) => send({ type: 'metric', runId: id, metric }),
+      rewind: (id, metrics) => send({ type: 'rewind', runId: id, metrics }),
     }, () => new Date(), placement);
     send({ type: 'end', outcome: await run.execute(controller.signal) });
     return CHILD_EXIT.ended;

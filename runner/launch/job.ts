@@ -1,15 +1,18 @@
 // Runs one job: its folder files, the RunContext handed to the task, and the final status.
 // Everything that finalises a run is synchronous, so a hard stop can still record it.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import {
   environment,
   FILES,
   LineFile,
+  readMetrics,
+  readRunRecord,
   writeFileAtomic,
   writeFailure,
   writeJobInputs,
   writeRunRecord,
+  type AttemptSummary,
   type MetricRecord,
   type RunRecord,
   type RunStatus,
@@ -26,6 +29,20 @@ export interface JobHooks {
   /** Called with every change of the run record (start, info, end) and each metric: the index mirror. */
   record(record: RunRecord): void;
   metric(runId: string, metric: MetricRecord): void;
+  /** The run's metric rows were cut back to `metrics` (RunContext.rewindMetrics): the index replaces its own. */
+  rewind(runId: string, metrics: MetricRecord[]): void;
+}
+
+/** Who a job's run is and which start of it this is (JobTicket and job.json carry them). */
+export interface RunIds {
+  runId: string;
+  sweepId: string | null;
+  /** 1 for the first start; default 1. */
+  attempt?: number;
+  /** How the earlier attempts in the same folder ended. */
+  attempts?: AttemptSummary[];
+  /** Continue in the folder from the task's resume point (RunContext.resuming). */
+  resuming?: boolean;
 }
 
 const encodeValue = (v: number) => (Number.isFinite(v) ? v : String(v));
@@ -53,15 +70,19 @@ export class JobRun {
   private finished = false;
   private readonly results: Record<string, number> = {};
   private headline: Headline[] = [];
+  /** Rows in metrics.jsonl, earlier attempts' included. */
+  private metricRows = 0;
+  private readonly resuming: boolean;
 
   constructor(
     readonly job: PlannedJob,
     readonly dir: string,
-    ids: { runId: string; sweepId: string | null },
+    ids: RunIds,
     private readonly hooks: JobHooks,
     private readonly now: () => Date,
     readonly placement?: JobPlacement,
   ) {
+    this.resuming = ids.resuming ?? false;
     this.record = {
       id: ids.runId,
       sweep_id: ids.sweepId,
@@ -76,6 +97,8 @@ export class JobRun {
       duration_s: null,
       info: placement ? { launcher: placement.launcher, threads: placement.threads } : {},
       ...environment(),
+      attempt: ids.attempt ?? 1,
+      ...(ids.attempts?.length ? { attempts: ids.attempts } : {}),
     };
   }
 
@@ -84,12 +107,34 @@ export class JobRun {
    * as failed). The record comes first: on a full disk it is the file that must be there to say so.
    */
   private start(): void {
+    const task = getTask(this.job.task);
+    this.headline = task.headline;
+    this.record.resume_point = task.resumePoint;
+    // a continuation is the same run: what its task recorded so far (e.g. the batch size it chose) stays
+    if (this.resuming) this.record.info = { ...continuedInfo(this.dir), ...this.record.info };
     writeRunRecord(this.dir, this.record);
     this.hooks.record(this.record);
     writeJobInputs(this.dir, this.job.stored ?? this.job.config, this.job.overrides);
     this.log = new LineFile(join(this.dir, FILES.log));
-    this.metrics = new LineFile(join(this.dir, FILES.metrics));
-    this.writeLog(`task ${this.job.task}, overrides: ${this.job.overrides.join(' ') || '(none)'}`);
+    const metricsFile = join(this.dir, FILES.metrics);
+    if (this.resuming) this.metricRows = keepWholeLines(metricsFile);
+    this.metrics = new LineFile(metricsFile);
+    const attempt = this.record.attempt! > 1 ? `attempt ${this.record.attempt}${this.resuming ? ', continuing from the resume point' : ''}, ` : '';
+    this.writeLog(`${attempt}task ${this.job.task}, overrides: ${this.job.overrides.join(' ') || '(none)'}`);
+  }
+
+  /** RunContext.rewindMetrics: the first `count` rows stay, in the file and (through the hooks) the index. */
+  private rewindMetrics(count: number): void {
+    if (this.finished) return;
+    const file = join(this.dir, FILES.metrics);
+    const kept = readMetrics(this.dir).slice(0, Math.max(0, count));
+    this.metrics?.close();
+    writeFileAtomic(file, kept.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    this.metrics = new LineFile(file);
+    this.metricRows = kept.length;
+    for (const h of this.headline) delete this.results[h.name];
+    kept.forEach((m) => this.noteResult({ name: m.name, value: Number(m.value) }));
+    this.hooks.rewind(this.record.id, kept);
   }
 
   writeLog(message: string): void {
@@ -109,6 +154,7 @@ export class JobRun {
       if (this.finished) return; // a task still running after a hard stop: its run is already recorded
       const rec: MetricRecord = { name: m.name, value: encodeValue(m.value), step: m.step ?? null, epoch: m.epoch ?? null, time: this.now().toISOString() };
       this.metrics!.append(JSON.stringify(rec));
+      this.metricRows++;
       this.noteResult(m);
       this.hooks.metric(this.record.id, rec);
     };
@@ -141,6 +187,9 @@ export class JobRun {
         writeRunRecord(this.dir, this.record);
         this.hooks.record(this.record);
       },
+      resuming: this.resuming,
+      metricCount: () => this.metricRows,
+      rewindMetrics: (count) => this.rewindMetrics(count),
     };
   }
 
@@ -149,9 +198,7 @@ export class JobRun {
     let result: TaskResult;
     try {
       this.start();
-      const task = getTask(this.job.task);
-      this.headline = task.headline;
-      result = await task.run(this.job.config, this.context(signal));
+      result = await getTask(this.job.task).run(this.job.config, this.context(signal));
     } catch (e) {
       const cannotWrite = writeFailure(e);
       if (!this.finished && !cannotWrite) this.writeLog(`error: ${(e as Error)?.stack ?? String(e)}`);
@@ -189,19 +236,38 @@ export class JobRun {
   outcome(): JobOutcome {
     const r = this.record;
     const results = Object.fromEntries(this.headline.filter((h) => h.name in this.results).map((h) => [h.name, this.results[h.name]]));
-    return { num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0, results, task: this.job.task };
+    return {
+      num: r.job ?? 0, runId: r.id, dir: this.dir, overrides: r.overrides, status: r.status, reason: r.reason, duration_s: r.duration_s ?? 0, results,
+      task: this.job.task, attempt: r.attempt ?? 1,
+    };
   }
 
-  /** Folds a metric into the task's headline numbers (NaN never sticks as a min or max). */
   private noteResult(m: Metric): void {
-    for (const h of this.headline) {
-      if ((h.metric ?? h.name) !== m.name) continue;
-      const current = this.results[h.name];
-      const replace = current === undefined || h.reduce === 'last'
-        || (h.reduce === 'min' ? !(m.value >= current) : !(m.value <= current));
-      if (replace) this.results[h.name] = m.value;
-    }
+    foldHeadline(this.results, this.headline, m);
   }
+}
+
+/** Folds a metric into a task's headline numbers `results` (NaN never sticks as a min or max). */
+export function foldHeadline(results: Record<string, number>, headline: readonly Headline[], m: Pick<Metric, 'name' | 'value'>): void {
+  for (const h of headline) {
+    if ((h.metric ?? h.name) !== m.name) continue;
+    const current = results[h.name];
+    const replace = current === undefined || h.reduce === 'last'
+      || (h.reduce === 'min' ? !(m.value >= current) : !(m.value <= current));
+    if (replace) results[h.name] = m.value;
+  }
+}
+
+/**
+ * Cuts a torn last line (a kill in mid-write) off a metrics file, so that appending goes on at a line
+ * start; returns the whole lines it holds. 0 when there is no file.
+ */
+function keepWholeLines(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  if (end < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, end)));
+  return text.slice(0, end).split('\n').filter((line) => line.trim() !== '').length;
 }
 
 /** A write on the way out that may fail (a full disk): the other places still get theirs. */
@@ -218,4 +284,13 @@ function interruptReason(signal: AbortSignal): string {
   if (typeof r === 'string') return r;
   if (r instanceof Error && r.name !== 'AbortError') return r.message;
   return 'interrupted';
+}
+
+/** The `info` of the run record a continuation finds in its folder ({} when there is none to read). */
+function continuedInfo(dir: string): RunRecord['info'] {
+  try {
+    return readRunRecord(dir).info ?? {};
+  } catch {
+    return {};
+  }
 }

@@ -26,6 +26,11 @@ export interface PlanOptions {
   zip?: string[][];
   /** Multirun only: this sweeper instead of the grid or preset sampler the overrides describe. */
   sweeper?: Sweeper;
+  /**
+   * Multirun only: these recorded jobs (numbers and overrides, from a sweep folder being resumed) are the
+   * first batch instead of the sweeper's first ask; `next` asks it on with every trial, as it would have.
+   */
+  replay?: { num: number; overrides: string[] }[];
 }
 
 export class PlanError extends ConfigError {
@@ -97,9 +102,8 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
       : createSweep(overrides, { configDir, configName, zip: opts.zip });
   let launcher: LauncherConfig | null = null;
-  const composeBatch = (batch: string[][], first: number): PlannedJob[] =>
-    batch.map((jobOverrides, i) => {
-      const num = first + i;
+  const composeJobs = (batch: { num: number; overrides: string[] }[]): PlannedJob[] =>
+    batch.map(({ num, overrides: jobOverrides }) => {
       try {
         const runtime = { num, multirun: opts.multirun };
         const composed = compose({ configDir, configName, overrides: jobOverrides, runtime });
@@ -123,7 +127,8 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
         return prefixed(e, opts.multirun ? `job #${num} (${jobOverrides.join(' ')}): ` : '');
       }
     });
-  const jobs = composeBatch(sweep.sweeper.ask([]), 0);
+  const composeBatch = (batch: string[][], first: number) => composeJobs(batch.map((o, i) => ({ num: first + i, overrides: o })));
+  const jobs = opts.multirun && opts.replay ? composeJobs(opts.replay) : composeBatch(sweep.sweeper.ask([]), 0);
   const next = sweep.sweeper instanceof FixedSweeper ? undefined : (trials: readonly Trial[], nextNum: number) => composeBatch(sweep.sweeper.ask(trials), nextNum);
   return { multirun: opts.multirun, overrides, preset: sweep.preset, zip: sweep.zip, jobs, next, launcher: launcher ?? DEFAULT_LAUNCHER };
 }

@@ -1,6 +1,7 @@
 // One launch of a plan: the sweep record (multirun.yaml), the index mirror and the reporter, around
 // a launcher that runs each batch. Between batches it asks the plan for more (an adaptive sweep),
-// telling it every finished trial. Keeps going after a failed job, stops on interrupt.
+// telling it every finished trial. Keeps going after a failed job (retrying it up to `retries` times,
+// stopping after `maxFailures`), stops on interrupt. With `resume` it goes on with a recorded sweep.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -11,15 +12,23 @@ import {
   DEFAULT_PATTERNS,
   environment,
   formatPattern,
+  readMetrics,
+  selfOwner,
   writeSweepRecord,
+  type AttemptSummary,
   type DirPatterns,
   type MetricRecord,
+  type SweepCommand,
+  type SweepJob,
   type SweepRecord,
   writeFailure,
 } from '../outputs/index.js';
 import { IndexWriter, openIndex, relativeDir, type Db } from '../tracking/index.js';
 import type { Trial } from '../../sweeps/index.js';
+import { prepareAttempt } from './attempts.js';
 import { LocalLauncher } from './launchers/local.js';
+import type { JobStart, SweepResume } from './resume.js';
+import { sweepKey } from './sweep-record.js';
 import type { JobTicket, LaunchContext, Launcher } from './launchers/types.js';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
 
@@ -34,6 +43,14 @@ export interface LaunchOptions {
   /** How and where the jobs run; default the local launcher (one after another in this process). */
   launcher?: Launcher;
   now?: () => Date;
+  /** The command as typed, recorded in multirun.yaml for --resume (default: the plan's overrides and zips, config dir 'conf'). */
+  command?: SweepCommand;
+  /** Go on with a recorded sweep (resumeSweep): its folder and record, the jobs kept and how the others start. */
+  resume?: SweepResume;
+  /** Start no further job once this many jobs have failed for good (after their retries); the rest end not started. */
+  maxFailures?: number;
+  /** Run a failed job again up to this many times, in its folder, each attempt recorded; default 0. */
+  retries?: number;
 }
 
 /** A fresh run or sweep id: 8 hex digits. */
@@ -56,6 +73,15 @@ export class SweepRun {
   private cannotWrite: string | null = null;
   /** The last value of each metric, by run id: what a trial reports to the sweeper. */
   private readonly lastMetrics = new Map<string, Record<string, number>>();
+  /** Jobs to start in a folder they had before (a resumed sweep's, or a failed attempt's before its retry). */
+  private readonly starts = new Map<number, JobStart>();
+  /** Failed jobs waiting for their retry, and their failed outcome (final if the retry never starts). */
+  private readonly retryQueue = new Map<number, { job: PlannedJob; outcome: JobOutcome }>();
+  private readonly opened = new Map<number, PlannedJob>();
+  private failures = 0;
+  /** Why the sweep stopped starting jobs after --max-failures, or null. */
+  private failedOut: string | null = null;
+  private batchNo = 0;
 
   constructor(
     private readonly plan: Plan,
@@ -63,6 +89,11 @@ export class SweepRun {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.launcher = opts.launcher ?? new LocalLauncher();
+    for (const [num, start] of opts.resume?.starts ?? []) this.starts.set(num, start);
+    for (const { outcome, metrics } of opts.resume?.kept ?? []) {
+      this.outcomes.push(outcome);
+      this.lastMetrics.set(outcome.runId, metrics);
+    }
   }
 
   /** Runs every batch; resolves with how the launch ended. Re-throws a runner failure after recording it. */
@@ -75,10 +106,10 @@ export class SweepRun {
     plan.jobs.forEach((job) => checkHydraDirs(job, opts.outputsDir));
     checkWritable(opts.outputsDir);
     this.openIndex();
-    const root = plan.multirun ? this.openSweep(started) : null;
+    const root = plan.multirun ? (opts.resume ? this.reopenSweep() : this.openSweep(started)) : null;
     opts.reporter?.start(plan, root ?? opts.outputsDir);
     let firstDir: string | null = null;
-    const stop = new AbortController(); // the outputs cannot be written: start no further job
+    const stop = new AbortController(); // the outputs cannot be written, or too many jobs failed: start no further job
     const jobSignal = AbortSignal.any([signal, stop.signal]);
     const ctx: LaunchContext = {
       signal: jobSignal,
@@ -87,42 +118,67 @@ export class SweepRun {
       submitted: (job) => void this.submitted.push(job),
       open: (job) => {
         const hydra = job.hydra;
-        const dir = root
-          ? createUniqueDir(join(root, hydra?.sweepSubdir ?? String(job.num)))
-          : hydra?.runDir
-            ? createUniqueDir(hydra.runDir)
-            : createRunDir(opts.outputsDir, patterns.run, this.now());
+        const start = this.starts.get(job.num);
+        this.starts.delete(job.num);
+        const dir =
+          start?.dir ??
+          (root
+            ? createUniqueDir(join(root, hydra?.sweepSubdir ?? String(job.num)))
+            : hydra?.runDir
+              ? createUniqueDir(hydra.runDir)
+              : createRunDir(opts.outputsDir, patterns.run, this.now()));
         if (hydra) Object.assign(job, hydra.atDir(dir)); // ${hydra:runtime.output_dir} is this folder
         firstDir ??= dir;
+        this.opened.set(job.num, job);
         opts.reporter?.jobStart(job, dir);
-        return this.ticket(job, dir);
+        return this.ticket(job, dir, start);
       },
       close: (outcome) => {
+        const job = this.opened.get(outcome.num)!;
+        this.noteJob(outcome.num, { status: outcome.status });
+        const retry = outcome.status === 'failed' && !outcome.cannotWrite && !jobSignal.aborted && (outcome.attempt ?? 1) <= (opts.retries ?? 0);
+        if (retry) {
+          this.retryQueue.set(outcome.num, { job, outcome });
+          this.starts.set(outcome.num, { dir: outcome.dir, runId: outcome.runId, attempt: outcome.attempt ?? 1, resuming: false });
+          opts.reporter?.jobWarn(job, `attempt ${outcome.attempt ?? 1} failed (${outcome.reason ?? 'no reason'}); retrying, ${(opts.retries ?? 0) - (outcome.attempt ?? 1) + 1} left`);
+          return;
+        }
         this.outcomes.push(outcome);
         opts.reporter?.jobEnd(outcome);
         if (outcome.cannotWrite && !this.cannotWrite) {
           this.cannotWrite = outcome.reason;
           stop.abort(outcome.reason);
         }
+        if ((outcome.status === 'failed' || outcome.status === 'lost') && ++this.failures === opts.maxFailures && !this.failedOut) {
+          this.failedOut = `stopped after ${this.failures} failed job${this.failures === 1 ? '' : 's'} (--max-failures ${opts.maxFailures})`;
+          stop.abort(this.failedOut);
+        }
       },
     };
     let batch = plan.jobs;
-    let launched = 0;
+    let launched = opts.resume ? opts.resume.record.jobs.length - plan.jobs.length : 0;
     try {
       while (batch.length && !jobSignal.aborted) {
         await this.launcher.launch(batch, ctx);
+        while (this.retryQueue.size && !jobSignal.aborted) {
+          const retries = [...this.retryQueue.values()].map((r) => r.job);
+          this.retryQueue.clear();
+          await this.launcher.launch(retries, ctx);
+        }
         launched += batch.length;
         if (jobSignal.aborted || !plan.next) break;
         batch = plan.next(this.trials(), launched);
         batch.forEach((job) => checkHydraDirs(job, opts.outputsDir));
         if (batch.length) this.addBatch(batch);
       }
+      this.giveUpRetries();
     } catch (e) {
       // the runner itself failed: record what is known, release the display; a full disk or a folder that
       // cannot be written ends the sweep as failed with that reason, anything else is re-thrown
       const cannotWrite = writeFailure(e);
       this.cannotWrite ??= cannotWrite;
       this.outcomes.push(...this.launcher.abandon('failed', cannotWrite ?? `runner error: ${(e as Error)?.message ?? String(e)}`));
+      this.giveUpRetries();
       const result = this.finish(this.unstarted(batch), root ?? firstDir ?? opts.outputsDir, true);
       await opts.reporter?.end(result);
       if (cannotWrite) return result;
@@ -136,6 +192,8 @@ export class SweepRun {
   /** Creates the sweep folder and its `running` record; on a full disk removes them again and says so. */
   private openSweep(started: Date): string {
     const { plan, opts } = this;
+    const command = opts.command ?? { overrides: plan.overrides, zip: plan.zip, config_dir: 'conf', config_name: 'config' };
+    const owner = selfOwner();
     const record: SweepRecord = {
       id: newId(),
       status: 'running',
@@ -144,9 +202,12 @@ export class SweepRun {
       overrides: plan.overrides,
       preset: plan.preset,
       zip: plan.zip,
-      jobs: plan.jobs.map((j) => ({ num: j.num, overrides: j.overrides })),
+      jobs: plan.jobs.map((j) => sweepJob(j, 0)),
       hostname: environment().host.hostname,
-      pid: process.pid,
+      pid: owner.pid,
+      pid_started: owner.started,
+      key: sweepKey(command.config_dir, command.config_name, plan.jobs.map((j) => j.overrides)),
+      command,
     };
     let root: string | null = null;
     try {
@@ -165,6 +226,34 @@ export class SweepRun {
     return root;
   }
 
+  /** A recorded sweep goes on in its folder: `running` again, owned by this process. */
+  private reopenSweep(): string {
+    const { dir, record } = this.opts.resume!;
+    const owner = selfOwner();
+    Object.assign(record, { status: 'running', finished_at: null, hostname: owner.hostname, pid: owner.pid, pid_started: owner.started });
+    this.batchNo = Math.max(0, ...record.jobs.map((j) => j.batch));
+    this.sweep = { record, dir };
+    this.saveSweep();
+    return dir;
+  }
+
+  /** Updates a job's line in multirun.yaml (written at once: a killed driver leaves it as it was). */
+  private noteJob(num: number, fields: Partial<SweepJob>): void {
+    const entry = this.sweep?.record.jobs.find((j) => j.num === num);
+    if (!entry) return;
+    Object.assign(entry, fields);
+    this.saveSweep();
+  }
+
+  /** Failed jobs whose retry never started (the sweep stopped first) end with their failed attempt. */
+  private giveUpRetries(): void {
+    for (const { outcome } of this.retryQueue.values()) {
+      this.outcomes.push(outcome);
+      this.opts.reporter?.jobEnd(outcome);
+    }
+    this.retryQueue.clear();
+  }
+
   /**
    * Hard stop (a second Ctrl-C): records the running jobs as interrupted without waiting for their
    * tasks, and the sweep as interrupted. Synchronous, so the caller may exit right after.
@@ -181,22 +270,51 @@ export class SweepRun {
     this.writer = null;
   }
 
-  private ticket(job: PlannedJob, dir: string): JobTicket {
-    const runId = newId();
+  /**
+   * The job's ids and hooks. `start`: it starts again in a folder it had (its next attempt): a rerun's
+   * folder is cleared (the earlier attempt kept under attempts/) and its index rows dropped; a continuation
+   * keeps both, its index metrics re-read from the folder once its run row is written.
+   */
+  private ticket(job: PlannedJob, dir: string, start?: JobStart): JobTicket {
+    const runId = start?.runId || newId();
+    const attempt = (start?.attempt ?? 0) + 1;
+    const resuming = start?.resuming ?? false;
+    let attempts: AttemptSummary[] = [];
+    let carried: MetricRecord[] | null = null;
+    if (start) {
+      attempts = prepareAttempt(dir, resuming);
+      if (resuming) carried = readMetrics(dir);
+      else this.index((w) => w.forgetRun(runId));
+    }
     const last: Record<string, number> = {};
+    const fold = (ms: MetricRecord[]) => ms.forEach((m) => (last[m.name] = decode(m.value)));
+    fold(carried ?? []);
     this.lastMetrics.set(runId, last);
+    this.noteJob(job.num, { dir: this.sweep ? relative(this.sweep.dir, dir) : null, run_id: runId, status: 'running', attempt });
     return {
       job,
       dir,
       runId,
       sweepId: this.sweep?.record.id ?? null,
+      attempt,
+      attempts,
+      resuming,
       hooks: {
         progress: (p) => this.opts.reporter?.jobProgress(job, p),
         warn: (message) => this.opts.reporter?.jobWarn(job, message),
-        record: (r) => this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config)),
+        record: (r) => {
+          this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config));
+          if (carried) this.index((w) => w.replaceMetrics(runId, carried!));
+          carried = null;
+        },
         metric: (id, m: MetricRecord) => {
           last[m.name] = decode(m.value);
           this.index((w) => w.metric(id, m));
+        },
+        rewind: (id, kept) => {
+          for (const name of Object.keys(last)) delete last[name];
+          fold(kept);
+          this.index((w) => w.replaceMetrics(id, kept));
         },
       },
     };
@@ -217,7 +335,8 @@ export class SweepRun {
 
   private addBatch(batch: PlannedJob[]): void {
     if (this.sweep) {
-      this.sweep.record.jobs.push(...batch.map((j) => ({ num: j.num, overrides: j.overrides })));
+      this.batchNo++;
+      this.sweep.record.jobs.push(...batch.map((j) => sweepJob(j, this.batchNo)));
       this.saveSweep();
     }
     this.opts.reporter?.batch?.(batch);
@@ -233,7 +352,7 @@ export class SweepRun {
    */
   private finish(notStarted: PlannedJob[], dir: string, runnerFailed = false): LaunchResult {
     const { outcomes, cannotWrite } = this;
-    const status = outcomes.some((o) => o.status === 'interrupted') || (notStarted.length && !cannotWrite)
+    const status = outcomes.some((o) => o.status === 'interrupted') || (notStarted.length && !cannotWrite && !this.failedOut)
       ? 'interrupted'
       : runnerFailed || cannotWrite || outcomes.some((o) => o.status === 'failed')
         ? 'failed'
@@ -255,7 +374,10 @@ export class SweepRun {
     this.writer = null;
     if (this.indexProblem && !cannotWrite) this.opts.reporter?.warn(this.indexProblem);
     const submitted = this.submitted.length ? { submitted: [...this.submitted] } : {};
-    return { sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...submitted, ...(cannotWrite ? { cannotWrite } : {}) };
+    return {
+      sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...submitted,
+      ...(cannotWrite ? { cannotWrite } : {}), ...(this.failedOut ? { stoppedBy: this.failedOut } : {}),
+    };
   }
 
   /** multirun.yaml, then the index (which is written even when the file could not be). */
@@ -321,6 +443,9 @@ function checkWritable(outputsDir: string): void {
     throw new OutputsError(`cannot write to the outputs dir ${outputsDir} (${code ?? message}); make it writable, or set "outputsDir" in the ladder settings`);
   }
 }
+
+/** A job's first line in multirun.yaml. */
+const sweepJob = (j: PlannedJob, batch: number): SweepJob => ({ num: j.num, overrides: j.overrides, batch, dir: null, run_id: null, status: 'not started', attempt: 0 });
 
 /** Runs a plan to its end: `new SweepRun(plan, opts).run()`. */
 export const launch = (plan: Plan, opts: LaunchOptions): Promise<LaunchResult> => new SweepRun(plan, opts).run();

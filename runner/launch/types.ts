@@ -64,6 +64,8 @@ export interface JobOutcome {
   results: Record<string, number>;
   /** The registered task the job ran. */
   task: string;
+  /** Which start of the job this was (1: the first; see RunRecord.attempt). */
+  attempt?: number;
   /** Set when the run folder could not be written (disk full, no permission): no later job can run. */
   cannotWrite?: true;
 }
@@ -81,6 +83,8 @@ export interface LaunchResult {
   notStarted: PlannedJob[];
   /** Why the outputs could no longer be written (`disk full: ...`): the sweep stopped there, as failed. */
   cannotWrite?: string;
+  /** Why no further job started after failures (`stopped after 1 failed job (--max-failures 1)`): the sweep failed. */
+  stoppedBy?: string;
 }
 
 /** Receives launch events, e.g. to draw progress. All methods are called synchronously from the sweep run. */

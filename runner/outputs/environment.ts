@@ -4,12 +4,15 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processStart } from './owner.js';
 
 export interface Environment {
   host: { hostname: string; platform: string; arch: string; cpus: number; memory_gb: number };
   versions: Record<string, string | null>;
   git: { commit: string; dirty: boolean } | null;
   pid: number;
+  /** When the process started (owner.ts processStart): tells it from a later process given the same pid. */
+  pid_started?: string | null;
   argv: string[];
 }
 
@@ -65,6 +68,7 @@ export function environment(cwd = process.cwd()): Environment {
     },
     git: gitState(cwd),
     pid: process.pid,
+    pid_started: processStart(process.pid),
     argv: process.argv.slice(2),
   };
   return cached;

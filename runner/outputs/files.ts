@@ -8,7 +8,8 @@ import { parseConfigYaml, stringifyConfig } from '../yaml/index.js';
 import type { Environment } from './environment.js';
 
 export type { ConfigValue };
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped';
+/** `lost`: its process ended without recording an end and left nothing to continue from (see owner.ts). */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped' | 'lost';
 export type SweepStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
 export const FILES = {
@@ -36,6 +37,21 @@ export interface RunRecord extends Environment {
   duration_s: number | null;
   /** Facts the task records with ctx.setInfo, e.g. { n_params: 1998720 }. */
   info: Record<string, ConfigValue>;
+  /** 1 for a job's first start; each rerun or continuation of the job in this folder adds one. */
+  attempt?: number;
+  /** How each earlier attempt in this folder ended, oldest first. */
+  attempts?: AttemptSummary[];
+  /** The file (relative to the run folder) whose presence means the run can continue, as its task declares; null: none. */
+  resume_point?: string | null;
+}
+
+/** An earlier attempt of a job, kept in run.json `attempts` (its record and log are under attempts/). */
+export interface AttemptSummary {
+  attempt: number;
+  status: RunStatus;
+  reason: string | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 /** One line of metrics.jsonl */
@@ -48,6 +64,31 @@ export interface MetricRecord {
   time: string;
 }
 
+/** A job of a sweep as multirun.yaml keeps it: enough to find its folder and rebuild the plan on --resume. */
+export interface SweepJob {
+  num: number;
+  overrides: string[];
+  /** Which ask of the sweeper proposed it (0: the first batch). */
+  batch: number;
+  /** Its run folder, relative to the sweep folder; null until it first starts. */
+  dir: string | null;
+  run_id: string | null;
+  /** How it last ended as the driver saw it (run.json has the final word); 'not started' until it starts. */
+  status: RunStatus | 'not started';
+  /** Starts so far (0: never started). */
+  attempt: number;
+}
+
+/** The command a sweep came from: what `--resume` re-plans it with. */
+export interface SweepCommand {
+  /** The overrides as typed. */
+  overrides: string[];
+  /** --zip flags as typed (the preset's own zips are not repeated here). */
+  zip: string[][];
+  config_dir: string;
+  config_name: string;
+}
+
 /** multirun.yaml at a sweep's root */
 export interface SweepRecord {
   id: string;
@@ -58,10 +99,14 @@ export interface SweepRecord {
   overrides: string[];
   preset: string | null;
   zip: string[][];
-  jobs: { num: number; overrides: string[] }[];
-  /** Where the sweep ran, to tell a crashed sweep from a running one. */
+  jobs: SweepJob[];
+  /** Where the sweep ran, to tell a crashed sweep from a running one (see owner.ts). */
   hostname: string;
   pid: number;
+  pid_started?: string | null;
+  /** What identifies its jobs (sweepKey): a second run of the same command finds this sweep by it. */
+  key?: string;
+  command?: SweepCommand;
 }
 
 /**

@@ -1,6 +1,7 @@
 export { createRunDir, createUniqueDir, DEFAULT_PATTERNS, formatPattern, type DirPatterns } from './dirs.js';
 export { environment, type Environment } from './environment.js';
-export { closeOrphanRun, closeOrphanSweep, ORPHAN_REASON } from './orphans.js';
+export { closeOrphanRun, closeOrphanSweep, hasResumePoint, LOST_REASON, ORPHAN_REASON, runOrphaned } from './orphans.js';
+export { ownerGone, processStart, selfOwner, type Owner } from './owner.js';
 export {
   FILES,
   LineFile,
@@ -14,9 +15,12 @@ export {
   writeFailure,
   writeSweepRecord,
   type ConfigValue,
+  type AttemptSummary,
   type MetricRecord,
   type RunRecord,
   type RunStatus,
+  type SweepCommand,
+  type SweepJob,
   type SweepRecord,
   type SweepStatus,
 } from './files.js';

@@ -2,7 +2,7 @@
 import { echoTask } from './echo.js';
 import { registerTask } from './registry.js';
 import { specSchema } from '../../schemas/index.js';
-import { checkTrainSpec, describeTrain, train, TRAIN_DESCRIPTION } from './train/index.js';
+import { checkTrainSpec, CHECKPOINTS, describeTrain, train, TRAIN_DESCRIPTION } from './train/index.js';
 import type { Headline } from './types.js';
 
 /** A train run in one table row: model size, lowest validation loss, test AUC (as the index's run_summary). */
@@ -17,7 +17,7 @@ registerTask('echo', echoTask, { description: 'demo: records its config choices 
 registerTask('train', train, {
   description: TRAIN_DESCRIPTION,
   headline: TRAIN_HEADLINE,
-  resumable: true,
+  resumePoint: CHECKPOINTS.last,
   spec: specSchema,
   check: (spec) => checkTrainSpec(spec),
   describe: (spec) => describeTrain(spec),

@@ -7,6 +7,8 @@ export interface TaskEntry {
   description: string;
   headline: Headline[];
   resumable: boolean;
+  /** TaskOptions.resumePoint, or null. */
+  resumePoint: string | null;
   run: Task<any>;
   /** The JSON Schema of the spec it needs, if it declares one (TaskOptions.spec). */
   spec?: object;
@@ -27,9 +29,9 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumable = false, spec, check, describe } = options;
+  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check, describe } = options;
   tasks.set(name, {
-    name, description, headline, resumable, run: run as Task<any>, spec,
+    name, description, headline, resumable, resumePoint, run: run as Task<any>, spec,
     check: check as ((spec: any) => void) | undefined,
     describe: describe as ((spec: any) => string[] | Promise<string[]>) | undefined,
   });

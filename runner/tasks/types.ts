@@ -62,6 +62,18 @@ export interface RunContext {
    * setting whose meaning depends on it, e.g. Lightning's limit_train_batches (1.0 all, 1 one batch).
    */
   isFloat(key: string): boolean;
+  /**
+   * True when this run continues in its own folder (a sweep's `--resume`): the task's resume point
+   * (TaskOptions.resumePoint) is there, and the folder holds the earlier attempt's files and metrics.
+   */
+  readonly resuming: boolean;
+  /** Metric rows in this run's metrics.jsonl so far, earlier attempts' included: a mark to save with a resume point. */
+  metricCount(): number;
+  /**
+   * Keeps only the first `count` metric rows (file and index): a resuming task rewinds to the mark it
+   * saved with its resume point, so rows logged after it by the killed attempt are neither kept nor doubled.
+   */
+  rewindMetrics(count: number): void;
 }
 
 /** What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished. */
@@ -112,4 +124,11 @@ export interface TaskOptions<Spec = unknown> {
    * Must not train or write; may read the machine (free memory) and caches.
    */
   describe?: (spec: Spec) => string[] | Promise<string[]>;
+  /**
+   * The file, relative to the run folder, whose presence means a stopped run can continue where it left
+   * off (train: checkpoints/last.safetensors). Recorded in run.json: a run whose process died is closed as
+   * interrupted when it is there and as lost when not, and a sweep's `--resume` continues the job in its
+   * folder (RunContext.resuming) when it is there and starts it afresh when not.
+   */
+  resumePoint?: string;
 }

@@ -55,7 +55,16 @@ export function migrate(db: Db): void {
     db.pragma(`user_version = ${v + 1}`);
     return true;
   });
-  while (step.immediate());
+  // a migration that rebuilds a table (v3: runs) drops it first; with foreign keys enforced (better-sqlite3's
+  // default) that drop would delete through the metrics and params that point at it. SQLite's recipe for
+  // such changes: keys off outside the transaction, back on after.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    while (step.immediate());
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** Read-write connection for writing commands: creates a new index, migrates an older Ladder index, refuses anything else. */

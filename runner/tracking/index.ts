@@ -1,5 +1,6 @@
 export { IndexError, migrateIndex, openIndex, openIndexReadOnly, schemaVersion, type Db } from './db.js';
-export { findRun, listRuns, runMetrics, runSql, type Row } from './queries.js';
+export { findRun, listRuns, runMetrics, runningInIndex, runSql, type Row } from './queries.js';
+export { closeStale, closeStaleRuns, staleLines, type StaleRun } from './stale.js';
 export { relativeDir } from './dirs.js';
 export { reindex, type ReindexResult } from './reindex.js';
 export { APPLICATION_ID, MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';

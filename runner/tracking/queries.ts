@@ -103,3 +103,11 @@ function* sqlRows(rows: IterableIterator<unknown[]>): Generator<unknown[]> {
     rows.return?.();
   }
 }
+
+/** The runs and sweeps the index lists as running (dirs relative to the outputs dir): the candidates for stale.ts. */
+export function runningInIndex(db: Db): { runs: string[]; sweeps: string[] } {
+  return {
+    runs: db.prepare("SELECT dir FROM runs WHERE status = 'running'").pluck().all() as string[],
+    sweeps: db.prepare("SELECT dir FROM sweeps WHERE status = 'running'").pluck().all() as string[],
+  };
+}

@@ -106,6 +106,17 @@ const fromRun = (row: string) =>
   + `${row}.started_at, ${row}.finished_at, ${row}.duration_s, ${row}.dir`;
 const RUN_COLUMNS = `id, sweep_id, job, task, status, reason, ${CHOICES.join(', ')}, seed, started_at, finished_at, duration_s, dir`;
 const NEW_BEST = "NEW.name = 'val_loss' AND NEW.value IS NOT NULL AND (best_val_loss IS NULL OR NEW.value < best_val_loss)";
+const RUN_TRIGGERS = `
+CREATE TRIGGER run_summary_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO run_summary (${RUN_COLUMNS}, last_metrics) SELECT ${fromRun('NEW')}, '{}';
+END;
+CREATE TRIGGER run_summary_update AFTER UPDATE ON runs BEGIN
+  UPDATE run_summary SET (${RUN_COLUMNS}) = (SELECT ${fromRun('NEW')}) WHERE id = OLD.id;
+END;
+CREATE TRIGGER run_summary_delete AFTER DELETE ON runs BEGIN
+  DELETE FROM run_summary WHERE id = OLD.id;
+  DELETE FROM metric_summary WHERE run_id = OLD.id;
+END;`;
 const lastMetricsOf = (runId: string) => `(SELECT json_group_object(s.name, s.last) FROM metric_summary s WHERE s.run_id = ${runId})`;
 
 // V2: the summaries become tables kept up to date by triggers, in the transaction of each write (as
@@ -141,16 +152,7 @@ UPDATE run_summary SET
   best_epoch = (SELECT m.epoch FROM metrics m WHERE m.run_id = run_summary.id AND m.name = 'val_loss' AND m.value IS NOT NULL ORDER BY m.value, m.rowid LIMIT 1),
   last_metrics = ${lastMetricsOf('run_summary.id')};
 
-CREATE TRIGGER run_summary_insert AFTER INSERT ON runs BEGIN
-  INSERT INTO run_summary (${RUN_COLUMNS}, last_metrics) SELECT ${fromRun('NEW')}, '{}';
-END;
-CREATE TRIGGER run_summary_update AFTER UPDATE ON runs BEGIN
-  UPDATE run_summary SET (${RUN_COLUMNS}) = (SELECT ${fromRun('NEW')}) WHERE id = OLD.id;
-END;
-CREATE TRIGGER run_summary_delete AFTER DELETE ON runs BEGIN
-  DELETE FROM run_summary WHERE id = OLD.id;
-  DELETE FROM metric_summary WHERE run_id = OLD.id;
-END;
+${RUN_TRIGGERS}
 -- min/max/last_step/last_epoch ignore NULL (a NaN value) as MIN() and MAX() do; the lowest val_loss
 -- keeps its first epoch on a tie.
 CREATE TRIGGER metric_summary_insert AFTER INSERT ON metrics BEGIN
@@ -174,4 +176,42 @@ END;
 PRAGMA application_id = ${APPLICATION_ID};
 `;
 
-export const MIGRATIONS: string[] = [V1, V2];
+const V1_RUN_COLUMNS = 'id, sweep_id, job, task, status, reason, dir, overrides, choices, config, info, hostname, git_commit, started_at, finished_at, duration_s';
+
+/** The metric columns of run_summary, reset when a run's metrics are replaced (IndexWriter.replaceMetrics). */
+export const RUN_SUMMARY_METRIC_RESET = `${LAST_COLUMNS.map((m) => `${m} = NULL`).join(', ')}, best_val_loss = NULL, best_epoch = NULL, last_metrics = '{}'`;
+
+// V3: runs gains the attempt number (a job rerun or continued in its folder) and its owner process (pid and
+// start, to tell a dead driver's `running` run from a live one), and the statuses lost (its process died with
+// nothing to continue from) and cancelled (a scheduler cancelled it). SQLite cannot change a CHECK in place,
+// so the table is rebuilt; dropping it drops its triggers, which are made again.
+const V3 = `
+CREATE TABLE runs_v3 (
+  id          TEXT PRIMARY KEY,
+  sweep_id    TEXT REFERENCES sweeps(id),
+  job         INTEGER,
+  task        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('running','completed','failed','interrupted','skipped','lost','cancelled')),
+  reason      TEXT,
+  dir         TEXT NOT NULL UNIQUE,
+  overrides   TEXT NOT NULL,
+  choices     TEXT NOT NULL,
+  config      TEXT NOT NULL,
+  info        TEXT NOT NULL,
+  hostname    TEXT,
+  git_commit  TEXT,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  duration_s  REAL,
+  attempt     INTEGER NOT NULL DEFAULT 1, -- 1 for a job's first start; +1 for each rerun or continuation
+  pid         INTEGER,                    -- the process that writes the run's end
+  pid_started TEXT                        -- when that process started (boot id / clock ticks), so a reused pid is not it
+);
+INSERT INTO runs_v3 (${V1_RUN_COLUMNS}) SELECT ${V1_RUN_COLUMNS} FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+CREATE INDEX runs_sweep ON runs(sweep_id, job);
+${RUN_TRIGGERS}
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3];

@@ -3,6 +3,7 @@
 import type { ConfigValue, MetricRecord, RunRecord, SweepRecord } from '../outputs/index.js';
 import type { Db } from './db.js';
 import { configJson, Float } from '../overrides/index.js';
+import { RUN_SUMMARY_METRIC_RESET } from './schema.js';
 
 type SqlValue = number | string | null;
 
@@ -35,11 +36,12 @@ export class IndexWriter {
         VALUES (@id, @dir, @status, @overrides, @preset, @zip, @n_jobs, @started_at, @finished_at)
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at`),
       run: db.prepare(`INSERT INTO runs (id, sweep_id, job, task, status, reason, dir, overrides, choices, config, info,
-          hostname, git_commit, started_at, finished_at, duration_s)
+          hostname, git_commit, started_at, finished_at, duration_s, attempt, pid, pid_started)
         VALUES (@id, @sweep_id, @job, @task, @status, @reason, @dir, @overrides, @choices, @config, @info,
-          @hostname, @git_commit, @started_at, @finished_at, @duration_s)
+          @hostname, @git_commit, @started_at, @finished_at, @duration_s, @attempt, @pid, @pid_started)
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason, info = excluded.info,
-          finished_at = excluded.finished_at, duration_s = excluded.duration_s`),
+          finished_at = excluded.finished_at, duration_s = excluded.duration_s, started_at = excluded.started_at,
+          attempt = excluded.attempt, hostname = excluded.hostname, pid = excluded.pid, pid_started = excluded.pid_started`),
       param: db.prepare('INSERT OR REPLACE INTO params (run_id, key, value) VALUES (?, ?, ?)'),
       hasParams: db.prepare('SELECT 1 FROM params WHERE run_id = ? LIMIT 1'),
       metric: db.prepare('INSERT INTO metrics (run_id, name, step, epoch, value, time) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -77,6 +79,9 @@ export class IndexWriter {
         started_at: r.started_at,
         finished_at: r.finished_at,
         duration_s: r.duration_s,
+        attempt: r.attempt ?? 1,
+        pid: r.pid ?? null,
+        pid_started: r.pid_started ?? null,
       });
       if (inserted.changes && !this.stmts.hasParams.get(r.id)) {
         for (const [key, value] of flattenConfig(config)) this.stmts.param.run(r.id, key, value);
@@ -90,5 +95,26 @@ export class IndexWriter {
 
   metrics(runId: string, ms: MetricRecord[]): void {
     this.db.transaction(() => ms.forEach((m) => this.metric(runId, m)))();
+  }
+
+  /**
+   * Replaces a run's metric rows with `ms` (its metrics.jsonl after a rewind or a driver's restart), the
+   * summaries with them: the rows a reindex of the folder would give.
+   */
+  replaceMetrics(runId: string, ms: MetricRecord[]): void {
+    // prepared when used (rarely), so that a writer can still be made on an index of an older schema
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM metric_summary WHERE run_id = ?').run(runId);
+      this.db.prepare(`UPDATE run_summary SET ${RUN_SUMMARY_METRIC_RESET} WHERE id = ?`).run(runId);
+      ms.forEach((m) => this.metric(runId, m));
+    })();
+  }
+
+  /** Removes a run, its params and metrics (a job about to start a fresh attempt in its folder). */
+  forgetRun(runId: string): void {
+    this.db.transaction(() => {
+      for (const sql of ['DELETE FROM metrics WHERE run_id = ?', 'DELETE FROM params WHERE run_id = ?', 'DELETE FROM runs WHERE id = ?']) this.db.prepare(sql).run(runId);
+    })();
   }
 }

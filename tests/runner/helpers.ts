@@ -2,7 +2,9 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Plan, PlannedJob } from '../../runner/launch/types.js';
+import { reindex } from '../../runner/tracking/index.js';
 
 export const tempOutputs = () => mkdtempSync(join(tmpdir(), 'ladder-runner-'));
 
@@ -33,4 +35,28 @@ export function confWithTasks(...names: string[]): string {
   cpSync(join(import.meta.dirname, '..', '..', 'conf'), dir, { recursive: true });
   for (const name of names) writeFileSync(join(dir, 'task', `${name}.yaml`), `name: ${name}\n`);
   return dir;
+}
+
+/** Every table of an index in a stable order (rowids left out), for comparing two indexes. */
+export function indexDump(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      sweeps: db.prepare('SELECT * FROM sweeps ORDER BY id').all(),
+      runs: db.prepare('SELECT * FROM runs ORDER BY id').all(),
+      params: db.prepare('SELECT * FROM params ORDER BY run_id, key').all(),
+      metrics: db.prepare('SELECT * FROM metrics ORDER BY run_id, rowid').all(),
+      metric_summary: db.prepare('SELECT * FROM metric_summary ORDER BY run_id, name').all(),
+      run_summary: db.prepare('SELECT * FROM run_summary ORDER BY id').all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** What `runs reindex` builds from the folders of `outputs`, as indexDump shows it (in a fresh index beside them). */
+export function reindexedDump(outputs: string) {
+  const path = join(mkdtempSync(join(tmpdir(), 'ladder-reindex-')), 'index.sqlite');
+  reindex(outputs, path);
+  return indexDump(path);
 }

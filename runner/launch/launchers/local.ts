@@ -19,7 +19,7 @@ export class LocalLauncher implements Launcher {
     for (const job of jobs) {
       if (ctx.signal.aborted) return;
       const t = ctx.open(job);
-      this.current = new JobRun(job, t.dir, { runId: t.runId, sweepId: t.sweepId }, t.hooks, ctx.now, { launcher: this.name, threads: this.threads });
+      this.current = new JobRun(job, t.dir, t, t.hooks, ctx.now, { launcher: this.name, threads: this.threads });
       // hydra.job.chdir: the task's working directory is its run folder (one job at a time runs here)
       const cwd = job.hydra?.chdir ? process.cwd() : null;
       if (cwd !== null) process.chdir(t.dir);

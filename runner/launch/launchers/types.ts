@@ -1,15 +1,16 @@
 // The launcher strategy (Hydra's habit): a sweep run hands a launcher each batch; the launcher only
 // decides where and in which order its jobs run — one after another here (local), or in other
 // processes or hosts (pool, slurm: each child runs `runner/launch/child.ts` on a job.json).
-import type { JobHooks } from '../job.js';
+import type { JobHooks, RunIds } from '../job.js';
 import type { JobOutcome, PlannedJob } from '../types.js';
 
-/** A job handed to a launcher: its run folder (created, empty), its ids, and where its events go. */
-export interface JobTicket {
+/**
+ * A job handed to a launcher: its run folder (created; empty unless the job continues there), its ids and
+ * attempt (RunIds: pass them all to JobRun, or to the child through jobFileOf), and where its events go.
+ */
+export interface JobTicket extends RunIds {
   job: PlannedJob;
   dir: string;
-  runId: string;
-  sweepId: string | null;
   hooks: JobHooks;
 }
 

@@ -3,7 +3,7 @@
 import type { RunContext, TaskResult } from '../types.js';
 import type { TrainSpec } from './check.js';
 
-export { checkTrainSpec, type TrainSpec } from './check.js';
+export { checkTrainSpec, CHECKPOINTS, type TrainSpec } from './check.js';
 
 export async function train(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
   const { trainTask } = await import('./task.js');

@@ -9,7 +9,7 @@ import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } 
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
-import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, ProgressReport, type Hook } from './hooks/index.js';
+import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, MetricsMark, ProgressReport, type Hook } from './hooks/index.js';
 import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, memoryRefusal } from './preflight.js';
@@ -20,6 +20,7 @@ export { CHECKPOINTS, type TrainSpec };
 
 export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
   const t0 = performance.now();
+  const from = resumeSource(spec.trainer.resume, ctx); // before anything is loaded: a missing checkpoint costs nothing
   const channels = featureColumns(spec.data.features).length;
   const nParams = countParams(spec.model, channels);
   ctx.setInfo({ n_params: nParams, budget: spec.budget.name, horizon: spec.horizon.name, seed: spec.seed, trainer_seed: spec.trainer.seed });
@@ -31,7 +32,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize);
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
-  const batch = await batchSize(spec, ctx);
+  const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };
   const tr = { ...spec.trainer, batch_size: batch };
   const refusal = memoryRefusal(estimateAt(tr.batch_size), await availableMemory(), job, estimateAt);
@@ -66,13 +67,15 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     const best = ctx.artifactPath(CHECKPOINTS.best);
     // the checkpoint hook goes last, so the `last` checkpoint holds what the other hooks made of the epoch
     const checkpoints = new Checkpointing({ best, last: ctx.artifactPath(CHECKPOINTS.last) }, ctx);
+    const mark = new MetricsMark(ctx);
     const hooks: Hook[] = [
+      mark,
       new MetricLogger(ctx, tr.log_every_n_steps),
       new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta),
       new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }),
       checkpoints,
     ];
-    const state = tr.resume ? await resumeFrom(tr.resume, trainer, hooks, best, ctx) : freshState();
+    const state = from ? await resumeFrom(from, trainer, hooks, mark, best, ctx) : freshState();
     ctx.setInfo({ startup_s: round((performance.now() - t0) / 1000) });
     ctx.progress({ current: trainer.stepCount, total, status: `epoch ${state.epoch + 1}/${tr.epochs} · first step` });
     const end = await runLoop(loop, { trainer, data, signal: ctx.signal, hooks }, state);
@@ -94,16 +97,16 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 }
 
 /**
- * The job's batch size: trainer.batch_size, or for `auto` the search's choice (a resumed run keeps the batch
- * its first part recorded). A string is why the job cannot run (it ends skipped).
+ * The job's batch size: trainer.batch_size, or for `auto` the search's choice (a run continued from folder
+ * `from` keeps the batch its first part recorded). A string is why the job cannot run (it ends skipped).
  */
-async function batchSize(spec: TrainSpec, ctx: RunContext): Promise<number | string> {
+async function batchSize(spec: TrainSpec, ctx: RunContext, from: string | null): Promise<number | string> {
   const asked = spec.trainer.batch_size;
   if (asked !== 'auto') return asked;
-  if (spec.trainer.resume) {
-    const file = join(resolve(spec.trainer.resume), 'run.json');
+  if (from) {
+    const file = join(from, 'run.json');
     const info = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { info?: { batch_size?: unknown } }).info : undefined;
-    if (typeof info?.batch_size !== 'number') throw new Error(`trainer.batch_size=auto with trainer.resume=${spec.trainer.resume}: ${file} records no batch_size to continue with; resume with trainer.batch_size=<the first part's batch>`);
+    if (typeof info?.batch_size !== 'number') throw new Error(`trainer.batch_size=auto continuing ${from}: ${file} records no batch_size to continue with; resume with trainer.batch_size=<the first part's batch>`);
     ctx.log(`trainer.batch_size=auto: continuing with batch ${info.batch_size}, the resumed run's`);
     ctx.setInfo({ batch_size: info.batch_size });
     return info.batch_size;
@@ -121,17 +124,42 @@ function scheduleNote(tr: TrainSpec['trainer'] & { batch_size: number }, trainSa
     `the warmup stays ${tr.warmup_steps} steps (${(tr.warmup_steps / perEpoch).toFixed(2)} epochs)${decay}`;
 }
 
-/** Continues a run: the given run folder's last checkpoint (trainer, loop and hook state) and its best checkpoint. */
-async function resumeFrom(from: string, trainer: Trainer, hooks: readonly Hook[], best: string, ctx: RunContext): Promise<LoopState> {
-  const dir = isAbsolute(from) ? from : resolve(from);
+/**
+ * The run folder to continue from: this run's own, when it continues in place (ctx.resuming) and its
+ * `last` checkpoint is there; else trainer.resume's; else null (a fresh start). A run that was to continue
+ * in place but has no checkpoint (stopped before its first) starts afresh, its earlier rows dropped.
+ * @throws Error naming trainer.resume when that folder has no `last` checkpoint.
+ */
+function resumeSource(resume: string | null | undefined, ctx: RunContext): string | null {
+  if (ctx.resuming) {
+    if (existsSync(join(ctx.dir, CHECKPOINTS.last))) return ctx.dir;
+    ctx.log(`no ${CHECKPOINTS.last} to continue from: starting afresh`);
+    ctx.rewindMetrics(0);
+  }
+  if (!resume) return null;
+  const dir = isAbsolute(resume) ? resume : resolve(resume);
+  if (!existsSync(join(dir, CHECKPOINTS.last))) throw new Error(`trainer.resume=${resume}: no ${CHECKPOINTS.last} there (was the run started with task=train and did it reach a checkpoint?)`);
+  return dir;
+}
+
+/**
+ * Continues a run from folder `dir`'s last checkpoint (trainer, loop and hook state) and best checkpoint.
+ * In its own folder it keeps the metric rows logged up to that checkpoint (the count saved with it) and
+ * drops later ones; from another folder it replays the epoch history into this run's metrics.
+ */
+async function resumeFrom(dir: string, trainer: Trainer, hooks: readonly Hook[], mark: MetricsMark, best: string, ctx: RunContext): Promise<LoopState> {
   const last = join(dir, CHECKPOINTS.last);
-  if (!existsSync(last)) throw new Error(`trainer.resume=${from}: no ${CHECKPOINTS.last} there (was the run started with task=train and did it reach a checkpoint?)`);
   const meta = await trainer.loadCheckpoint(last);
   if (!meta.loop) throw new Error(`${last}: has no loop state; it was not written by the train task`);
-  if (existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
+  const inPlace = dir === ctx.dir;
+  if (!inPlace && existsSync(join(dir, CHECKPOINTS.best))) copyFileSync(join(dir, CHECKPOINTS.best), best);
   ctx.log(`resumed from ${last} at step ${trainer.stepCount}`);
   ctx.setInfo({ resumed_from: dir, resumed_at_step: trainer.stepCount });
   const state = restore(upgradeLegacyState(meta), hooks);
+  if (inPlace) {
+    ctx.rewindMetrics(mark.rows ?? 0);
+    return state;
+  }
   // this run's metrics hold the whole history, as an uninterrupted run's would
   for (const record of state.history) {
     logEpoch(ctx, record, 'train');

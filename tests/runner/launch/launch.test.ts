@@ -47,7 +47,7 @@ describe('launching a sweep', () => {
     expect(readdirSync(result.dir).sort()).toEqual(['0', '1', '2', 'multirun.yaml']);
     const sweep = parse(readFileSync(join(result.dir, 'multirun.yaml'), 'utf8'));
     expect(sweep).toMatchObject({ id: result.sweepId, status: 'completed', overrides: ['budget=2m,20m'] });
-    expect(sweep.jobs[2]).toEqual({ num: 2, overrides: ['budget=20m', 'horizon=h1'] });
+    expect(sweep.jobs[2]).toMatchObject({ num: 2, overrides: ['budget=20m', 'horizon=h1'] });
   });
 
   it('fills each job folder: config, overrides, run.json, metrics, log, artifacts', () => {

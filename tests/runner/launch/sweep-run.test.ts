@@ -66,7 +66,7 @@ describe('an adaptive sweeper', () => {
     expect(existsSync(join(result.dir, '2', 'run.json'))).toBe(true);
     const record = parse(readFileSync(join(result.dir, 'multirun.yaml'), 'utf8'));
     expect(record.status).toBe('completed');
-    expect(record.jobs).toEqual([
+    expect(record.jobs).toMatchObject([
       { num: 0, overrides: ['task=t_adapt', 'budget=2m'] }, { num: 1, overrides: ['task=t_adapt', 'budget=20m'] },
       { num: 2, overrides: ['task=t_adapt', 'budget=20m', 'seed=7'] },
     ]);

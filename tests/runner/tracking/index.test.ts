@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../runner/cli/runs.js';
 import { launch } from '../../../runner/launch/index.js';
-import { ORPHAN_REASON } from '../../../runner/outputs/index.js';
+import { LOST_REASON, ORPHAN_REASON, processStart } from '../../../runner/outputs/index.js';
 import { registerTask, unregisterTask } from '../../../runner/tasks/index.js';
 import { APPLICATION_ID, MIGRATIONS, openIndex, reindex, schemaVersion } from '../../../runner/tracking/index.js';
 import { job, sweepPlan, tempOutputs } from '../helpers.js';
@@ -68,7 +68,7 @@ describe('the index', () => {
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v2\); upgrade ladder/);
+    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v3\); upgrade ladder/);
   });
 
   it('run_summary gives best and last metrics per run', () => {
@@ -113,23 +113,30 @@ describe('reindex of damaged folders', () => {
 });
 
 describe('reindex closes orphaned runs', () => {
-  it('records a run whose process died as interrupted, and leaves a live one running', async () => {
+  it('records a dead process\'s run as interrupted with a resume point and lost without; leaves a live one running', async () => {
     const copy = tempOutputs();
     cpSync(outputs, copy, { recursive: true });
     const runs = dump(index).runs as { dir: string; job: number | null }[];
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
-    const set = (dir: string, pid: number) => {
+    const set = (dir: string, fields: object) => {
       const file = join(copy, dir, 'run.json');
-      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), status: 'running', reason: null, pid }));
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), status: 'running', reason: null, ...fields }));
     };
-    set(runs[0].dir, deadPid);
-    set(runs[1].dir, process.pid);
+    set(runs[0].dir, { pid: deadPid, resume_point: 'last.txt' });
+    writeFileSync(join(copy, runs[0].dir, 'last.txt'), 'a checkpoint');
+    set(runs[1].dir, { pid: process.pid, pid_started: processStart(process.pid) });
+    set(runs[2].dir, { pid: deadPid, resume_point: null });
+    // this process's pid, but a process that started at another time: the pid was reused, the owner is gone
+    set(runs[3].dir, { pid: process.pid, pid_started: 'another-boot/1', resume_point: 'missing.txt' });
     const result = reindex(copy, join(copy, 'index.sqlite'));
-    expect(result.closed).toEqual([runs[0].dir]);
-    expect(JSON.parse(readFileSync(join(copy, runs[0].dir, 'run.json'), 'utf8'))).toMatchObject({ status: 'interrupted', reason: ORPHAN_REASON });
+    expect(result.closed.sort()).toEqual([runs[0].dir, runs[2].dir, runs[3].dir].sort());
+    const record = (dir: string) => JSON.parse(readFileSync(join(copy, dir, 'run.json'), 'utf8'));
+    expect(record(runs[0].dir)).toMatchObject({ status: 'interrupted', reason: ORPHAN_REASON });
+    expect(record(runs[2].dir)).toMatchObject({ status: 'lost', reason: LOST_REASON });
+    expect(record(runs[3].dir)).toMatchObject({ status: 'lost', reason: LOST_REASON });
     const db = new Database(join(copy, 'index.sqlite'), { readonly: true });
     const status = (dir: string) => db.prepare('SELECT status FROM runs WHERE dir = ?').pluck().get(dir);
-    expect([status(runs[0].dir), status(runs[1].dir)]).toEqual(['interrupted', 'running']);
+    expect(runs.slice(0, 4).map((r) => status(r.dir))).toEqual(['interrupted', 'running', 'lost', 'lost']);
     db.close();
   });
 });

@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FILES, type RunRecord } from '../../../outputs/index.js';
-import { childCommand, forwardEvent, parseEvent, writeJobFile } from '../../child-protocol.js';
+import { childCommand, forwardEvent, jobFileOf, parseEvent, writeJobFile } from '../../child-protocol.js';
 import { JobRun, type JobPlacement } from '../../job.js';
 import type { JobOutcome } from '../../types.js';
 import type { JobTicket } from '../types.js';
@@ -31,14 +31,14 @@ export class ChildJob {
     private readonly placement: JobPlacement,
     private readonly imports: string[],
   ) {
-    const { job, dir, runId, sweepId, hooks } = ticket;
-    this.shadow = new JobRun(job, dir, { runId, sweepId }, hooks, now, placement);
+    const { job, dir, hooks } = ticket;
+    this.shadow = new JobRun(job, dir, ticket, hooks, now, placement);
   }
 
   /** Runs the job to its end; resolves with its outcome (never rejects: a dead child is a failed job). */
   run(): Promise<JobOutcome> {
-    const { job, dir, runId, sweepId, hooks } = this.ticket;
-    writeJobFile(this.jobFile, { job, dir, runId, sweepId, imports: this.imports, placement: this.placement, stopWhenStdinCloses: true });
+    const { hooks } = this.ticket;
+    writeJobFile(this.jobFile, { ...jobFileOf(this.ticket, this.imports), placement: this.placement, stopWhenStdinCloses: true });
     const { command, args } = childCommand(this.jobFile);
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child = child;

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import type { SlurmLauncherConfig } from '../../../../schemas/launcher.js';
 import { CHECKPOINTS } from '../../../tasks/train/check.js';
-import { childCommand, writeJobFile, type JobFile } from '../../child-protocol.js';
+import { childCommand, jobFileOf, writeJobFile, type JobFile } from '../../child-protocol.js';
 import type { JobPlacement } from '../../job.js';
 import { readRunRecord } from '../../../outputs/index.js';
 import type { JobOutcome, PlannedJob } from '../../types.js';
@@ -96,7 +96,7 @@ export class SlurmLauncher implements Launcher {
     mkdirSync(join(dir, 'jobs'), { recursive: true });
     mkdirSync(join(dir, 'logs'), { recursive: true });
     tickets.forEach((t, i) => {
-      const file: JobFile & { placement: JobPlacement } = { job: t.job, dir: t.dir, runId: t.runId, sweepId: t.sweepId, placement: this.placement };
+      const file: JobFile & { placement: JobPlacement } = { ...jobFileOf(t), placement: this.placement };
       writeJobFile(join(dir, 'jobs', `${i}.json`), file);
       writeJobFile(join(dir, 'jobs', `${i}.resume.json`), { ...file, job: resumedJob(t.job, t.dir) });
     });

@@ -121,12 +121,12 @@ export class ArrayTask {
     }
     if (!record) {
       // never started (or died before writing anything): recorded here so the folder says what happened
-      const run = new JobRun(ticket.job, dir, { runId: ticket.runId, sweepId: ticket.sweepId }, ticket.hooks, now, this.placement);
+      const run = new JobRun(ticket.job, dir, ticket, ticket.hooks, now, this.placement);
       run.record.info.slurm_job_id = this.id;
       if (acct?.state === 'CANCELLED') return run.finish('interrupted', `cancelled in SLURM before it started (${this.id} ${seen})`);
       // SLURM keeps no record of an array task cancelled while pending: it is simply gone
       if (seen) return run.finish('failed', `SLURM task ${this.id} ended ${seen} before the job started; see ${join(this.logs, `${this.index}.err`)}`);
-      return run.finish('failed', `lost: SLURM task ${this.id} left the queue without starting its job (no run.json) and sacct has no record of it (cancelled while pending?)`);
+      return run.finish('lost', `lost: SLURM task ${this.id} left the queue without starting its job (no run.json) and sacct has no record of it (cancelled while pending?)`);
     }
     if (record.status === 'running') {
       // the process was killed before it could record its end (time limit without the warning, node failure)

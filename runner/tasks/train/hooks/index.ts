@@ -6,5 +6,5 @@ export type {
 export { decodeJson, encodeJson, HookList, stateKey } from './dispatch.js';
 export { Checkpointing, type CheckpointState } from './checkpoint.js';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
-export { logEpoch, MetricLogger } from './metrics.js';
+export { logEpoch, MetricLogger, MetricsMark } from './metrics.js';
 export { ProgressReport, type ProgressPlan, type ProgressState } from './progress.js';

@@ -30,3 +30,23 @@ export class MetricLogger implements Hook {
     this.ctx.logMetric({ name: 'val_loss', value: e.valLoss, epoch: e.epoch, step: e.step });
   }
 }
+
+/**
+ * Saves, with each resume point, how many metric rows the run had logged (RunContext.metricCount), so that
+ * a run continued in its own folder keeps exactly those rows (rewindMetrics) and logs on from there.
+ */
+export class MetricsMark implements Hook<{ rows: number }> {
+  readonly name = 'metrics_mark';
+  /** The count saved with the resume point loaded, if it has one. */
+  rows: number | undefined;
+
+  constructor(private readonly ctx: Pick<RunContext, 'metricCount'>) {}
+
+  state(): { rows: number } {
+    return { rows: this.ctx.metricCount() };
+  }
+
+  load(state: { rows: number }): void {
+    this.rows = state.rows;
+  }
+}

@@ -26,7 +26,7 @@ async function sweep(launcher: Launcher, overrides: string[]) {
 
 /** What a run folder and its index row say, less what differs between any two runs (ids, times, pids, the launcher's own facts). */
 function comparable(outputsDir: string, dir: string) {
-  const { id: _id, sweep_id: _s, started_at: _a, finished_at: _b, duration_s: _d, pid: _p, argv: _v, info, ...record } = runJson(dir);
+  const { id: _id, sweep_id: _s, started_at: _a, finished_at: _b, duration_s: _d, pid: _p, pid_started: _ps, argv: _v, info, ...record } = runJson(dir);
   const { launcher: _l, threads: _t, ...taskInfo } = info;
   const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), time: null }));
   const db = new Database(join(outputsDir, 'index.sqlite'), { readonly: true });
@@ -34,7 +34,7 @@ function comparable(outputsDir: string, dir: string) {
   const params = db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key').all(runJson(dir).id);
   const metricRows = db.prepare('SELECT name, step, epoch, value FROM metrics WHERE run_id = ? ORDER BY rowid').all(runJson(dir).id);
   db.close();
-  const { id: _i, sweep_id: _w, started_at: _c, finished_at: _f, duration_s: _e, dir: rel, info: rowInfo, ...indexRow } = row;
+  const { id: _i, sweep_id: _w, started_at: _c, finished_at: _f, duration_s: _e, pid: _ip, pid_started: _ips, dir: rel, info: rowInfo, ...indexRow } = row;
   expect(JSON.parse(rowInfo as string)).toEqual(info);
   return {
     record, taskInfo, metrics, indexRow, params, metricRows, rel: String(rel).split('/').at(-1),

@@ -42,8 +42,8 @@ describe('npx run with task=train', () => {
   it('refuses --resume of a folder that is not a run, and with --multirun', async () => {
     const notRun = await cli('--resume', 'conf');
     expect(notRun.code).toBe(2);
-    expect(notRun.stderr).toMatch(/^Error: --resume conf: not a run folder \(no run.json and overrides.yaml there\)/);
+    expect(notRun.stderr).toMatch(/^Error: --resume conf: neither a run folder \(run.json and overrides.yaml\) nor a sweep folder \(multirun.yaml\)/);
     const multi = await cli('-m', '--resume', 'conf');
-    expect(multi.stderr).toBe('Error: --resume continues one run: drop --multirun\n');
+    expect(multi.stderr).toBe('Error: --resume of a run folder continues one run: drop --multirun (a sweep folder, with multirun.yaml, resumes the whole sweep)\n');
   });
 });

@@ -43,7 +43,7 @@ describe.skipIf(missing)(`launcher=slurm tasks that do not complete${missing ? `
     const cancelledBeforeStart = /^cancelled in SLURM before it started \(\d+_1 CANCELLED/;
     const lost = /^lost: SLURM task \d+_1 left the queue without starting its job \(no run.json\)/;
     if (second.status === 'interrupted') expect(second.reason).toMatch(cancelledBeforeStart);
-    else expect(second).toMatchObject({ status: 'failed', reason: expect.stringMatching(lost) });
+    else expect(second).toMatchObject({ status: 'lost', reason: expect.stringMatching(lost) });
     expect(readRunRecord(second.dir)).toMatchObject({ status: second.status, reason: second.reason });
     expect(indexRuns(indexPath).map((r) => [r.job, r.status, r.reason])).toEqual([[0, 'completed', null], [1, second.status, second.reason]]);
   }, 300_000);

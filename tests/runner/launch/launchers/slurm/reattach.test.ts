@@ -36,7 +36,7 @@ describe.skipIf(missing)(`launcher=slurm after the driver left mid-sweep${missin
       now: () => new Date(),
       open: (job): JobTicket => {
         const task = sub.tasks.find((t) => t.num === job.num)!;
-        return { job, dir: task.dir, runId: task.run_id, sweepId: left.result.sweepId, hooks: { progress() {}, warn() {}, record: (r) => void records.push(`${r.id}:${r.status}`), metric() {} } };
+        return { job, dir: task.dir, runId: task.run_id, sweepId: left.result.sweepId, hooks: { progress() {}, warn() {}, record: (r) => void records.push(`${r.id}:${r.status}`), metric() {}, rewind() {} } };
       },
       close: (o) => void outcomes.push(o),
     };
