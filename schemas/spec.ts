@@ -3,6 +3,7 @@ import { budgetSchema } from './budget.js';
 import { dataSchema } from './data.js';
 import { horizonSchema } from './horizon.js';
 import { modelSchema } from './model.js';
+import { monitorSchema } from './monitor.js';
 import { splitSchema } from './split.js';
 import { targetSchema } from './target.js';
 import { taskSchema } from './task.js';
@@ -18,9 +19,10 @@ export const groupSchemas = {
   trainer: trainerSchema,
   data: dataSchema,
   task: taskSchema,
+  monitor: monitorSchema,
 } as const;
 
-/** The resolved run spec: one option of every group plus the top-level seed. */
+/** The resolved run spec: one option of every group plus the top-level seed (`monitor` may be left out: no monitor). */
 export const specSchema = {
   $id: 'ladder/spec',
   type: 'object',
