@@ -50,8 +50,8 @@ export function diskLine(free: { bytes: number; mount: string } | null, dir: str
   if (free.bytes < largest) {
     return { level: 'fail', check: 'disk', message: `${where}, a job's checkpoints need ${fmt(largest)}`, fix: 'free space there, or set "outputsDir" in the ladder settings to a larger disk', refuses: true };
   }
-  if (free.bytes < all) return { level: 'warn', check: 'disk', message: `${where}, ${jobs} need ${fmt(all)} of checkpoints in all`, fix: 'free space, or the later jobs fail when the disk fills' };
-  return { level: 'ok', check: 'disk', message: `${where}, ${jobs} need ${fmt(all)}` };
+  if (free.bytes < all) return { level: 'warn', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)} of checkpoints in all`, fix: 'free space, or the later jobs fail when the disk fills' };
+  return { level: 'ok', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)}` };
 }
 
 /** The block as printed before the first job: a title, then one aligned line per check, its fix below. */

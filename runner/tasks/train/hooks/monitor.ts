@@ -65,7 +65,9 @@ export class MonitorHook implements Hook<MonitorState> {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private lastCheck: number | null = null;
   private lastSample: number | null = null;
+  /** The level and temperature of the last check, for the progress note. */
   private level: Level | null = null;
+  private levelTemp: number | null = null;
   private warnedUnreadable = false;
 
   constructor(private readonly o: MonitorOptions) {
@@ -76,8 +78,7 @@ export class MonitorHook implements Hook<MonitorState> {
 
   /** What the progress line shows after the step status: the warning while the CPU is at that level. */
   note(): string | null {
-    const r = this.o.sensor.latest;
-    return this.level === 'warning' && r?.cpuTempC != null ? `warning: CPU ${fmtTemp(r.cpuTempC)}` : null;
+    return this.level === 'warning' && this.levelTemp !== null ? `warning: CPU ${fmtTemp(this.levelTemp)}` : null;
   }
 
   onStep(e: StepEvent, loop: LoopHandle): void | Promise<Stop | void> {
@@ -90,10 +91,9 @@ export class MonitorHook implements Hook<MonitorState> {
     }
     if (this.lastCheck !== null && now - this.lastCheck < config.interval_s * 1000) return;
     this.lastCheck = now;
-    sensor.refresh();
-    if (!r) return;
-    if (r.cpuTempC === null) return this.unreadable(r, e, loop);
-    return this.judge(r.cpuTempC, e, loop);
+    const answer = !r ? undefined : r.cpuTempC === null ? this.unreadable(r, e, loop) : this.judge(r.cpuTempC, e, loop);
+    if (!(answer instanceof Promise)) sensor.refresh(); // a pause reads for itself
+    return answer;
   }
 
   async onEnd(_e: EndEvent): Promise<void> {
@@ -124,6 +124,7 @@ export class MonitorHook implements Hook<MonitorState> {
     const level = levelOf(tempC, t);
     const was = this.level;
     this.level = level;
+    this.levelTemp = tempC;
     if (level === 'critical') return this.pause('critical', tempC, e, loop);
     if (level === 'warning' && was !== 'warning') {
       this.o.ctx.log(`step ${e.step}: CPU ${fmtTemp(tempC)}, at the warning level (≥ ${t.warning} °C; training pauses at ${t.critical} °C)`);
@@ -152,6 +153,7 @@ export class MonitorHook implements Hook<MonitorState> {
       temp = r.cpuTempC;
       if (temp !== null && temp < t.warning) {
         this.level = levelOf(temp, t);
+        this.levelTemp = temp;
         this.endPause(record, this.clock() - started, 'resumed');
         ctx.log(`step ${e.step}: resumed after ${record.duration_s} s, CPU ${fmtTemp(temp)}`);
         return;
