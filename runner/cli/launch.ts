@@ -1,7 +1,8 @@
 // What `npx run` does once its flags are parsed: plan (compose + validate every job of the first
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
-import { createLauncher, planJobs, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
+import { createLauncher, planJobs, preflight, SweepRun, type ComposeFn, type LaunchResult, type Plan } from '../launch/index.js';
+import { renderPreflight } from '../monitor/index.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { summary } from './summary.js';
@@ -29,8 +30,9 @@ export interface CommandIO {
 
 /**
  * Exit codes a script can rely on: 0 every job completed, 1 a job failed, 2 nothing to run (usage),
- * 3 nothing failed but a job was skipped (e.g. refused by the memory preflight), 130 interrupted
- * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
+ * 3 nothing failed but a job was skipped (e.g. refused by the memory preflight), or the preflight
+ * refused the launch (nothing run), 130 interrupted (as a shell's Ctrl-C). Config errors thrown while
+ * planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
   const launcher = createLauncher(cmd.launcher);
@@ -39,6 +41,14 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
   if (plan.jobs.length === 0) {
     io.stderr.write('the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
     return 2;
+  }
+  // machine checks, once, before the first job; on stderr so that --json output stays JSON
+  const checks = await preflight(plan.jobs, cmd.outputsDir);
+  if (checks.length) io.stderr.write(renderPreflight(checks));
+  const refused = checks.filter((l) => l.refuses);
+  if (refused.length) {
+    io.stderr.write(`Error: the preflight refused the launch (${refused.map((l) => l.check).join(', ')}): nothing was run\n`);
+    return 3;
   }
   const controller = new AbortController();
   const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd });

@@ -1,6 +1,6 @@
 // The machine-side lines of the launch preflight block (sensors, free disk) and how the block prints.
 // The task adds its own lines (the train task: backend, memory; runner/tasks/train/preflight.ts).
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import si from 'systeminformation';
 import type { MonitorConfig } from '../../schemas/index.js';
@@ -29,12 +29,21 @@ export function sensorsLine(r: Reading, monitor: MonitorConfig): PreflightLine {
   return { level: 'ok', check: 'sensors', message: `CPU ${fmtTemp(r.cpuTempC)} (${level})` };
 }
 
-/** Free bytes on the file system holding `dir` (systeminformation's fsSize, the mount with the longest matching path). */
+/**
+ * Free bytes on the file system that holds `dir`, or will once it is created (its nearest existing
+ * parent): systeminformation's fsSize, the mount with the longest matching path. null when unknown.
+ */
 export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string } | null> {
-  const real = realpathSync(dir);
-  const mounts = (await si.fsSize()).filter((f) => real === f.mount || real.startsWith(f.mount.endsWith(path.sep) ? f.mount : f.mount + path.sep));
-  const best = mounts.sort((a, b) => b.mount.length - a.mount.length)[0];
-  return best ? { bytes: best.available, mount: best.mount } : null;
+  let at = path.resolve(dir);
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    const real = realpathSync(at);
+    const mounts = (await si.fsSize()).filter((f) => real === f.mount || real.startsWith(f.mount.endsWith(path.sep) ? f.mount : f.mount + path.sep));
+    const best = mounts.sort((a, b) => b.mount.length - a.mount.length)[0];
+    return best ? { bytes: best.available, mount: best.mount } : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import { echoTask } from './echo.js';
 import { registerTask } from './registry.js';
 import { specSchema } from '../../schemas/index.js';
-import { checkTrainSpec, train, TRAIN_DESCRIPTION } from './train/index.js';
+import { checkTrainSpec, preflight, train, TRAIN_DESCRIPTION } from './train/index.js';
 import type { Headline } from './types.js';
 
 /** A train run in one table row: model size, lowest validation loss, test AUC (as the index's run_summary). */
@@ -20,4 +20,5 @@ registerTask('train', train, {
   resumable: true,
   spec: specSchema,
   check: (spec) => checkTrainSpec(spec),
+  preflight,
 });

@@ -12,6 +12,8 @@ export interface TaskEntry {
   spec?: object;
   /** Its cross-field checks, if any (TaskOptions.check). */
   check?: (spec: any) => void;
+  /** Its launch preflight, if any (TaskOptions.preflight). */
+  preflight?: TaskOptions<any>['preflight'];
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -25,8 +27,11 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumable = false, spec, check } = options;
-  tasks.set(name, { name, description, headline, resumable, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined });
+  const { description = '', headline = [], resumable = false, spec, check, preflight } = options;
+  tasks.set(name, {
+    name, description, headline, resumable, run: run as Task<any>, spec, check: check as ((spec: any) => void) | undefined,
+    preflight: preflight as TaskOptions<any>['preflight'],
+  });
 }
 
 /** The spec schema the task `name` declares; undefined for an unknown task or one that declares none. */
