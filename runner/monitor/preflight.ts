@@ -19,8 +19,8 @@ export function sensorsLine(r: Reading, monitor: MonitorConfig): PreflightLine {
       };
     }
     return {
-      level: 'warn', check: 'sensors', message: `CPU temperature unreadable (${why}): no thermal guard, ${monitor.on_unreadable === 'warn' ? 'each job warns once' : 'ignored'}; cpu, memory${r.gpus.length ? ', gpu' : ''} still sampled`,
-      fix: 'run where the sensors are exposed (bare metal), or monitor.on_unreadable=ignore to silence it',
+      level: 'warn', check: 'sensors', message: `CPU temperature unreadable (${why}): no thermal guard${monitor.on_unreadable === 'warn' ? ', each job warns once' : ''}`,
+      fix: 'run where the sensors are exposed (bare metal), or monitor.on_unreadable=ignore to silence this',
     };
   }
   const level = levelOf(r.cpuTempC, t);

@@ -106,6 +106,8 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: { outpu
       fix: `${smaller >= 1 && smaller < top.estimate.batchSize ? `trainer.batch_size=${smaller} (about ${formatBytes(top.at(smaller).total)}), or ` : ''}a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM)`,
     });
   }
-  lines.push(diskLine(await freeDisk(env.outputsDir), env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes));
+  // a job skipped for memory writes no checkpoints
+  const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
+  lines.push(diskLine(await freeDisk(env.outputsDir), env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
   return lines;
 }

@@ -13,7 +13,7 @@ describe('preflight lines', () => {
   it('sensors: ok with the level, warn when hot, warn with the policy and the fix when unreadable', () => {
     expect(sensorsLine(reading(70), MONITOR)).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 70 °C (acceptable)' });
     expect(sensorsLine(reading(96), MONITOR)).toMatchObject({ level: 'warn', message: 'CPU 96 °C is critical (≥ 95 °C): jobs pause until it is below 85 °C' });
-    expect(sensorsLine(reading(null), MONITOR)).toMatchObject({ level: 'warn', message: 'CPU temperature unreadable (scripted: no sensor): no thermal guard, each job warns once; cpu, memory still sampled' });
+    expect(sensorsLine(reading(null), MONITOR)).toMatchObject({ level: 'warn', message: 'CPU temperature unreadable (scripted: no sensor): no thermal guard, each job warns once' });
     expect(sensorsLine(reading(null), { ...MONITOR, on_unreadable: 'pause' })).toMatchObject({
       level: 'warn', message: expect.stringContaining('pauses every job, which ends interrupted after monitor.max_pause_s=1800'), fix: 'monitor.on_unreadable=warn to train without the thermal guard',
     });

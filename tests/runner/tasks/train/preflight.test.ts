@@ -44,6 +44,8 @@ describe('trainPreflight', () => {
     expect(memory).toMatchObject({ level: 'fail', message: expect.stringMatching(/^1 of 2 jobs need more: #1 needs [\d.]+ GiB at batch 64, 8\.0 GiB free \(LADDER_MEMORY_LIMIT\); it is skipped when it starts$/) });
     expect(memory.fix).toMatch(/^trainer\.batch_size=\d+ \(about [\d.]+ [MG]iB\), or a machine with \d+ GiB free/);
     expect(memory.refuses).toBeUndefined();
+    // the skipped job writes no checkpoints: the disk line counts the 2m job only
+    expect(lines.find((l) => l.check === 'disk')!.message).toMatch(/, the job needs [\d.]+ MiB$/);
   }, 60_000);
 
   it('a malformed memory limit refuses the launch in one line', async () => {
