@@ -57,6 +57,8 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+/** A pause reads the sensor at most this often, even with interval_s=0: it never spins. */
+const POLL_FLOOR_MS = 100;
 
 export class MonitorHook implements Hook<MonitorState> {
   readonly name = 'monitor';
@@ -147,7 +149,7 @@ export class MonitorHook implements Hook<MonitorState> {
       const waited = this.clock() - started;
       ctx.progress({ current: e.step, total: totalSteps, status: `paused: ${what(temp)} · ${seconds(waited)} s of at most ${config.max_pause_s} s` });
       if (waited >= config.max_pause_s * 1000) return this.endPause(record, waited, 'max_pause_s', `paused for ${seconds(waited)} s at step ${e.step} and the ${cause === 'critical' ? `CPU did not cool below ${t.warning} °C (last ${what(temp)})` : 'CPU temperature stayed unreadable'} within monitor.max_pause_s=${config.max_pause_s}; continue with --resume once it has`);
-      await this.sleep(Math.min(config.interval_s * 1000, config.max_pause_s * 1000 - waited), loop.signal);
+      await this.sleep(Math.min(Math.max(POLL_FLOOR_MS, config.interval_s * 1000), config.max_pause_s * 1000 - waited), loop.signal);
       if (loop.signal.aborted) return this.endPause(record, this.clock() - started, 'interrupted');
       const r = await sensor.read();
       temp = r.cpuTempC;
