@@ -11,10 +11,16 @@ const temperature = (x: unknown): number | null => {
   return t !== null && t > 0 ? t : null;
 };
 
-/** The machine through systeminformation: cpuTemperature, currentLoad, mem and graphics, read in parallel. */
+/**
+ * The machine through systeminformation: cpuTemperature, currentLoad, mem and graphics, read in parallel.
+ * graphics (which may start lspci or nvidia-smi) is asked again only if the first answer showed a GPU.
+ */
 export class SystemProvider implements Provider {
+  private gpus = true;
+
   async read(): Promise<Reading> {
-    const [temp, load, mem, graphics] = await Promise.allSettled([si.cpuTemperature(), si.currentLoad(), si.mem(), si.graphics()]);
+    const noGraphics = { controllers: [] } as unknown as si.Systeminformation.GraphicsData;
+    const [temp, load, mem, graphics] = await Promise.allSettled([si.cpuTemperature(), si.currentLoad(), si.mem(), this.gpus ? si.graphics() : noGraphics]);
     const t = temp.status === 'fulfilled' ? temp.value : null;
     const cores = (t?.cores ?? []).map(temperature).filter((c): c is number => c !== null);
     const cpuTempC = temperature(t?.main) ?? temperature(t?.max) ?? (cores.length ? Math.max(...cores) : null);
@@ -24,6 +30,7 @@ export class SystemProvider implements Provider {
         .filter((c) => finite(c.utilizationGpu) !== null || finite(c.memoryUsed) !== null)
         .map((c) => ({ util: finite(c.utilizationGpu), memMb: finite(c.memoryUsed) }))
       : [];
+    this.gpus = gpus.length > 0;
     return {
       cpuTempC,
       ...(cpuTempC === null
