@@ -23,7 +23,7 @@ export { adamw, adamwUpdate, adamScalars, type AdamWOptions } from './optim/adam
 export { clipGradNorm, type ClipOptions } from './optim/clip.js';
 export { checkOptimizer, type Optimizer, type UpdateInputs, type UpdateOutputs } from './optim/optimizer.js';
 export { learningRate, type LrSchedule } from './optim/schedule.js';
-export { createSession, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
+export { createSession, probeBackend, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
 export { createTrainer, type Trainer, type TrainerOptions, type Batch, type StepResult } from './runtime/trainer.js';
 export { estimateMemory, describeMemory, formatBytes, fittingBatch, type MemoryEstimate } from './memory/index.js';
 export { buildModel, MODEL_NAMES, checkModelConfig, type ModelConfig, countParams, paramBreakdown, type ParamBreakdown } from './models/index.js';

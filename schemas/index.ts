@@ -7,6 +7,7 @@ export { splitSchema, type SplitConfig } from './split.js';
 export { trainerSchema, type TrainerConfig } from './trainer.js';
 export { dataSchema, type DataConfig } from './data.js';
 export { taskSchema, type TaskConfig } from './task.js';
+export { monitorSchema, type MonitorConfig } from './monitor.js';
 export { sweepPresetSchema, type SweepPresetFile, type SamplerSpec } from './sweep.js';
 export { settingsSchema, type SettingsFile } from './settings.js';
 export { launcherSchema, LAUNCHER_BRANCHES, type LauncherConfig, type LocalLauncherConfig, type PoolLauncherConfig } from './launcher.js';

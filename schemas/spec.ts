@@ -4,6 +4,7 @@ import { dataSchema } from './data.js';
 import { horizonSchema } from './horizon.js';
 import { launcherSchema } from './launcher.js';
 import { modelSchema } from './model.js';
+import { monitorSchema } from './monitor.js';
 import { splitSchema } from './split.js';
 import { targetSchema } from './target.js';
 import { taskSchema } from './task.js';
@@ -19,6 +20,7 @@ export const groupSchemas = {
   trainer: trainerSchema,
   data: dataSchema,
   task: taskSchema,
+  monitor: monitorSchema,
 } as const;
 
 /**
@@ -27,7 +29,7 @@ export const groupSchemas = {
  */
 export const runnerGroupSchemas = { launcher: launcherSchema } as const;
 
-/** The resolved run spec: one option of every group plus the top-level seed (and the launcher, until planned). */
+/** The resolved run spec: one option of every group plus the top-level seed (and the launcher, until planned; `monitor` may be left out: no monitor). */
 export const specSchema = {
   $id: 'ladder/spec',
   type: 'object',

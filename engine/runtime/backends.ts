@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { Graph } from '../graph/builder.js';
+import { toModelBytes } from '../graph/serialize.js';
 
 export type Backend = 'node' | 'web' | 'webgpu';
 export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu'];
@@ -89,4 +91,25 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     endProfiling: () => session.endProfiling(),
     release: () => session.release(),
   };
+}
+
+/**
+ * Whether `backend` can run a model here: null when a one-op model compiles and runs on it, else why
+ * not (one line, e.g. "backend 'webgpu' is not available here: no WebGPU adapter found. ..."). Used by
+ * the launch preflight; takes a few milliseconds on node, longer where an adapter is initialised.
+ */
+export async function probeBackend(backend: Backend): Promise<string | null> {
+  const g = new Graph('probe');
+  g.output(g.op('Relu', [g.input('x', 'float32', [1])], {}, 'float32', [1]), 'y');
+  try {
+    const session = await createSession(toModelBytes(g), { backend, threads: 1 });
+    try {
+      await session.run({ x: { data: new Float32Array([1]), dims: [1] } });
+    } finally {
+      await session.release();
+    }
+    return null;
+  } catch (e) {
+    return String((e as Error)?.message ?? e).split('\n')[0]!;
+  }
 }

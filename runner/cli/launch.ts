@@ -2,9 +2,10 @@
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
 import { relative } from 'node:path';
-import { createLauncher, DEFAULT_LAUNCHER, findSweep, launcherDefaults, planJobs, resumeSweep, sweepKey, sweepProgress, SweepRun, type ComposeFn, type LaunchResult, type Plan, type SweepResume } from '../launch/index.js';
+import { createLauncher, DEFAULT_LAUNCHER, findSweep, launcherDefaults, planJobs, preflight, resumeSweep, sweepKey, sweepProgress, SweepRun, type ComposeFn, type LaunchResult, type Plan, type SweepResume } from '../launch/index.js';
 import { getTask } from '../tasks/index.js';
 import type { LauncherConfig } from '../../schemas/launcher.js';
+import { renderPreflight } from '../monitor/index.js';
 import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { closeStaleRuns, staleLines } from '../tracking/index.js';
@@ -37,8 +38,9 @@ export interface CommandIO {
 
 /**
  * Exit codes a script can rely on: 0 every job completed, 1 a job failed, 2 nothing to run (usage),
- * 3 nothing failed but a job was skipped (e.g. refused by the memory preflight), 130 interrupted
- * (as a shell's Ctrl-C). Config errors thrown while planning reach the caller, which exits 2.
+ * 3 nothing failed but a job was skipped (e.g. refused by the memory preflight), or the preflight
+ * refused the launch (nothing run), 130 interrupted (as a shell's Ctrl-C). Config errors thrown while
+ * planning reach the caller, which exits 2.
  */
 export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, io: CommandIO): Promise<number> {
   if (!cmd.dryRun) io.stderr.write(staleLines(closeStaleRuns(cmd.outputsDir, cmd.indexPath)));
@@ -65,6 +67,14 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
       io.stderr.write(`Error: a sweep with the same jobs exists: ${dir} (${sweepProgress(same.record)}); continue it with --resume ${dir}, or start another with --new\n`);
       return 2;
     }
+  }
+  // machine checks, once, before the first job; on stderr so that --json output stays JSON
+  const checks = await preflight(plan.jobs, cmd.outputsDir);
+  if (checks.length) io.stderr.write(renderPreflight(checks));
+  const refused = checks.filter((l) => l.refuses);
+  if (refused.length) {
+    io.stderr.write(`Error: the preflight refused the launch (${refused.map((l) => l.check).join(', ')}): nothing was run\n`);
+    return 3;
   }
   const controller = new AbortController();
   const reporter = cmd.json ? undefined : new ListrReporter({ stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream, cwd: io.cwd, concurrency: launcher.slots });

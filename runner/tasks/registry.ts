@@ -16,6 +16,8 @@ export interface TaskEntry {
   check?: (spec: any) => void;
   /** Its dry-run lines, if any (TaskOptions.describe). */
   describe?: (spec: any) => string[] | Promise<string[]>;
+  /** Its launch preflight, if any (TaskOptions.preflight). */
+  preflight?: TaskOptions<any>['preflight'];
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -29,11 +31,12 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check, describe } = options;
+  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check, describe, preflight } = options;
   tasks.set(name, {
     name, description, headline, resumable, resumePoint, run: run as Task<any>, spec,
     check: check as ((spec: any) => void) | undefined,
     describe: describe as ((spec: any) => string[] | Promise<string[]>) | undefined,
+    preflight: preflight as TaskOptions<any>['preflight'],
   });
 }
 

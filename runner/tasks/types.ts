@@ -1,5 +1,6 @@
 // The task interface: what a job function receives and may return. The runner knows nothing
 // about what a task does (training, evaluation, ...); it only records what the task reports.
+import type { PreflightLine } from '../monitor/index.js';
 import type { ConfigValue } from '../outputs/index.js';
 
 export interface Metric {
@@ -131,4 +132,10 @@ export interface TaskOptions<Spec = unknown> {
    * folder (RunContext.resuming) when it is there and starts it afresh when not.
    */
   resumePoint?: string;
+  /**
+   * Machine checks of the jobs about to start (backend, sensors, memory, disk), run once per launch
+   * before the first job; `npx run` prints the lines as one block. A line that `refuses` stops the
+   * launch (nothing is run); a fail that concerns single jobs is theirs to act on when they start.
+   */
+  preflight?: (jobs: { num: number; spec: Spec }[], env: { outputsDir: string }) => Promise<PreflightLine[]>;
 }

@@ -8,9 +8,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { checkLoadConfig, featureColumns } from '../../../data/index.js';
 import { checkModelConfig, countParams } from '../../../engine/index.js';
 import type { BudgetConfig, Spec } from '../../../schemas/index.js';
+import { checkThresholds } from '../../monitor/index.js';
 
 /** The parts of the composed config (schemas/spec) the train task reads: everything but `task`. */
-export type TrainSpec = Pick<Spec, 'seed' | 'model' | 'budget' | 'horizon' | 'target' | 'split' | 'data' | 'trainer'>;
+export type TrainSpec = Pick<Spec, 'seed' | 'model' | 'budget' | 'horizon' | 'target' | 'split' | 'data' | 'trainer' | 'monitor'>;
 
 /** Where a run keeps its checkpoints, relative to its run folder. */
 export const CHECKPOINTS = { best: 'checkpoints/best.safetensors', last: 'checkpoints/last.safetensors' } as const;
@@ -18,9 +19,11 @@ export const CHECKPOINTS = { best: 'checkpoints/best.safetensors', last: 'checkp
 /**
  * Throws an Error (one line: field, values, fix) when the job cannot train: a model shape that forms
  * no model, a parameter count outside a strict budget, bad split settings, a data file that is missing
- * or unreadable, or a resume folder without a checkpoint. Reads no data (a stat per file).
+ * or unreadable, a resume folder without a checkpoint, or monitor thresholds that do not ascend. Reads no
+ * data (a stat per file).
  */
 export function checkTrainSpec(spec: TrainSpec, cwd = process.cwd()): void {
+  if (spec.monitor) checkThresholds(spec.monitor.thresholds);
   const channels = featureColumns(spec.data.features).length;
   checkModelConfig(spec.model, channels);
   if (spec.budget.strict) {

@@ -1,9 +1,18 @@
-// `task=train`: the training run loads lazily, when a train job starts; its checks (check.ts) are
-// small and run when the jobs are planned.
+// `task=train`: the training run loads lazily, when a train job starts, and so does its launch
+// preflight; its checks (check.ts) are small and run when the jobs are planned.
 import type { RunContext, TaskResult } from '../types.js';
+import type { PreflightLine } from '../../monitor/index.js';
 import type { TrainSpec } from './check.js';
+import type { PreflightJob } from './preflight.js';
 
 export { checkTrainSpec, CHECKPOINTS, type TrainSpec } from './check.js';
+export type { PreflightJob };
+
+/** The launch preflight's lines for train jobs (preflight.ts, loaded when a launch asks). */
+export async function preflight(jobs: readonly PreflightJob[], env: { outputsDir: string }): Promise<PreflightLine[]> {
+  const { trainPreflight } = await import('./preflight.js');
+  return trainPreflight(jobs, env);
+}
 
 export async function train(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
   const { trainTask } = await import('./task.js');

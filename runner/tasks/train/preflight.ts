@@ -1,7 +1,12 @@
-// Checked when a train job starts, before anything is built: does one training step fit in the
-// memory this machine has free? (The spec's own checks run when jobs are planned: check.ts.)
+// Machine checks of train jobs. When a train job starts, before anything is built: does one training
+// step fit in the memory this machine has free (memoryRefusal)? At launch, once before the first job:
+// the preflight block's lines (trainPreflight). The spec's own checks run when jobs are planned: check.ts.
 import si from 'systeminformation';
-import { describeMemory, fittingBatch, formatBytes, type MemoryEstimate } from '../../../engine/index.js';
+import { featureColumns } from '../../../data/index.js';
+import { describeMemory, estimateMemory, fittingBatch, formatBytes, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
+import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type PreflightLine } from '../../monitor/index.js';
+import type { TrainSpec } from './check.js';
+import { AUTO_BATCH_DEFAULTS } from './autobatch/search.js';
 
 export interface AvailableMemory {
   bytes: number;
@@ -49,4 +54,63 @@ export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemo
     `Run it on a GPU node through SLURM (e.g. sbatch --gres=gpu:1 --mem=${Math.ceil(estimate.total / 2 ** 30)}G --wrap "npx run ..."), ` +
     lower
   );
+}
+
+/** A planned train job, as the launch preflight sees it. */
+export interface PreflightJob {
+  num: number;
+  spec: TrainSpec;
+}
+
+/** Bytes a job writes to its run folder: the best and last checkpoints (weights and optimizer slots) and model.onnx. */
+export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments) + e.params;
+
+/**
+ * The train task's lines of the launch preflight block, for the jobs about to start: the backends they
+ * use (refusing the launch when one cannot run a model), the sensors (when a job's monitor is on), free
+ * memory against each job's estimate (a job that does not fit is skipped when it starts, by
+ * memoryRefusal) and free disk in the outputs dir against their checkpoints (refusing when not even one fits).
+ */
+export async function trainPreflight(jobs: readonly PreflightJob[], env: { outputsDir: string }): Promise<PreflightLine[]> {
+  const lines: PreflightLine[] = [];
+  for (const backend of [...new Set(jobs.map((j) => j.spec.trainer.backend))]) {
+    const why = await probeBackend(backend);
+    lines.push(why === null
+      ? { level: 'ok', check: 'backend', message: `trainer.backend=${backend} runs a model here` }
+      : { level: 'fail', check: 'backend', message: why, fix: `trainer.backend=node (the CPU), or run where ${backend} is available`, refuses: true });
+  }
+  const monitor = jobs.find((j) => j.spec.monitor?.enabled)?.spec.monitor;
+  if (monitor) lines.push(sensorsLine(await new Sensor(currentProvider()).read(), monitor));
+
+  const estimates = jobs.map((j) => {
+    const channels = featureColumns(j.spec.data.features).length;
+    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize);
+    // trainer.batch_size=auto: the search's smallest candidate; the search itself keeps to free memory
+    const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
+    return { job: j, at, estimate: at(batch) };
+  });
+  let available: AvailableMemory;
+  try {
+    available = await availableMemory();
+  } catch (e) {
+    return [...lines, { level: 'fail', check: 'memory', message: (e as Error).message, refuses: true }];
+  }
+  const free = `${formatBytes(available.bytes)} free (${available.source})`;
+  const over = estimates.filter((e) => e.estimate.total > available.bytes).sort((a, b) => b.estimate.total - a.estimate.total);
+  const largest = [...estimates].sort((a, b) => b.estimate.total - a.estimate.total)[0]!;
+  if (!over.length) {
+    lines.push({ level: 'ok', check: 'memory', message: `${jobs.length === 1 ? 'the job needs' : `the largest job (#${largest.job.num}) needs`} ${formatBytes(largest.estimate.total)} of ${free}` });
+  } else {
+    const top = over[0]!;
+    const smaller = fittingBatch(top.at, available.bytes, 2 ** Math.floor(Math.log2(Math.max(1, top.estimate.batchSize - 1))));
+    const who = jobs.length === 1 ? 'the job needs' : `${over.length} of ${jobs.length} jobs need more: #${top.job.num} needs`;
+    lines.push({
+      level: 'fail', check: 'memory', message: `${who} ${formatBytes(top.estimate.total)} at batch ${top.estimate.batchSize}, ${free}; ${over.length === 1 ? 'it is' : 'they are'} skipped when ${over.length === 1 ? 'it starts' : 'they start'}`,
+      fix: `${smaller >= 1 && smaller < top.estimate.batchSize ? `trainer.batch_size=${smaller} (about ${formatBytes(top.at(smaller).total)}), or ` : ''}a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM)`,
+    });
+  }
+  // a job skipped for memory writes no checkpoints
+  const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
+  lines.push(diskLine(await freeDisk(env.outputsDir), env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
+  return lines;
 }

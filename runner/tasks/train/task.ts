@@ -9,7 +9,8 @@ import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } 
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
-import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, MetricsMark, ProgressReport, type Hook } from './hooks/index.js';
+import { currentProvider, Sensor } from '../../monitor/index.js';
+import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, MetricsMark, MonitorHook, ProgressReport, type Hook } from './hooks/index.js';
 import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, memoryRefusal } from './preflight.js';
@@ -38,6 +39,9 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   const refusal = memoryRefusal(estimateAt(tr.batch_size), await availableMemory(), job, estimateAt);
   if (refusal) return { status: 'skipped', reason: refusal };
 
+  // the monitor's first reading comes in while the data loads and the step is built
+  const sensor = spec.monitor?.enabled ? new Sensor(currentProvider()) : null;
+  sensor?.refresh();
   ctx.progress({ status: 'loading data' });
   const data = await loadDataset({
     data: spec.data, split: spec.split, horizon: spec.horizon, target: spec.target, contextLength: spec.model.context_length, seed: spec.seed,
@@ -66,13 +70,16 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   try {
     const best = ctx.artifactPath(CHECKPOINTS.best);
     // the checkpoint hook goes last, so the `last` checkpoint holds what the other hooks made of the epoch
-    const checkpoints = new Checkpointing({ best, last: ctx.artifactPath(CHECKPOINTS.last) }, ctx);
+    const last = ctx.artifactPath(CHECKPOINTS.last);
+    const checkpoints = new Checkpointing({ best, last }, ctx);
     const mark = new MetricsMark(ctx);
+    const monitor = sensor && spec.monitor ? new MonitorHook({ config: spec.monitor, sensor, ctx, lastPath: last, totalSteps: total }) : null;
     const hooks: Hook[] = [
       mark,
       new MetricLogger(ctx, tr.log_every_n_steps),
       new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta),
-      new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }),
+      new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }, () => monitor?.note() ?? null),
+      ...(monitor ? [monitor] : []),
       checkpoints,
     ];
     const state = from ? await resumeFrom(from, trainer, hooks, mark, best, ctx) : freshState();

@@ -3,7 +3,7 @@ import { Graph } from '../../../engine/graph/builder.js';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
 import { tableDropout } from '../../../engine/nn/layers.js';
 import { dropoutFeeds, dropoutOffsets, dropoutTable } from '../../../engine/step/dropout.js';
-import { type Backend, createSession } from '../../../engine/runtime/backends.js';
+import { type Backend, createSession, probeBackend } from '../../../engine/runtime/backends.js';
 import { createTrainer } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from '../fixtures.js';
 
@@ -65,5 +65,13 @@ describe('backends', () => {
       (s) => expect(s.backend).toBe('webgpu'), // an adapter exists on this machine
       (e: Error) => expect(e.message).toMatch(/backend 'webgpu' is not available here.*trainer.backend=node/),
     );
+  });
+});
+
+describe('probeBackend', () => {
+  it('says null where a backend runs a model, else why not in one line', async () => {
+    expect(await probeBackend('node')).toBeNull();
+    const gpu = await probeBackend('webgpu');
+    if (gpu !== null) expect(gpu).toMatch(/^backend 'webgpu' is not available here: .*trainer\.backend=node/);
   });
 });

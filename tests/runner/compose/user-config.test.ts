@@ -96,7 +96,7 @@ describe("Ladder's shipped groups keep their schemas, whatever the task", () => 
   const shipped = (...overrides: string[]) => compose({ configDir: path.resolve('conf'), configName: 'config', overrides });
 
   it('ships <group>.schema.json beside every group, each a reference to its schema in schemas/', () => {
-    for (const group of ['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task']) {
+    for (const group of ['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task', 'monitor']) {
       expect(JSON.parse(fs.readFileSync(path.resolve('conf', `${group}.schema.json`), 'utf8'))).toEqual({ $ref: `ladder/${group}` });
     }
   });

@@ -20,15 +20,17 @@ export class ProgressReport implements Hook<ProgressState> {
   readonly name = 'progress';
   private s: ProgressState = { valLoss: null, bestValLoss: Infinity, bestEpoch: 0 };
 
-  constructor(private readonly ctx: Pick<RunContext, 'progress' | 'log'>, private readonly plan: ProgressPlan) {}
+  /** @param note what to add to the status, e.g. the monitor's `warning: CPU 88 °C` (null: nothing). */
+  constructor(private readonly ctx: Pick<RunContext, 'progress' | 'log'>, private readonly plan: ProgressPlan, private readonly note: () => string | null = () => null) {}
 
   onStep(e: StepEvent): void {
     const { epochs, totalSteps, stepsPerEpoch } = this.plan;
     const before = (e.epoch - 1) * stepsPerEpoch;
+    const note = this.note();
     this.ctx.progress({
       current: e.step,
       total: totalSteps,
-      status: `epoch ${e.epoch}/${epochs} · step ${e.step - before}/${Math.min(stepsPerEpoch, totalSteps - before)} · loss ${fmtLoss(e.loss)} · val ${fmtLoss(this.s.valLoss)} · best ${fmtLoss(this.s.bestValLoss)} · ${e.samplesPerSec.toFixed(0)} samples/s`,
+      status: `epoch ${e.epoch}/${epochs} · step ${e.step - before}/${Math.min(stepsPerEpoch, totalSteps - before)} · loss ${fmtLoss(e.loss)} · val ${fmtLoss(this.s.valLoss)} · best ${fmtLoss(this.s.bestValLoss)} · ${e.samplesPerSec.toFixed(0)} samples/s${note ? ` · ${note}` : ''}`,
     });
   }
 

@@ -1,0 +1,75 @@
+// The machine-side lines of the launch preflight block (sensors, free disk) and how the block prints.
+// The task adds its own lines (the train task: backend, memory; runner/tasks/train/preflight.ts).
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import si from 'systeminformation';
+import type { MonitorConfig } from '../../schemas/index.js';
+import { fmtTemp, levelOf } from './thresholds.js';
+import type { PreflightLine, Reading } from './types.js';
+
+/** The sensors line: the temperature and its level, or what an unreadable sensor will do under the policy. */
+export function sensorsLine(r: Reading, monitor: MonitorConfig): PreflightLine {
+  const t = monitor.thresholds;
+  if (r.cpuTempC === null) {
+    const why = r.unreadable ?? 'no CPU temperature sensor';
+    if (monitor.on_unreadable === 'pause') {
+      return {
+        level: 'warn', check: 'sensors', message: `CPU temperature unreadable (${why}): monitor.on_unreadable=pause pauses every job, which ends interrupted after monitor.max_pause_s=${monitor.max_pause_s}`,
+        fix: 'monitor.on_unreadable=warn to train without the thermal guard',
+      };
+    }
+    return {
+      level: 'warn', check: 'sensors', message: `CPU temperature unreadable (${why}): no thermal guard${monitor.on_unreadable === 'warn' ? ', each job warns once' : ''}`,
+      fix: 'run where the sensors are exposed (bare metal), or monitor.on_unreadable=ignore to silence this',
+    };
+  }
+  const level = levelOf(r.cpuTempC, t);
+  if (level === 'critical') return { level: 'warn', check: 'sensors', message: `CPU ${fmtTemp(r.cpuTempC)} is critical (≥ ${t.critical} °C): jobs pause until it is below ${t.warning} °C`, fix: 'let the machine cool first' };
+  if (level === 'warning') return { level: 'warn', check: 'sensors', message: `CPU ${fmtTemp(r.cpuTempC)} is at the warning level (≥ ${t.warning} °C)`, fix: 'let the machine cool first' };
+  return { level: 'ok', check: 'sensors', message: `CPU ${fmtTemp(r.cpuTempC)} (${level})` };
+}
+
+/**
+ * Free bytes on the file system that holds `dir`, or will once it is created (its nearest existing
+ * parent): systeminformation's fsSize, the mount with the longest matching path. null when unknown.
+ */
+export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string } | null> {
+  let at = path.resolve(dir);
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    const real = realpathSync(at);
+    const mounts = (await si.fsSize()).filter((f) => real === f.mount || real.startsWith(f.mount.endsWith(path.sep) ? f.mount : f.mount + path.sep));
+    const best = mounts.sort((a, b) => b.mount.length - a.mount.length)[0];
+    return best ? { bytes: best.available, mount: best.mount } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The disk line: `need` holds each job's bytes (checkpoints and export). fail (refusing the launch) when
+ * not even the largest job fits, warn when the sweep as a whole does not.
+ */
+export function diskLine(free: { bytes: number; mount: string } | null, dir: string, need: readonly number[], fmt: (bytes: number) => string): PreflightLine {
+  if (!free) return { level: 'warn', check: 'disk', message: `free space of ${dir} unknown (no mount found)` };
+  const largest = Math.max(0, ...need);
+  const all = need.reduce((a, b) => a + b, 0);
+  const jobs = need.length === 1 ? 'the job' : `${need.length} jobs`;
+  const where = `${fmt(free.bytes)} free on ${free.mount}`;
+  if (free.bytes < largest) {
+    return { level: 'fail', check: 'disk', message: `${where}, a job's checkpoints need ${fmt(largest)}`, fix: 'free space there, or set "outputsDir" in the ladder settings to a larger disk', refuses: true };
+  }
+  if (free.bytes < all) return { level: 'warn', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)} of checkpoints in all`, fix: 'free space, or the later jobs fail when the disk fills' };
+  return { level: 'ok', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)}` };
+}
+
+/** The block as printed before the first job: a title, then one aligned line per check, its fix below. */
+export function renderPreflight(lines: readonly PreflightLine[]): string {
+  const width = Math.max(...lines.map((l) => l.check.length));
+  const out = ['preflight:'];
+  for (const l of lines) {
+    out.push(`  ${l.level.padEnd(4)}  ${l.check.padEnd(width)}  ${l.message}`);
+    if (l.fix && l.level !== 'ok') out.push(`  ${''.padEnd(4)}  ${''.padEnd(width)}  fix: ${l.fix}`);
+  }
+  return `${out.join('\n')}\n`;
+}

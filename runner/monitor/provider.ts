@@ -1,0 +1,58 @@
+// Readings from systeminformation (the only source: no /proc parsing, no vendor tools), and the
+// process-wide provider the train task uses, which tests replace with a scripted one.
+import si from 'systeminformation';
+import type { GpuReading, Provider, Reading } from './types.js';
+
+const MIB = 2 ** 20;
+const finite = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+/** systeminformation says -1 or null for a sensor it cannot read. */
+const temperature = (x: unknown): number | null => {
+  const t = finite(x);
+  return t !== null && t > 0 ? t : null;
+};
+
+/**
+ * The machine through systeminformation: cpuTemperature, currentLoad, mem and graphics, read in parallel.
+ * graphics (which may start lspci or nvidia-smi) is asked again only if the first answer showed a GPU.
+ */
+export class SystemProvider implements Provider {
+  private gpus = true;
+
+  async read(): Promise<Reading> {
+    const noGraphics = { controllers: [] } as unknown as si.Systeminformation.GraphicsData;
+    const [temp, load, mem, graphics] = await Promise.allSettled([si.cpuTemperature(), si.currentLoad(), si.mem(), this.gpus ? si.graphics() : noGraphics]);
+    const t = temp.status === 'fulfilled' ? temp.value : null;
+    const cores = (t?.cores ?? []).map(temperature).filter((c): c is number => c !== null);
+    const cpuTempC = temperature(t?.main) ?? temperature(t?.max) ?? (cores.length ? Math.max(...cores) : null);
+    const m = mem.status === 'fulfilled' ? mem.value : null;
+    const gpus: GpuReading[] = graphics.status === 'fulfilled'
+      ? graphics.value.controllers
+        .filter((c) => finite(c.utilizationGpu) !== null || finite(c.memoryUsed) !== null)
+        .map((c) => ({ util: finite(c.utilizationGpu), memMb: finite(c.memoryUsed) }))
+      : [];
+    this.gpus = gpus.length > 0;
+    return {
+      cpuTempC,
+      ...(cpuTempC === null
+        ? { unreadable: temp.status === 'rejected' ? `systeminformation failed: ${String((temp.reason as Error)?.message ?? temp.reason)}` : 'systeminformation found no CPU temperature sensor' }
+        : {}),
+      cpuPercent: load.status === 'fulfilled' ? finite(load.value.currentLoad) : null,
+      memPercent: m && m.total > 0 ? ((m.total - m.available) / m.total) * 100 : null,
+      rssMb: process.memoryUsage.rss() / MIB,
+      gpus,
+    };
+  }
+}
+
+let injected: Provider | null = null;
+
+/** The provider train runs in this process read: the injected one, else systeminformation. */
+export const currentProvider = (): Provider => injected ?? new SystemProvider();
+
+/**
+ * Replaces the provider for every train run in this process (tests: a scripted temperature sequence);
+ * null restores systeminformation.
+ */
+export function useProvider(provider: Provider | null): void {
+  injected = provider;
+}

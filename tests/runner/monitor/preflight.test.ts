@@ -1,0 +1,42 @@
+// The machine-side preflight lines and the block's layout.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diskLine, freeDisk, renderPreflight, sensorsLine } from '../../../runner/monitor/index.js';
+import { reading } from './helpers.js';
+
+const MONITOR = { name: 'default', enabled: true, thresholds: { acceptable: 70, warning: 85, critical: 95 }, interval_s: 5, log_every_s: 300, on_unreadable: 'warn', max_pause_s: 1800 } as const;
+const fmt = (b: number) => `${b} B`;
+
+describe('preflight lines', () => {
+  it('sensors: ok with the level, warn when hot, warn with the policy and the fix when unreadable', () => {
+    expect(sensorsLine(reading(70), MONITOR)).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 70 °C (acceptable)' });
+    expect(sensorsLine(reading(96), MONITOR)).toMatchObject({ level: 'warn', message: 'CPU 96 °C is critical (≥ 95 °C): jobs pause until it is below 85 °C' });
+    expect(sensorsLine(reading(null), MONITOR)).toMatchObject({ level: 'warn', message: 'CPU temperature unreadable (scripted: no sensor): no thermal guard, each job warns once' });
+    expect(sensorsLine(reading(null), { ...MONITOR, on_unreadable: 'pause' })).toMatchObject({
+      level: 'warn', message: expect.stringContaining('pauses every job, which ends interrupted after monitor.max_pause_s=1800'), fix: 'monitor.on_unreadable=warn to train without the thermal guard',
+    });
+  });
+
+  it('disk: fail (refusing the launch) when the largest job does not fit, warn when the sweep does not, ok else', () => {
+    const free = { bytes: 1000, mount: '/' };
+    expect(diskLine(free, 'outputs', [2000, 10], fmt)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s checkpoints need 2000 B' });
+    expect(diskLine(free, 'outputs', [600, 600], fmt)).toMatchObject({ level: 'warn', message: '1000 B free on /, 2 jobs need 1200 B of checkpoints in all' });
+    expect(diskLine(free, 'outputs', [600], fmt)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, the job needs 600 B' });
+  });
+
+  it('freeDisk finds the file system of a folder through systeminformation', async () => {
+    const free = await freeDisk(mkdtempSync(join(tmpdir(), 'ladder-disk-')));
+    expect(free!.bytes).toBeGreaterThan(0);
+    expect(free!.mount.startsWith('/')).toBe(true);
+  }, 20_000);
+
+  it('renders one aligned line per check, the fix under a line that is not ok', () => {
+    const text = renderPreflight([
+      { level: 'ok', check: 'backend', message: 'node' },
+      { level: 'warn', check: 'sensors', message: 'unreadable', fix: 'do this' },
+    ]);
+    expect(text).toBe('preflight:\n  ok    backend  node\n  warn  sensors  unreadable\n                 fix: do this\n');
+  });
+});

@@ -1,0 +1,86 @@
+// The launch preflight of train jobs: one block before the first job (backend, sensors, memory, disk),
+// ok / warn / fail with the fix; a fail that concerns every job refuses the launch with nothing written,
+// a job that does not fit in memory is left to be skipped when it starts.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runLaunchCommand } from '../../../../runner/cli/launch.js';
+import { compose } from '../../../../runner/compose/index.js';
+import { probeBackend } from '../../../../engine/index.js';
+import { planJobs } from '../../../../runner/launch/index.js';
+import { useProvider } from '../../../../runner/monitor/index.js';
+import { trainPreflight } from '../../../../runner/tasks/train/preflight.js';
+import type { TrainSpec } from '../../../../runner/tasks/train/index.js';
+import { scriptedProvider } from '../../monitor/helpers.js';
+import { CONF, TINY } from './helpers.js';
+
+afterEach(() => {
+  delete process.env.LADDER_MEMORY_LIMIT;
+});
+afterAll(() => useProvider(null));
+
+const jobs = (overrides: string[], multirun = false) =>
+  planJobs(overrides, { multirun, configDir: CONF, configName: 'config', compose }).jobs.map((j) => ({ num: j.num, spec: j.config as unknown as TrainSpec }));
+const outputs = () => mkdtempSync(join(tmpdir(), 'ladder-preflight-'));
+
+describe('trainPreflight', () => {
+  it('one line per check: the backend runs, the sensor is unreadable (with the fix), memory and disk are enough', async () => {
+    useProvider(scriptedProvider([null]));
+    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY]), { outputsDir: outputs() });
+    expect(lines.map((l) => [l.level, l.check])).toEqual([['ok', 'backend'], ['warn', 'sensors'], ['ok', 'memory'], ['ok', 'disk']]);
+    expect(lines[0]!.message).toBe('trainer.backend=node runs a model here');
+    expect(lines[1]!.fix).toMatch(/monitor\.on_unreadable=ignore/);
+    expect(lines[2]!.message).toMatch(/^the job needs [\d.]+ [KMG]iB of [\d.]+ GiB free \(available RAM\)$/);
+    expect(lines[3]!.message).toMatch(/^[\d.]+ GiB free on \/\S*, the job needs [\d.]+ [KM]iB$/);
+  }, 60_000);
+
+  it('a job over the free memory is a fail with a batch that fits, left to be skipped when it starts (not refusing)', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '8GiB';
+    useProvider(scriptedProvider([60]));
+    const lines = await trainPreflight(jobs(['budget=2m,200m'], true), { outputsDir: outputs() });
+    expect(lines.find((l) => l.check === 'sensors')).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 60 °C (normal)' });
+    const memory = lines.find((l) => l.check === 'memory')!;
+    expect(memory).toMatchObject({ level: 'fail', message: expect.stringMatching(/^1 of 2 jobs need more: #1 needs [\d.]+ GiB at batch 64, 8\.0 GiB free \(LADDER_MEMORY_LIMIT\); it is skipped when it starts$/) });
+    expect(memory.fix).toMatch(/^trainer\.batch_size=\d+ \(about [\d.]+ [MG]iB\), or a machine with \d+ GiB free/);
+    expect(memory.refuses).toBeUndefined();
+    // the skipped job writes no checkpoints: the disk line counts the 2m job only
+    expect(lines.find((l) => l.check === 'disk')!.message).toMatch(/, the job needs [\d.]+ MiB$/);
+  }, 60_000);
+
+  it('a malformed memory limit refuses the launch in one line', async () => {
+    process.env.LADDER_MEMORY_LIMIT = 'lots';
+    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY, 'monitor=disabled']), { outputsDir: outputs() });
+    expect(lines.at(-1)).toEqual({ level: 'fail', check: 'memory', message: "LADDER_MEMORY_LIMIT='lots' is not a size; use e.g. 16GiB, 512MiB or a byte count", refuses: true });
+    expect(lines.some((l) => l.check === 'sensors')).toBe(false); // monitor=disabled: no sensor line
+  }, 60_000);
+});
+
+describe('npx run: the preflight block', () => {
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) }, cwd: tmpdir() } };
+  };
+  const cmd = (overrides: string[], outputsDir: string) => ({ overrides, multirun: false, zip: [], dryRun: false, json: true, configDir: CONF, configName: 'config', outputsDir, indexPath: null });
+
+  it('prints once before the first job, on stderr, and the job runs', async () => {
+    useProvider(scriptedProvider([null]));
+    const { out, io: streams } = io();
+    const code = await runLaunchCommand(cmd(['trainer=smoke', ...TINY, 'trainer.max_steps=2'], outputs()), compose, streams);
+    expect(code).toBe(0);
+    expect(out.stderr).toMatch(/^preflight:\n {2}ok {4}backend {2}trainer\.backend=node runs a model here\n {2}warn {2}sensors {2}CPU temperature unreadable/);
+    expect(out.stderr.match(/preflight:/g)).toHaveLength(1);
+    expect(JSON.parse(out.stdout)).toMatchObject({ status: 'completed' });
+  }, 300_000);
+
+  it('a backend that cannot run here refuses the launch: exit 3, the fix, nothing written', async () => {
+    const why = await probeBackend('webgpu');
+    if (why === null) return; // an adapter exists on this machine: webgpu runs, nothing to refuse
+    const { out, io: streams } = io();
+    const dir = outputs();
+    expect(await runLaunchCommand(cmd(['trainer=smoke', ...TINY, 'trainer.backend=webgpu'], dir), compose, streams)).toBe(3);
+    expect(out.stderr).toContain(`  fail  backend  ${why}\n                 fix: trainer.backend=node (the CPU), or run where webgpu is available\n`);
+    expect(out.stderr).toMatch(/Error: the preflight refused the launch \(backend\): nothing was run\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 120_000);
+});
