@@ -15,7 +15,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'run.js');
 // 6 jobs; ~500 train samples at batch 256: 2 steps an epoch, a last checkpoint after each of the 2 epochs
 const SWEEP = [
-  '-m', 'horizon=h1,h2,h3', 'budget=2m,20m', 'trainer=smoke', ...TINY, 'trainer.epochs=2', 'trainer.max_steps=null', 'trainer.batch_size=256',
+  '-m', 'horizon=h1,h2,h3', 'budget=2m,20m', 'trainer=smoke', ...TINY, 'monitor=disabled', 'trainer.epochs=2', 'trainer.max_steps=null', 'trainer.batch_size=256',
   'split=dates', 'split.train_end=2002-12-31', 'split.val_end=2003-12-31',
 ];
 

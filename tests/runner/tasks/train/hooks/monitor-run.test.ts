@@ -20,11 +20,14 @@ const dirOf = (r: TrainRun) => r.outcomes[0]!.dir;
 const bytes = (r: TrainRun, f: string) => readFileSync(join(dirOf(r), f));
 const log = (r: TrainRun) => readFileSync(join(dirOf(r), 'run.log'), 'utf8');
 
-/** A checkpoint's tensors as raw bytes and its metadata without the monitor's own state (its pauses, which differ by design). */
+/**
+ * A checkpoint's tensors as raw bytes and its metadata without what differs by design: the monitor's own
+ * state (its pauses) and the metric-row count (rows include the machine's sys/* samples and sys/pause_s).
+ */
 function checkpoint(r: TrainRun, f: string) {
   const { tensors, metadata } = readSafetensors(join(dirOf(r), f));
   const raw = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));
-  const { 'hook/monitor': _monitor, ...rest } = metadata;
+  const { 'hook/monitor': _monitor, 'hook/metrics_mark': _rows, ...rest } = metadata;
   return { raw, metadata: rest };
 }
 
