@@ -19,7 +19,7 @@ export function completionScript(shell: Shell, bin: string): string {
   if (shell === 'fish') {
     return `# Ladder: completion for \`run\` and \`npx run\` (fish). Install: npx run --shell-completion install=fish | source
 function __ladder_run_complete
-    ${query} query=fish (commandline -ct) (commandline -cp) 2>/dev/null
+    ${query} query=fish (commandline -ct | string collect -a) (commandline -cp | string collect -a) 2>/dev/null
 end
 complete -c run -f -a '(__ladder_run_complete)'
 complete -c npx -n '__fish_seen_subcommand_from run' -f -a '(__ladder_run_complete)'
@@ -32,7 +32,7 @@ complete -c npx -n '__fish_seen_subcommand_from run' -f -a '(__ladder_run_comple
         return 0
     fi
     local IFS=$'\\n'
-    COMPREPLY=( $(${query} query=bash "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_LINE:0:COMP_POINT}" 2>/dev/null) )
+    COMPREPLY=( $(${query} query=bash "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_LINE:0:$COMP_POINT}" 2>/dev/null) )
     # a group (model=) or a config node (trainer.) goes on without a space
     if [[ \${#COMPREPLY[@]} -gt 0 && \${COMPREPLY[*]} == *[=.] ]]; then compopt -o nospace 2>/dev/null; fi
     return 0
@@ -41,10 +41,18 @@ complete -F _ladder_run_complete run
 complete -F _ladder_run_complete npx
 `;
   if (shell === 'zsh') {
-    return `# Ladder: completion for \`run\` and \`npx run\` (zsh, through bashcompinit). Install: eval "$(npx run --shell-completion install=zsh)"
-autoload -U +X compinit && compinit
-autoload -U +X bashcompinit && bashcompinit
-${bash}`;
+    return `# Ladder: completion for \`run\` and \`npx run\` (zsh). Install: eval "$(npx run --shell-completion install=zsh)"
+(( $+functions[compdef] )) || { autoload -U +X compinit && compinit }
+_ladder_run_complete() {
+    if [[ $words[1] == npx && $words[2] != run ]]; then _files; return; fi
+    local -a c
+    c=( \${(f)"$(${query} query=zsh "$PREFIX" "\${(j: :)words[1,CURRENT-1]} $PREFIX" 2>/dev/null)"} )
+    # a group (model=) or a config node (trainer.) goes on without a space
+    compadd -S '' -- \${(M)c:#*[=.]}
+    compadd -- \${c:#*[=.]}
+}
+compdef _ladder_run_complete run npx
+`;
   }
   return `# Ladder: completion for \`run\` and \`npx run\` (bash). Install: eval "$(npx run --shell-completion install=bash)"\n${bash}`;
 }
@@ -121,6 +129,7 @@ export function shellCompletion(argv: string[], configDir: string, configName: s
   if (!m) throw new UsageError(`--shell-completion takes install=bash, install=zsh or install=fish (got '${spec}'), e.g. eval "$(npx run --shell-completion install=bash)"`);
   if (m[1] === 'install') return completionScript(m[2] as Shell, path.resolve(bin));
   const [word = '', line = ''] = rest;
-  const out = completions(line, m[2] === 'fish' ? wordsOf(line).current : word, configDir, configName);
+  // bash replaces its own current word (split at '='); zsh and fish replace the whole word
+  const out = completions(line, m[2] === 'bash' ? word : wordsOf(line).current, configDir, configName);
   return out.length ? `${out.join('\n')}\n` : '';
 }

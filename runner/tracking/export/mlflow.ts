@@ -115,7 +115,7 @@ function writeStore(db: Db, outputsDir: string, root: string, at: string, opts: 
     writeFile(join(at, e.id, 'meta.yaml'), stringify({
       artifact_location: artifactRoot(e.id), creation_time: now, experiment_id: e.id,
       last_update_time: now, lifecycle_stage: 'active', name: e.name,
-    }));
+    }, { lineWidth: 0 }));
   }
 
   let metricValues = 0;
@@ -130,7 +130,7 @@ function writeStore(db: Db, outputsDir: string, root: string, at: string, opts: 
       experiment_id: experiment.id, lifecycle_stage: 'active', run_id: run.id, run_name: runName, run_uuid: run.id,
       source_name: '', source_type: SOURCE_LOCAL, source_version: run.git_commit ?? '', start_time: ms(run.started_at),
       status: RUN_STATUS[run.status] ?? RUN_STATUS.failed, tags: [], user_id: 'ladder',
-    }));
+    }, { lineWidth: 0 }));
     for (const [key, value] of flatten(JSON.parse(run.config), '', [])) writeFile(namePath(join(runDir, 'params'), key), value);
     const tags: Record<string, string | null> = {
       'mlflow.runName': runName,
