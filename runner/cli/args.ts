@@ -44,10 +44,10 @@ const VALUE_FLAGS: Record<string, 'cfg' | 'package' | 'configDir' | 'configName'
   '-cn': 'configName',
 };
 
-/** Every flag `npx run` knows (for "did you mean"). */
-const FLAGS = [
+/** Every flag `npx run` knows (for "did you mean" and shell completion). */
+export const FLAGS = [
   ...Object.keys(VALUE_FLAGS), '--resolve', '--info', '-i', '--help', '-h', '--version', '-V',
-  '--multirun', '-m', '--dry-run', '--json', '--zip', '--no-cache', '--new', '--max-failures',
+  '--multirun', '-m', '--dry-run', '--json', '--zip', '--no-cache', '--new', '--max-failures', '--shell-completion',
 ];
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -131,6 +131,8 @@ Flags:
   --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
   --no-cache            search trainer.batch_size=auto again instead of reusing a cached search
                         (sets LADDER_NO_CACHE=1 for the jobs)
+  --shell-completion install=bash|zsh|fish
+                        print a completion script: eval "$(npx run --shell-completion install=bash)"
   --version, -V         print Ladder's version
   --help, -h            this text
 

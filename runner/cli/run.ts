@@ -24,6 +24,12 @@ export interface RunIO {
 /** `npx run`: compose, validate and (from issue 3 on) launch. Returns the exit code. */
 export async function main(argv: string[], io: RunIO = defaultIO()): Promise<number> {
   try {
+    if (argv.some((a) => a === '--shell-completion' || a === '-sc' || a.startsWith('--shell-completion='))) {
+      const settings = loadSettings(io.cwd);
+      const { shellCompletion } = await import('./completion.js');
+      io.stdout.write(shellCompletion(argv, settings.configDir, settings.configName, process.argv[1] ?? 'bin/run.js'));
+      return 0;
+    }
     const args = parseRunArgs(argv);
     if (args.help) {
       io.stdout.write(`${USAGE}\n`);

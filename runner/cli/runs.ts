@@ -30,9 +30,15 @@ Commands:
                          runs left "running" by a killed process are marked interrupted or lost
                          (every command closes those the index lists, on this host)
   migrate                upgrade an index written by an older ladder (read commands never change it)
+  compare <id> <id> ...  config keys that differ and the final metrics, side by side (ids as for show)
+  export mlflow DIR      every run in MLflow's file-store layout: mlflow ui --backend-store-uri DIR
+  export csv|parquet FILE [--sql "<SELECT ...>"]
+                         the run summary (or the query's result) as a file pandas reads
 
 Options:
-  --json                 JSON output (ls, show: one JSON value; sql: one JSON object per row)
+  --json                 JSON output (ls, show, compare: one JSON value; sql: one JSON object per row)
+  --sql "<SELECT ...>"   export csv|parquet: this read-only query instead of run_summary
+  --copy                 export mlflow: copy the run folders into artifacts/ instead of linking them
   --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
   --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
   --version, -V          print Ladder's version
@@ -48,16 +54,22 @@ interface RunsArgs {
   version: boolean;
   index: string | null;
   outputs: string | null;
+  sql: string | null;
+  copy: boolean;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--version' || arg === '-V') args.version = true;
-    else if (arg === '--index' || arg === '--outputs') {
+    else if (arg === '--copy') args.copy = true;
+    else if (arg === '--sql') {
+      if (argv[i + 1] === undefined) throw new UsageError('--sql needs a query, e.g. --sql "SELECT id, val_loss FROM run_summary"');
+      args.sql = argv[++i];
+    } else if (arg === '--index' || arg === '--outputs') {
       const value = argv[++i];
       if (!value) throw new UsageError(`${arg} needs a value`);
       args[arg === '--index' ? 'index' : 'outputs'] = value;
@@ -105,13 +117,23 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
         return sql(indexPath, args, io);
       case 'reindex':
         return await reindexCommand(outputsDir, indexPath, io);
+      case 'export':
+      case 'compare': {
+        const { compareCommand, exportCommand, ExportUsageError } = await import('./runs-export.js');
+        const req = { rest: args.rest, sql: args.sql, copy: args.copy, json: args.json, indexPath, outputsDir, cwd: io.cwd, stdout: io.stdout };
+        try {
+          return args.command === 'export' ? exportCommand(req) : compareCommand(req);
+        } catch (e) {
+          throw e instanceof ExportUsageError ? new UsageError(e.message) : e;
+        }
+      }
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, reindex or migrate (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;

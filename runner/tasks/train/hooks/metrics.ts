@@ -1,5 +1,7 @@
 // Metrics to metrics.jsonl and the index: train_loss and lr per epoch, val_loss per evaluation, and
-// every `everyNSteps` steps grad_norm and samples_per_sec (Lightning's log_every_n_steps).
+// every `everyNSteps` steps (Lightning's log_every_n_steps) train_loss_step (the step's batch loss, as
+// Lightning names a `self.log(..., on_step=True)` value), lr_step, grad_norm (before clipping) and
+// samples_per_sec. The step names are their own series: the per-epoch train_loss and lr keep their values.
 import type { RunContext } from '../../types.js';
 import type { EpochRecord } from '../loop.js';
 import type { EvalEvent, Hook, StepEvent, TrainEpochEndEvent } from './types.js';
@@ -15,11 +17,16 @@ export function logEpoch(ctx: Pick<RunContext, 'logMetric' | 'logMetrics'>, r: E
 export class MetricLogger implements Hook {
   readonly name = 'metrics';
 
-  /** @param everyNSteps grad_norm and samples_per_sec go out at steps divisible by it (≥ 1). */
+  /** @param everyNSteps the step metrics go out at steps divisible by it (≥ 1). */
   constructor(private readonly ctx: Pick<RunContext, 'logMetric' | 'logMetrics'>, private readonly everyNSteps: number) {}
 
   onStep(e: StepEvent): void {
-    if (e.step % this.everyNSteps === 0) this.ctx.logMetrics({ grad_norm: e.gradNorm, samples_per_sec: e.samplesPerSec }, { step: e.step, epoch: e.epoch });
+    if (e.step % this.everyNSteps === 0) {
+      this.ctx.logMetrics(
+        { train_loss_step: e.loss, lr_step: e.lr, grad_norm: e.gradNorm, samples_per_sec: e.samplesPerSec },
+        { step: e.step, epoch: e.epoch },
+      );
+    }
   }
 
   onTrainEpochEnd(e: TrainEpochEndEvent): void {

@@ -1,6 +1,9 @@
 // Training-loop hooks against a scripted trainer: the events and their payloads in order, stop requests,
 // hook state through the `last` checkpoint (a resumed run ends where an uninterrupted one does), a step
-// hook that waits (and Ctrl-C while it waits), and grad_norm / samples_per_sec every log_every_n_steps.
+// hook that waits (and Ctrl-C while it waits), and train_loss_step / lr_step / grad_norm / samples_per_sec every
+// log_every_n_steps.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJson, encodeJson, type Hook, type LoopHandle } from '../../../../runner/tasks/train/hooks/index.js';
 import { upgradeLegacyState } from '../../../../runner/tasks/train/legacy.js';
@@ -146,14 +149,39 @@ describe('training-loop hooks', () => {
     expect(named('val_loss').map((m) => [m.step, m.epoch])).toEqual([[2, 1], [4, 2], [6, 3], [8, 4]]);
   });
 
+  it('logs the step train loss and lr at the same cadence, beside the per-epoch train_loss and lr', async () => {
+    const s = scripted([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [0.7, 0.6, 0.5]);
+    await runLoop(cfg({ epochs: 3 }), io(cfg({ epochs: 3 }), s, [], 3), freshState());
+    const named = (n: string) => s.metrics.filter((m) => m.name === n).map((m) => [m.step, m.epoch, m.value]);
+    expect(named('train_loss_step')).toEqual([[3, 2, 0.7], [6, 3, 0.4]]);
+    expect(named('lr_step')).toEqual([[3, 2, 1e-3], [6, 3, 1e-3]]);
+    // the epoch series keep one value per epoch: the mean of its step losses
+    expect(named('train_loss').map(([step, epoch, v]) => [step, epoch, Number((v as number).toFixed(6))])).toEqual([[2, 1, 0.85], [4, 2, 0.65], [6, 3, 0.45]]);
+    expect(named('lr')).toEqual([[2, 1, 1e-3], [4, 2, 1e-3], [6, 3, 1e-3]]);
+  });
+
   it('trainer.log_every_n_steps sets the cadence in a real run', async () => {
     const r = await train(['trainer=smoke', ...TINY, 'trainer.log_every_n_steps=5']);
     expect(r.outcomes[0]!.status).toBe('completed');
     const m = metricsOf(r.outcomes[0]!.dir);
-    for (const name of ['grad_norm', 'samples_per_sec']) {
+    for (const name of ['train_loss_step', 'lr_step', 'grad_norm', 'samples_per_sec']) {
       const logged = m.filter((x) => x.name === name);
       expect(logged.map((x) => [x.step, x.epoch])).toEqual([[5, 1], [10, 1], [15, 1], [20, 1]]);
       for (const x of logged) expect(x.value).toBeGreaterThan(0);
     }
+  });
+
+  it('logging every step changes no other metric and no checkpoint byte (same seed)', async () => {
+    const every = await train(['trainer=smoke', ...TINY, 'trainer.log_every_n_steps=1']);
+    const rare = await train(['trainer=smoke', ...TINY]); // default 50: no step metrics in 20 steps
+    const [a, b] = [every.outcomes[0]!.dir, rare.outcomes[0]!.dir];
+    for (const f of ['checkpoints/best.safetensors', 'checkpoints/last.safetensors', 'predictions.csv']) {
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    }
+    const stepNames = new Set(['train_loss_step', 'lr_step', 'grad_norm', 'samples_per_sec']);
+    const others = (dir: string) => metricsOf(dir).filter((m) => !stepNames.has(m.name)).map(({ name, value, step, epoch }) => ({ name, value, step, epoch }));
+    expect(others(a)).toEqual(others(b));
+    expect(metricsOf(a).filter((m) => m.name === 'train_loss_step')).toHaveLength(20);
+    expect(metricsOf(b).filter((m) => stepNames.has(m.name))).toEqual([]);
   });
 });
