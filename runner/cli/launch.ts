@@ -69,7 +69,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     }
   }
   // machine checks, once, before the first job; on stderr so that --json output stays JSON
-  const checks = await preflight(plan.jobs, cmd.outputsDir);
+  const checks = await preflight(plan.jobs, { outputsDir: cmd.outputsDir, concurrent: launcher.remote ? 0 : (launcher.slots ?? 1) });
   if (checks.length) io.stderr.write(renderPreflight(checks));
   const refused = checks.filter((l) => l.refuses);
   if (refused.length) {

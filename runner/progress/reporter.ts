@@ -102,7 +102,7 @@ export class ListrReporter implements LaunchReporter {
           },
         }]
       : jobTasks;
-    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} jobs → ${where}`); // before listr takes over the terminal
+    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} → ${where}`); // before listr takes over the terminal
     const listr = new Listr(tasks as any, {
       concurrent: false,
       exitOnError: false,

@@ -77,6 +77,13 @@ export interface RunContext {
   rewindMetrics(count: number): void;
 }
 
+/** Where the jobs a preflight checks will run. */
+export interface PreflightEnv {
+  outputsDir: string;
+  /** Jobs the launcher runs at once on this machine (pool: n_jobs); 0 when they run elsewhere (SLURM). */
+  concurrent: number;
+}
+
 /** What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished. */
 export type TaskResult = void | { status: 'failed' | 'skipped' | 'interrupted'; reason: string };
 
@@ -137,5 +144,5 @@ export interface TaskOptions<Spec = unknown> {
    * before the first job; `npx run` prints the lines as one block. A line that `refuses` stops the
    * launch (nothing is run); a fail that concerns single jobs is theirs to act on when they start.
    */
-  preflight?: (jobs: { num: number; spec: Spec }[], env: { outputsDir: string }) => Promise<PreflightLine[]>;
+  preflight?: (jobs: { num: number; spec: Spec }[], env: PreflightEnv) => Promise<PreflightLine[]>;
 }

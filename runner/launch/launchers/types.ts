@@ -34,6 +34,8 @@ export interface Launcher {
   readonly name: string;
   /** How many jobs it may run at once (the progress display shows that many job lines running); default 1. */
   readonly slots?: number;
+  /** True when its jobs run on other machines (SLURM nodes): this machine's memory says nothing of theirs. */
+  readonly remote?: boolean;
   /**
    * Runs a batch: opens, runs and closes each job, in an order of its choosing, starting none once
    * `ctx.signal` is aborted. Resolves when every job it started has ended. A rejection is a runner

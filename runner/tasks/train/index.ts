@@ -1,6 +1,6 @@
 // `task=train`: the training run loads lazily, when a train job starts, and so does its launch
 // preflight; its checks (check.ts) are small and run when the jobs are planned.
-import type { RunContext, TaskResult } from '../types.js';
+import type { PreflightEnv, RunContext, TaskResult } from '../types.js';
 import type { PreflightLine } from '../../monitor/index.js';
 import type { TrainSpec } from './check.js';
 import type { PreflightJob } from './preflight.js';
@@ -9,7 +9,7 @@ export { checkTrainSpec, CHECKPOINTS, type TrainSpec } from './check.js';
 export type { PreflightJob };
 
 /** The launch preflight's lines for train jobs (preflight.ts, loaded when a launch asks). */
-export async function preflight(jobs: readonly PreflightJob[], env: { outputsDir: string }): Promise<PreflightLine[]> {
+export async function preflight(jobs: readonly PreflightJob[], env: PreflightEnv): Promise<PreflightLine[]> {
   const { trainPreflight } = await import('./preflight.js');
   return trainPreflight(jobs, env);
 }

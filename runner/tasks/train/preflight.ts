@@ -5,6 +5,7 @@ import si from 'systeminformation';
 import { featureColumns } from '../../../data/index.js';
 import { describeMemory, estimateMemory, fittingBatch, formatBytes, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
 import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type PreflightLine } from '../../monitor/index.js';
+import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
 import { AUTO_BATCH_DEFAULTS } from './autobatch/search.js';
 
@@ -71,7 +72,7 @@ export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments)
  * memory against each job's estimate (a job that does not fit is skipped when it starts, by
  * memoryRefusal) and free disk in the outputs dir against their checkpoints (refusing when not even one fits).
  */
-export async function trainPreflight(jobs: readonly PreflightJob[], env: { outputsDir: string }): Promise<PreflightLine[]> {
+export async function trainPreflight(jobs: readonly PreflightJob[], env: PreflightEnv): Promise<PreflightLine[]> {
   const lines: PreflightLine[] = [];
   for (const backend of [...new Set(jobs.map((j) => j.spec.trainer.backend))]) {
     const why = await probeBackend(backend);
@@ -89,6 +90,10 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: { outpu
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };
   });
+  if (env.concurrent === 0) {
+    lines.push({ level: 'ok', check: 'memory', message: 'the jobs run on other machines: each checks its own memory when it starts there' });
+    return [...lines, diskLine(await freeDisk(env.outputsDir), env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes)];
+  }
   let available: AvailableMemory;
   try {
     available = await availableMemory();
@@ -109,8 +114,28 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: { outpu
       fix: `${smaller >= 1 && smaller < top.estimate.batchSize ? `trainer.batch_size=${smaller} (about ${formatBytes(top.at(smaller).total)}), or ` : ''}a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM)`,
     });
   }
+  const together = concurrentLine(estimates.filter((e) => !over.includes(e)).map((e) => e.estimate.total), env.concurrent, available.bytes, free);
+  if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
   const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
   lines.push(diskLine(await freeDisk(env.outputsDir), env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
   return lines;
+}
+
+/**
+ * A warning when the largest `concurrent` jobs, running at once (launcher=pool), need more than the
+ * `free` bytes together although each fits alone; the fix names the n_jobs that fits. Null when they fit.
+ */
+function concurrentLine(totals: number[], concurrent: number, free: number, freeText: string): PreflightLine | null {
+  const largest = [...totals].sort((a, b) => b - a);
+  const together = (n: number) => largest.slice(0, n).reduce((sum, t) => sum + t, 0);
+  const n = Math.min(concurrent, largest.length);
+  if (n <= 1 || together(n) <= free) return null;
+  let fits = n - 1;
+  while (fits > 1 && together(fits) > free) fits--;
+  return {
+    level: 'warn', check: 'memory',
+    message: `${n} jobs at once need up to ${formatBytes(together(n))} together, ${freeText}; a job that finds too little free when it starts is skipped`,
+    fix: `launcher.n_jobs=${fits}, or a smaller trainer.batch_size`,
+  };
 }

@@ -7,7 +7,7 @@
 //   <dir>/<experiment_id>/<run_id>/tags/<name>            mlflow.runName, mlflow.source.git.commit, ladder.*
 //   <dir>/<experiment_id>/<run_id>/artifacts/<entry>      a link to (or copy of) each entry of the run folder
 // A name with '/' (sys/cpu_percent) is a nested path, as MLflow writes it.
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
@@ -84,6 +84,9 @@ function namePath(folder: string, name: string): string {
  */
 export function exportMlflow(db: Db, outputsDir: string, dest: string, opts: MlflowExportOptions = {}): MlflowExport {
   const root = resolve(dest);
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new IndexError(`${dest} is a file; runs export mlflow writes a folder: give a new folder name, e.g. mlruns`);
+  }
   if (existsSync(root) && readdirSync(root).length) {
     throw new IndexError(`${dest} is not empty; export into a new folder (an MLflow store mixes badly with old exports)`);
   }

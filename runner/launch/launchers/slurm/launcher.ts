@@ -51,6 +51,7 @@ export function resumedJob(job: PlannedJob, dir: string): PlannedJob {
 
 export class SlurmLauncher implements Launcher {
   readonly name = 'slurm';
+  readonly remote = true;
   readonly cfg: SlurmConfig;
   /** What each job records as its launcher and intra-op threads: `threads`, else cpus_per_task. */
   get placement(): JobPlacement {

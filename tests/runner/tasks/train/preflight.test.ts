@@ -27,7 +27,7 @@ const outputs = () => mkdtempSync(join(tmpdir(), 'ladder-preflight-'));
 describe('trainPreflight', () => {
   it('one line per check: the backend runs, the sensor is unreadable (with the fix), memory and disk are enough', async () => {
     useProvider(scriptedProvider([null]));
-    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY]), { outputsDir: outputs() });
+    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY]), { outputsDir: outputs(), concurrent: 1 });
     expect(lines.map((l) => [l.level, l.check])).toEqual([['ok', 'backend'], ['warn', 'sensors'], ['ok', 'memory'], ['ok', 'disk']]);
     expect(lines[0]!.message).toBe('trainer.backend=node runs a model here');
     expect(lines[1]!.fix).toMatch(/monitor\.on_unreadable=ignore/);
@@ -38,7 +38,7 @@ describe('trainPreflight', () => {
   it('a job over the free memory is a fail with a batch that fits, left to be skipped when it starts (not refusing)', async () => {
     process.env.LADDER_MEMORY_LIMIT = '8GiB';
     useProvider(scriptedProvider([60]));
-    const lines = await trainPreflight(jobs(['budget=2m,200m'], true), { outputsDir: outputs() });
+    const lines = await trainPreflight(jobs(['budget=2m,200m'], true), { outputsDir: outputs(), concurrent: 1 });
     expect(lines.find((l) => l.check === 'sensors')).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 60 °C (normal)' });
     const memory = lines.find((l) => l.check === 'memory')!;
     expect(memory).toMatchObject({ level: 'fail', message: expect.stringMatching(/^1 of 2 jobs need more: #1 needs [\d.]+ GiB at batch 64, 8\.0 GiB free \(LADDER_MEMORY_LIMIT\); it is skipped when it starts$/) });
@@ -48,9 +48,27 @@ describe('trainPreflight', () => {
     expect(lines.find((l) => l.check === 'disk')!.message).toMatch(/, the job needs [\d.]+ MiB$/);
   }, 60_000);
 
+  it('jobs that fit alone but not together on launcher=pool: a warning naming the n_jobs that fits', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '12GiB';
+    useProvider(scriptedProvider([60]));
+    const two = jobs(['budget=2m', 'horizon=h1,h3', 'trainer.batch_size=64'], true);
+    expect((await trainPreflight(two, { outputsDir: outputs(), concurrent: 1 })).filter((l) => l.check === 'memory').map((l) => l.level)).toEqual(['ok']);
+    const together = (await trainPreflight(two, { outputsDir: outputs(), concurrent: 2 })).filter((l) => l.check === 'memory');
+    expect(together.map((l) => l.level)).toEqual(['ok', 'warn']);
+    expect(together[1]).toMatchObject({ message: expect.stringMatching(/^2 jobs at once need up to [\d.]+ GiB together, 12\.0 GiB free/), fix: 'launcher.n_jobs=1, or a smaller trainer.batch_size' });
+  }, 60_000);
+
+  it('jobs run on other machines (SLURM): this machine\'s memory is not judged', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '1GiB';
+    useProvider(scriptedProvider([60]));
+    const lines = await trainPreflight(jobs(['budget=200m']), { outputsDir: outputs(), concurrent: 0 });
+    expect(lines.filter((l) => l.check === 'memory')).toEqual([{ level: 'ok', check: 'memory', message: 'the jobs run on other machines: each checks its own memory when it starts there' }]);
+    expect(lines.at(-1)!.check).toBe('disk');
+  }, 60_000);
+
   it('a malformed memory limit refuses the launch in one line', async () => {
     process.env.LADDER_MEMORY_LIMIT = 'lots';
-    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY, 'monitor=disabled']), { outputsDir: outputs() });
+    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY, 'monitor=disabled']), { outputsDir: outputs(), concurrent: 1 });
     expect(lines.at(-1)).toEqual({ level: 'fail', check: 'memory', message: "LADDER_MEMORY_LIMIT='lots' is not a size; use e.g. 16GiB, 512MiB or a byte count", refuses: true });
     expect(lines.some((l) => l.check === 'sensors')).toBe(false); // monitor=disabled: no sensor line
   }, 60_000);

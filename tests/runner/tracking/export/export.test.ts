@@ -2,7 +2,7 @@
 // (mlflow.store.tracking.file_store: meta.yaml fields, "timestamp value step" metric lines, params/tags as
 // files, nested names for '/'), CSV and Parquet that read back with their types, and the side-by-side diff.
 // MLflow itself cannot be installed here, so the layout is checked against its documented format.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
@@ -114,6 +114,11 @@ describe('runs export mlflow', () => {
     const r = await runs('export', 'mlflow', store);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error: .*mlruns is not empty; export into a new folder/);
+    const file = path.join(tempOutputs(), 'runs.csv');
+    writeFileSync(file, 'x\n');
+    const f = await runs('export', 'mlflow', file);
+    expect([f.code, f.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(f.stderr).toMatch(/^Error: .*runs\.csv is a file; runs export mlflow writes a folder/);
     const copied = path.join(tempOutputs(), 'copied');
     expect((await runs('export', 'mlflow', copied, '--copy')).code).toBe(0);
     const runJson = path.join(copied, '0', ids.single.id, 'artifacts', 'run.json');
