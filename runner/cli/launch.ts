@@ -68,6 +68,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
       return 2;
     }
   }
+  await launcher.check?.(plan.jobs); // before the sweep record: a request the launcher refuses leaves nothing behind
   // machine checks, once, before the first job; on stderr so that --json output stays JSON
   const checks = await preflight(plan.jobs, { outputsDir: cmd.outputsDir, concurrent: launcher.remote ? 0 : (launcher.slots ?? 1) });
   if (checks.length) io.stderr.write(renderPreflight(checks));

@@ -34,6 +34,11 @@ export interface Launcher {
   readonly name: string;
   /** How many jobs it may run at once (the progress display shows that many job lines running); default 1. */
   readonly slots?: number;
+  /**
+   * Checks, before anything is written, that the launcher can take these jobs as configured (SLURM: the
+   * request is one the cluster accepts). Throws a ConfigError naming the launcher.* key to fix.
+   */
+  check?(jobs: readonly PlannedJob[]): Promise<void>;
   /** True when its jobs run on other machines (SLURM nodes): this machine's memory says nothing of theirs. */
   readonly remote?: boolean;
   /**

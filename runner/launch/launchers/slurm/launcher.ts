@@ -8,12 +8,13 @@ import type { SlurmLauncherConfig } from '../../../../schemas/launcher.js';
 import { CHECKPOINTS } from '../../../tasks/train/check.js';
 import { childCommand, jobFileOf, writeJobFile, type JobFile } from '../../child-protocol.js';
 import type { JobPlacement } from '../../job.js';
+import { ConfigError } from '../../../errors.js';
 import { readRunRecord } from '../../../outputs/index.js';
 import type { JobOutcome, PlannedJob } from '../../types.js';
 import type { JobTicket, LaunchContext, Launcher } from '../types.js';
 import { slurmConfig, type SlurmConfig } from './config.js';
-import { accounted, queued, sbatch } from './scheduler.js';
-import { batchScript } from './script.js';
+import { accounted, queued, sbatch, sbatchTestOnly, SlurmError } from './scheduler.js';
+import { batchScript, sbatchOptions } from './script.js';
 import { ArrayTask } from './tasks.js';
 
 /** Seconds a task may be out of the queue without a run.json or a sacct record before it is called lost. */
@@ -89,6 +90,18 @@ export class SlurmLauncher implements Launcher {
       return;
     }
     await this.follow(tasks, ctx);
+  }
+
+  /** SLURM's verdict on the request (sbatch --test-only), as a one-line config error naming the launcher keys. */
+  async check(jobs: readonly PlannedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    try {
+      await sbatchTestOnly(sbatchOptions(this.cfg, 'ladder-check'), jobs.length);
+    } catch (e) {
+      if (!(e instanceof SlurmError)) throw e;
+      const said = e.message.replace(/^sbatch .*?: (sbatch: )?(error: )?/, '');
+      throw new ConfigError(`launcher=slurm: SLURM refuses the request (${said}); nothing was submitted. Fix the launcher keys (launcher.partition, launcher.mem_gb, launcher.time, ...; sinfo lists the partitions and nodes)`);
+    }
   }
 
   /** Writes every job file, the script and the submission record in a new `<slurm>/<k>/`, then submits the array. */

@@ -26,6 +26,15 @@ export async function sbatch(scriptPath: string): Promise<string> {
   return id;
 }
 
+/**
+ * Asks SLURM whether it would accept an array of `tasks` with these `#SBATCH` options (`sbatch --test-only`),
+ * without submitting anything. Throws SlurmError with SLURM's refusal (an unknown partition, more memory
+ * than any node has, ...).
+ */
+export async function sbatchTestOnly(options: string[], tasks: number): Promise<void> {
+  await slurm('sbatch', ['--test-only', ...options, `--array=0-${tasks - 1}`, '--output=/dev/null', '--wrap=true']);
+}
+
 /** One array task as the scheduler sees it. */
 export interface TaskState {
   /** SLURM's state, e.g. PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, REQUEUED. */
