@@ -78,7 +78,7 @@ export function runSql<T>(indexPath: string, sql: string, read: (columns: string
       throw new IndexError(`SQL error: ${(e as Error).message}`);
     }
     if (!stmt.readonly || !stmt.reader) {
-      throw new IndexError('runs sql is read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed');
+      throw new IndexError('the index is opened read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed');
     }
     return read(stmt.columns().map((c) => c.name), sqlRows(stmt.raw().iterate() as IterableIterator<unknown[]>));
   } finally {

@@ -157,7 +157,7 @@ describe('runs export csv|parquet', () => {
     const dir = tempOutputs();
     const r = await runs('export', 'csv', path.join(dir, 'x.csv'), '--sql', 'DELETE FROM runs');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: runs sql is read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed\n');
+    expect(r.stderr).toBe('Error: the index is opened read-only: only queries (SELECT, WITH, read-only PRAGMA) are allowed\n');
     const bad = await runs('export', 'parquet', path.join(dir, 'no', 'such', 'x.parquet'));
     expect(bad.stderr).toMatch(/^Error: cannot write .*x\.parquet: ENOENT; check that its folder exists and is writable\n$/);
     expect(readdirSync(dir)).toEqual([]);
