@@ -62,9 +62,11 @@ export function summary(result: LaunchResult, cwd: string): string {
   const where = shown(result.dir, cwd);
   const count = (s: string) => result.outcomes.filter((o) => o.status === s).length;
   const lines: string[] = [];
-  const columns = headlines(result.outcomes);
-  const notDone = result.outcomes.filter((o) => o.status !== 'completed');
-  if (columns.length || notDone.length) lines.push('', formatTable(result.outcomes.map((o) => resultRow(o, columns, cwd))));
+  // in job order, whatever order a launcher finished them in (pool, slurm)
+  const outcomes = [...result.outcomes].sort((a, b) => a.num - b.num);
+  const columns = headlines(outcomes);
+  const notDone = outcomes.filter((o) => o.status !== 'completed');
+  if (columns.length || notDone.length) lines.push('', formatTable(outcomes.map((o) => resultRow(o, columns, cwd))));
   if (notDone.length) lines.push('');
   for (const o of notDone) {
     const head = `#${o.num} ${o.status}: `;

@@ -27,6 +27,17 @@ describe('the results table', () => {
     ]);
   });
 
+  it('lists jobs in job order, whatever order they finished in (pool, slurm), reasons too', () => {
+    const text = summary(result([
+      outcome(2, 'train', { n_params: 3 }, 'failed'),
+      outcome(0, 'train', { n_params: 1 }),
+      outcome(1, 'train', { n_params: 2 }, 'failed'),
+    ]), '/out');
+    const lines = text.split('\n');
+    expect(lines.slice(3, 6).map((l) => l.split(/\s+/)[0])).toEqual(['0', '1', '2']);
+    expect(lines.filter((l) => /^#\d failed/.test(l))).toEqual(['#1 failed: why', '#2 failed: why']);
+  });
+
   it('has no results table for a task that declares no headline (echo)', () => {
     expect(summary(result([outcome(0, 'echo', {})]), '/out')).toBe(
       "completed: 1 completed → multirun/d/t\nquery it: npx runs sql \"SELECT * FROM run_summary WHERE sweep_id = 'abcd'\"\n",
