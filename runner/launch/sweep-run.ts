@@ -3,8 +3,8 @@
 // telling it every finished trial. Keeps going after a failed job (retrying it up to `retries` times,
 // stopping after `maxFailures`), stops on interrupt. With `resume` it goes on with a recorded sweep.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { OutputsError } from '../errors.js';
 import {
   createRunDir,
@@ -422,12 +422,23 @@ export class SweepRun {
 function checkHydraDirs(job: PlannedJob, outputsDir: string): void {
   for (const [key, dir] of [['hydra.run.dir', job.hydra?.runDir], ['hydra.sweep.dir', job.hydra?.sweepDir]] as const) {
     if (!dir) continue;
-    const rel = relative(outputsDir, dir);
+    const rel = relative(realish(outputsDir), realish(dir)); // a symlink on the way must not lead out
     if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) continue;
     throw new OutputsError(
       `${key} (${dir}) must name a folder inside the outputs dir ${outputsDir}: change ${key}, or set "outputsDir" in the ladder settings to a folder that holds it`,
     );
   }
+}
+
+/** `path` with its deepest existing folder resolved through symlinks (the rest is yet to be made). */
+function realish(path: string): string {
+  let head = resolve(path);
+  const rest: string[] = [];
+  while (!existsSync(head) && dirname(head) !== head) {
+    rest.unshift(basename(head));
+    head = dirname(head);
+  }
+  return join(realpathSync(head), ...rest);
 }
 
 /**

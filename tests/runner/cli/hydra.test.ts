@@ -141,6 +141,14 @@ describe('running a Hydra project', () => {
     expect(fs.readdirSync(outputsDir)).toEqual([]);
   });
 
+  it('refuses a hydra.run.dir that leads out of the outputs dir through a symlink', async () => {
+    const outputsDir = tempOutputs();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-elsewhere-'));
+    fs.symlinkSync(elsewhere, path.join(outputsDir, 'lnk'));
+    await expect(run(project(), [`hydra.run.dir=${path.join(outputsDir, 'lnk', 'x')}`], false, outputsDir)).rejects.toThrow(/hydra\.run\.dir .* must name a folder inside the outputs dir/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+  });
+
   it('hydra/launcher=joblib chooses the `launcher` group option pool where the config dir has that group', async () => {
     const configDir = project();
     const plain = compose({ configDir, configName: 'config', overrides: ['+launcher=local'] });
