@@ -2,9 +2,8 @@
 // of the same jobs under the outputs dir, so that running a multirun command twice does not run its
 // finished jobs again unasked (the second run is refused with --resume <dir> or --new to choose).
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { FILES, readSweepRecord, type SweepRecord } from '../outputs/index.js';
+import { resolve } from 'node:path';
+import { FILES, readSweepRecord, walkFolders, type SweepRecord } from '../outputs/index.js';
 import { isLauncherOverride } from './launchers/config.js';
 
 
@@ -29,26 +28,18 @@ export function sweepKey(configDir: string, configName: string, jobs: readonly (
  */
 export function findSweep(outputsDir: string, key: string): { dir: string; record: SweepRecord } | null {
   let found: { dir: string; record: SweepRecord } | null = null;
-  const walk = (dir: string) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    if (entries.some((e) => e.isFile() && e.name === FILES.multirun)) {
+  walkFolders(outputsDir, (dir, files) => {
+    if (files.has(FILES.multirun)) {
       try {
         const record = readSweepRecord(dir);
         if (record?.key === key && (!found || record.started_at > found.record.started_at)) found = { dir, record };
       } catch {
         // a record cut short: not a sweep to compare with
       }
-      return;
+      return 'prune';
     }
-    if (entries.some((e) => e.isFile() && e.name === FILES.run)) return;
-    for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name));
-  };
-  walk(outputsDir);
+    if (files.has(FILES.run)) return 'prune';
+  });
   return found;
 }
 

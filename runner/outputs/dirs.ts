@@ -1,6 +1,6 @@
 // Run folder names: a strftime-like pattern under the outputs dir, created atomically so that
 // two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -68,4 +68,25 @@ export function createRunDir(outputsDir: string, pattern: string, when: Date): s
     throw new ConfigError(`run folder pattern '${pattern}' (runDir/sweepDir setting) must name a folder inside the outputs dir ${outputsDir}: give a pattern relative to it, without '..'`);
   }
   return createUniqueDir(path);
+}
+
+/**
+ * Walks the folders under `root` depth-first, in name order with numbers compared as numbers (so date
+ * and job folders come in chronological order), calling `visit` with each folder and the names of the
+ * files in it. `visit` returning 'prune' skips that folder's subfolders. Unreadable folders are passed over.
+ */
+export function walkFolders(root: string, visit: (dir: string, files: ReadonlySet<string>) => 'prune' | void): void {
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (visit(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name))) === 'prune') return;
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+    }
+  };
+  walk(root);
 }

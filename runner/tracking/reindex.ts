@@ -1,8 +1,6 @@
 // Rebuilds the index from the run folders (the source of truth), in one transaction:
 // concurrent readers see either the old index or the new one, never a half-built one.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { closeOrphanRun, closeOrphanSweep, FILES, readConfig, readMetrics, readRunRecord, readSweepRecord } from '../outputs/index.js';
+import { closeOrphanRun, closeOrphanSweep, FILES, readConfig, readMetrics, readRunRecord, readSweepRecord, walkFolders } from '../outputs/index.js';
 import { openIndex } from './db.js';
 import { relativeDir } from './dirs.js';
 import { IndexWriter } from './writer.js';
@@ -20,19 +18,7 @@ export interface ReindexResult {
 /** Folders under `root` holding `file`, in sorted (= chronological) order. */
 function findFolders(root: string, file: string): string[] {
   const found: string[] = [];
-  const walk = (dir: string) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    if (entries.some((e) => e.isFile() && e.name === file)) found.push(dir);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-    }
-  };
-  walk(root);
+  walkFolders(root, (dir, files) => void (files.has(file) && found.push(dir)));
   return found;
 }
 
