@@ -2,6 +2,7 @@ import type { LauncherConfig } from '../../schemas/launcher.js';
 import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { Trial } from '../../sweeps/index.js';
+import type { TrialLink } from '../../sweeps/pruners/types.js';
 
 /** One composed, validated job, ready to launch. */
 export interface PlannedJob {
@@ -15,6 +16,8 @@ export interface PlannedJob {
   task: string;
   /** A Hydra project's job: what its hydra node maps to (run folders, chdir, launcher), resolved. */
   hydra?: PlannedHydra;
+  /** Set when the job is a trial of a study (sweeper=tpe|random): see TrialLink. */
+  trial?: TrialLink;
 }
 
 /** The parts of a job's hydra node that Ladder acts on (see runner/compose's HydraMapping). */

@@ -15,3 +15,20 @@ export interface Pruner {
    */
   prune(trial: StudyTrial, step: number, trials: readonly StudyTrial[]): boolean;
 }
+
+/**
+ * What a job needs to know when it is a study's trial: which trial it is, where it reports its intermediate
+ * objective values (a folder shared by the study's trials, so it works across pool and SLURM processes), and
+ * the pruner that judges them. Set by the study driver on the planned job; the run sees it as RunContext.trial.
+ */
+export interface TrialLink {
+  /** The study's id (unique in the index). */
+  study: string;
+  number: number;
+  /** Absolute folder of the study's reports, shared by its trials. */
+  dir: string;
+  pruner: PrunerSpec;
+  /** The metric reported and judged, e.g. val_loss. */
+  objective: string;
+  direction: 'minimize' | 'maximize';
+}
