@@ -34,11 +34,15 @@ Commands:
   export mlflow DIR      every run in MLflow's file-store layout: mlflow ui --backend-store-uri DIR
   export csv|parquet FILE [--sql "<SELECT ...>"]
                          the run summary (or the query's result) as a file pandas reads
+  ui                     the results page: runs table, run pages, compare, sweep heat maps
+                         (a local read-only server on 127.0.0.1; Ctrl-C stops it)
 
 Options:
   --json                 JSON output (ls, show, compare: one JSON value; sql: one JSON object per row)
   --sql "<SELECT ...>"   export csv|parquet: this read-only query instead of run_summary
   --copy                 export mlflow: copy the run folders into artifacts/ instead of linking them
+  --port N               ui: the port (default 8765; 0 picks a free one)
+  --host H               ui: the address to bind (default 127.0.0.1; another one is reachable from other machines)
   --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
   --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
   --version, -V          print Ladder's version
@@ -56,10 +60,12 @@ interface RunsArgs {
   outputs: string | null;
   sql: string | null;
   copy: boolean;
+  port: string | null;
+  host: string | null;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, port: null, host: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
@@ -69,10 +75,10 @@ function parseArgs(argv: string[]): RunsArgs {
     else if (arg === '--sql') {
       if (argv[i + 1] === undefined) throw new UsageError('--sql needs a query, e.g. --sql "SELECT id, val_loss FROM run_summary"');
       args.sql = argv[++i];
-    } else if (arg === '--index' || arg === '--outputs') {
+    } else if (arg === '--index' || arg === '--outputs' || arg === '--port' || arg === '--host') {
       const value = argv[++i];
       if (!value) throw new UsageError(`${arg} needs a value`);
-      args[arg === '--index' ? 'index' : 'outputs'] = value;
+      args[arg.slice(2) as 'index' | 'outputs' | 'port' | 'host'] = value;
     } else if (arg.startsWith('--')) throw new UsageError(`unknown flag '${arg}'. See npx runs --help`);
     else if (args.command === null) args.command = arg;
     else args.rest.push(arg);
@@ -127,13 +133,21 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
           throw e instanceof ExportUsageError ? new UsageError(e.message) : e;
         }
       }
+      case 'ui': {
+        const { uiCommand, UiUsageError } = await import('./runs-ui.js');
+        try {
+          return await uiCommand({ host: args.host, port: args.port, rest: args.rest, indexPath, outputsDir, stdout: io.stdout, stderr: io.stderr });
+        } catch (e) {
+          throw e instanceof UiUsageError ? new UsageError(e.message) : e;
+        }
+      }
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, reindex or migrate (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, ui, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;

@@ -1,0 +1,44 @@
+// The results page under test: real runs (tiny trainings, or echo jobs) launched in-process into a temp
+// outputs dir, the server on a free port, and Debian's Chromium driven by playwright-core.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import { compose } from '../../../runner/compose/index.js';
+import { runLaunchCommand } from '../../../runner/cli/launch.js';
+import '../../../runner/tasks/builtin.js';
+import { startUi, type UiServer } from '../../../runner/ui/index.js';
+import { confWithTasks } from '../helpers.js';
+
+/** A model small enough for a few-second run (~2k parameters), logging step metrics every 5 steps. */
+export const TINY_TRAIN = ['trainer=smoke', 'model.d_model=8', 'model.d_ff=16', 'model.n_layers=1', 'model.n_heads=2', 'trainer.log_every_n_steps=5'];
+
+export const CHROMIUM = process.env.LADDER_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or null. */
+export function chromiumMissing(): string | null {
+  return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install --no-install-recommends chromium (or set LADDER_CHROMIUM)`;
+}
+
+/** Under CI=true Chromium is installed (.ci/run), so its absence is a failure instead of a skip. */
+export function requireChromiumUnderCi(missing: string | null): void {
+  if (missing && process.env.CI === 'true') it('has the Chromium that .ci/run installs', () => {
+    throw new Error(missing);
+  });
+}
+
+export const newOutputs = () => mkdtempSync(join(tmpdir(), 'ladder-ui-'));
+
+/** `npx run [-m] <overrides>` in-process into `outputsDir`; throws unless every job completed. */
+export async function launch(outputsDir: string, overrides: string[], multirun: boolean): Promise<void> {
+  const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: outputsDir };
+  const code = await runLaunchCommand({
+    overrides, multirun, zip: [], dryRun: false, json: false,
+    configDir: confWithTasks(), configName: 'config', outputsDir, indexPath: join(outputsDir, 'index.sqlite'),
+  }, compose, quiet);
+  if (code !== 0) throw new Error(`run ${overrides.join(' ')} exited ${code}`);
+}
+
+/** The server on a free loopback port over `outputsDir`. */
+export const serveOutputs = (outputsDir: string): Promise<UiServer> =>
+  startUi({ outputsDir, indexPath: join(outputsDir, 'index.sqlite') }, { host: '127.0.0.1', port: 0 });
