@@ -3,6 +3,6 @@ export { createUiApp, isLoopback, startUi, clientDir, type UiAppOptions, type Ui
 export { RUN_PANELS, VIEWS, type RunPanel, type UiView } from './views.js';
 export { withIndex, runOr404, type UiContext } from './context.js';
 export { resolveInside } from './files.js';
-export { VENDOR_FILES, vendorFile } from './vendor.js';
+export { VENDOR_FILES, vendorFile, vendorType } from './vendor.js';
 export * from './specs.js';
 export { equityCurve, runEquity, testPredictions } from './backtest.js';

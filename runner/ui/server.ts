@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import type { UiContext } from './context.js';
 import { contentType, resolveInside } from './files.js';
-import { vendorFile } from './vendor.js';
+import { vendorFile, vendorType } from './vendor.js';
 import { RUN_PANELS, VIEWS, type RunPanel, type UiView } from './views.js';
 
 /** runner/ui/client/, from the sources (tsx, vitest) or from dist/runner/ui (the built bins). */
@@ -83,8 +83,9 @@ export function createUiApp(ctx: UiContext, opts: UiAppOptions = {}): Hono {
     return c.body(bytes(readFileSync(file)), 200, { 'Content-Type': contentType(file) });
   });
   app.get('/vendor/:name', (c) => {
-    const found = vendorFile(c.req.param('name'));
-    return found ? c.body(bytes(found), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }) : c.text('not found', 404);
+    const name = c.req.param('name');
+    const found = vendorFile(name);
+    return found ? c.body(bytes(found), 200, { 'Content-Type': vendorType(name), 'Cache-Control': 'max-age=3600' }) : c.text('not found', 404);
   });
   app.get('*', (c) => {
     const path = new URL(c.req.url).pathname;

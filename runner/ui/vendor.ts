@@ -30,6 +30,9 @@ function packageDir(name: string): string {
 
 const cache = new Map<string, Buffer>();
 
+/** The Content-Type of a whitelisted file: JavaScript, or WebAssembly for a `.wasm` a build loads. */
+export const vendorType = (name: string) => (name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8');
+
 /** The bytes of the whitelisted file `name`, or null when `name` is not on the list. */
 export function vendorFile(name: string): Buffer | null {
   const entry = Object.hasOwn(VENDOR_FILES, name) ? VENDOR_FILES[name] : undefined;

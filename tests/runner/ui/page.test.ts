@@ -27,7 +27,7 @@ beforeAll(async () => {
   runs = db.prepare('SELECT id, dir, budget, horizon, best_val_loss, test_auc, sweep_id FROM run_summary ORDER BY job').all() as typeof runs;
   db.close();
   server = await serveOutputs(outputs);
-}, 300_000);
+}, 900_000);
 afterAll(() => server?.close());
 
 describe('the API over real runs', () => {
