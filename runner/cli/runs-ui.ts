@@ -58,8 +58,10 @@ export async function uiCommand(req: UiRequest): Promise<number> {
     const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : code === 'EACCES' ? 'not allowed (ports below 1024 need root)' : (e as Error).message;
     throw new Error(`cannot listen on ${host}:${port}: ${why}${code ? ` (${code})` : ''}; pick another with --port, or --port 0 for a free one`);
   }
+  // listening for Ctrl-C before the line that tells a script the server is up (stdout to a pipe is synchronous)
+  const stop = req.until ?? untilSignal();
   req.stdout.write(`Ladder results: ${server.url}  (read-only over ${req.outputsDir}; Ctrl-C stops it)\n`);
-  await (req.until ?? untilSignal());
+  await stop;
   await server.close();
   return 0;
 }

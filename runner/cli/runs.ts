@@ -106,6 +106,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       io.stdout.write(`${RUNS_USAGE}\n`);
       return args.help ? 0 : 2;
     }
+    if ((args.port !== null || args.host !== null) && args.command !== 'ui') throw new UsageError('--port and --host go with runs ui');
     const settings = loadSettings(io.cwd);
     const outputsDir = args.outputs ? path.resolve(io.cwd, args.outputs) : settings.outputsDir;
     const indexPath = args.index

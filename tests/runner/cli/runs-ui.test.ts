@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../../runner/cli/runs.js';
 
 const BIN = path.resolve('bin/runs.js');
 
@@ -61,5 +62,12 @@ describe('runs ui', () => {
     const busy = spawnSync(process.execPath, [BIN, 'ui', '--port', String(port), '--outputs', outputs], { encoding: 'utf8' });
     taken.close();
     expect([busy.status, busy.stderr]).toEqual([1, `Error: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); pick another with --port, or --port 0 for a free one\n`]);
+  });
+
+  it('refuses --port and --host on the other commands', async () => {
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, cwd: outputs };
+    expect(await main(['ls', '--port', '8765'], io)).toBe(2);
+    expect(stderr).toBe('Error: --port and --host go with runs ui\n');
   });
 });

@@ -103,10 +103,11 @@ describe.skipIf(missing !== null)(`the page in Chromium${missing ? ` (skipped: $
     expect(await box.locator('canvas, svg').count()).toBeGreaterThan(0);
     return Number(await box.getAttribute('data-items'));
   };
-  const column = (key: string) => page.locator(`#runs-table tbody tr td:nth-child(${1 + 1 + 0})`).allTextContents().then(() => page.$$eval('#runs-table tbody tr', (rows, k) => {
+  /** The cells of the runs table's column `key`, top to bottom. */
+  const column = (key: string) => page.$$eval('#runs-table tbody tr', (rows, k) => {
     const heads = [...document.querySelectorAll('#runs-table th')].map((th) => th.getAttribute('data-key'));
     return rows.map((r) => r.children[heads.indexOf(k)].textContent);
-  }, key));
+  }, key);
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
