@@ -45,8 +45,9 @@ export interface CompiledStep {
   train: ModelSource;
   eval: ModelSource;
   /**
-   * hit: the optimized models came from the cache (and the graphs too, for a model with a key); miss: built
-   * and optimized here (and written); off: no cache.
+   * hit: the train step's optimized model came from the cache (and the graphs too, for a model with a key;
+   * the eval session, made at the first evaluation, takes its own when there is one); miss: built and
+   * optimized here (and written); off: no cache.
    */
   cache: CacheOutcome;
 }
@@ -164,7 +165,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     if (train && evalBytes) {
       const layout = Object.assign(new Layout(), entry.layout);
       const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
-      return { layout, train: t, eval: e, cache: t.saveOptimized || e.saveOptimized ? 'miss' : 'hit' };
+      return { layout, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
     }
   }
   const b = build();
@@ -183,7 +184,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     // an unwritable cache folder: this job still trains, only without the cache
   }
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
-  return { layout: b.layout, train: t, eval: e, cache: t.optimized && e.optimized ? 'hit' : 'miss' };
+  return { layout: b.layout, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
 }
 
 function readEntry(file: string): StepEntry | null {
