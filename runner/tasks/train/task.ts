@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
-import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } from '../../../engine/index.js';
+import { buildModel, countParams, createTrainer, estimateMemory, type CacheOutcome, type Trainer } from '../../../engine/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
@@ -202,7 +202,7 @@ function engineCache(spec: TrainSpec): { dir: string } | null {
   return process.env.LADDER_NO_CACHE === '1' ? null : { dir: resolve(spec.data.cache_dir, 'engine') };
 }
 
-function cacheNote(outcome: 'hit' | 'miss' | 'off', spec: TrainSpec): string {
+function cacheNote(outcome: CacheOutcome, spec: TrainSpec): string {
   const dir = resolve(spec.data.cache_dir, 'engine');
   if (outcome === 'hit') return `training step: built graphs and onnxruntime's optimized model from the cache (${dir}); npx run --no-cache rebuilds them`;
   if (outcome === 'miss') return `training step: built, and cached for the next job with this architecture (${dir})`;
