@@ -25,7 +25,7 @@ export const trainerSchema = {
     eps: { type: 'number', exclusiveMinimum: 0 },
     grad_clip: { type: 'number', minimum: 0, description: 'Global-norm clip; 0 disables' },
     seed: { type: 'integer' },
-    backend: { enum: ['node', 'web', 'webgpu'] },
+    backend: { enum: ['node', 'web', 'webgpu', 'cuda'], description: 'cuda needs onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12' },
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
     log_every_n_steps: { type: 'integer', minimum: 1, description: 'Steps between grad_norm and samples_per_sec metrics' },
     resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },

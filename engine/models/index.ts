@@ -13,6 +13,7 @@ export function buildModel(cfg: ModelConfig, channels: number): Model {
   checkModelConfig(cfg, channels);
   const model = cfg.name === 'patchtst' ? patchtst(cfg) : patchtstMix(cfg);
   return {
+    key: { config: cfg, channels },
     forward(net, x) {
       if (x.rank !== 3 || x.shape[1] !== cfg.context_length || x.shape[2] !== channels) {
         throw new Error(`${cfg.name} expects input [B, ${cfg.context_length}, ${channels}], got [${x.shape}]`);

@@ -1,14 +1,18 @@
 /**
  * ONNX Runtime backends: 'node' (onnxruntime-node CPU EP, default), 'web' (onnxruntime-web wasm running
- * inside Node) and 'webgpu' (onnxruntime-node's bundled WebGPU EP, when an adapter exists).
+ * inside Node), 'webgpu' (onnxruntime-node's bundled WebGPU EP, when an adapter exists) and 'cuda'
+ * (onnxruntime-node's CUDA EP, when it was installed with ONNXRUNTIME_NODE_INSTALL=cuda12).
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { Graph } from '../graph/builder.js';
 import { toModelBytes } from '../graph/serialize.js';
 
-export type Backend = 'node' | 'web' | 'webgpu';
-export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu'];
+export type Backend = 'node' | 'web' | 'webgpu' | 'cuda';
+export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu', 'cuda'];
 
 export type Feed = Float32Array | Float64Array | BigInt64Array | Uint32Array;
 export interface FeedValue {
@@ -50,20 +54,32 @@ export interface SessionOptions {
   threads?: number;
   /** Write an ORT JSON profile with this file prefix. */
   profilePrefix?: string;
+  /** `model` is an optimized model onnxruntime wrote earlier: load it with graph optimisation off. */
+  optimized?: boolean;
+  /** Write onnxruntime's optimized model here (optimizedModelFilePath; node and cuda only). */
+  saveOptimizedTo?: string;
 }
+
+const EXECUTION_PROVIDER: Record<Backend, string> = { node: 'cpu', web: 'wasm', webgpu: 'webgpu', cuda: 'cuda' };
 
 /** Compiles `model` (bytes, or a path for models with external data) on the chosen backend. */
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<Session> {
   const backend = opts.backend ?? 'node';
   if (!BACKENDS.includes(backend)) throw new Error(`unknown backend '${backend}': use one of ${BACKENDS.join(', ')}`);
+  if (backend === 'cuda') {
+    const missing = await cudaMissing();
+    if (missing) throw new Error(missing);
+  }
   const ort = await loadOrt(backend);
   const threads = opts.threads ?? availableParallelism();
   if (backend === 'web' && ort.env.wasm) ort.env.wasm.numThreads = threads;
   const so: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: opts.optimized ? 'disabled' : 'all',
     intraOpNumThreads: threads,
-    executionProviders: [backend === 'node' ? 'cpu' : backend === 'web' ? 'wasm' : 'webgpu'],
+    executionProviders: [EXECUTION_PROVIDER[backend]],
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+    // saving warns on stderr that the model is for this machine only, which the cache's key already says
+    ...(opts.saveOptimizedTo ? { optimizedModelFilePath: opts.saveOptimizedTo, logSeverityLevel: 3 as const } : {}),
   };
   let session: InferenceSession;
   try {
@@ -73,6 +89,10 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
       const msg = String((e as Error).message ?? e);
       const why = /adapter/i.test(msg) ? 'no WebGPU adapter found' : msg.split('\n')[0];
       throw new Error(`backend 'webgpu' is not available here: ${why}. Use trainer.backend=node (or web)`);
+    }
+    if (backend === 'cuda') {
+      const why = String((e as Error).message ?? e).split('\n')[0];
+      throw new Error(`backend 'cuda' could not start (CUDA 12 and cuDNN 9 libraries and a GPU are needed): ${why}. Use trainer.backend=node`);
     }
     throw e;
   }
@@ -91,6 +111,20 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     endProfiling: () => session.endProfiling(),
     release: () => session.release(),
   };
+}
+
+/**
+ * Why the CUDA execution provider cannot load here (one line saying how to install it), or null when
+ * onnxruntime-node supports it and its provider library sits next to the binding.
+ */
+export async function cudaMissing(): Promise<string | null> {
+  const install = 'install onnxruntime-node with it (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci, which needs internet) or use trainer.backend=node';
+  if (process.platform !== 'linux' || process.arch !== 'x64') return `backend 'cuda' is not available here: onnxruntime-node ships CUDA for linux/x64 only (this is ${process.platform}/${process.arch}); use trainer.backend=node`;
+  const ort = (await import('onnxruntime-node')) as unknown as { listSupportedBackends?: () => { name: string }[] };
+  const supported = ort.listSupportedBackends?.().some((b) => b.name === 'cuda') ?? false;
+  const bin = join(dirname(dirname(createRequire(import.meta.url).resolve('onnxruntime-node'))), 'bin');
+  const found = existsSync(bin) && readdirSync(bin).some((napi) => existsSync(join(bin, napi, 'linux', 'x64', 'libonnxruntime_providers_cuda.so')));
+  return supported && found ? null : `backend 'cuda' is not available here: onnxruntime-node was installed without the CUDA execution provider; ${install}`;
 }
 
 /**

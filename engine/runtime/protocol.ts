@@ -1,5 +1,6 @@
 /** Messages between the trainer (main thread) and the session worker. */
 import type { Backend } from './backends.js';
+import type { ModelSource } from './cache.js';
 
 export interface FlatState {
   params: Float32Array;
@@ -17,7 +18,7 @@ export interface BatchArrays {
 }
 
 export type Request =
-  | { type: 'init'; train: Uint8Array; eval: Uint8Array; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[] }
+  | { type: 'init'; train: ModelSource; eval: ModelSource; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[] }
   | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; scalars: Record<string, number> }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }

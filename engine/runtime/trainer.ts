@@ -15,6 +15,7 @@ import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import type { Backend } from './backends.js';
+import { type CacheOutcome, compileStep } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
 /** `H`: the optimizer's hyperparameters (AdamW's by default). */
@@ -35,6 +36,11 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   posWeight?: number;
   /** Batch size of the eval graph (defaults to batchSize). */
   evalBatchSize?: number;
+  /**
+   * The start-up cache (engine/runtime/cache.ts): built graphs and onnxruntime's optimized models under
+   * `dir`, reused by later trainers of the same graph. Absent or null: built every time.
+   */
+  cache?: { dir: string } | null;
 }
 
 export interface Batch {
@@ -56,6 +62,8 @@ export interface StepResult {
 
 export interface Trainer {
   readonly layout: Layout;
+  /** Whether the step graphs and optimized models came from the start-up cache ('off' without one). */
+  readonly cache: CacheOutcome;
   readonly paramCount: number;
   /** Optimizer steps taken. */
   readonly stepCount: number;
@@ -134,12 +142,30 @@ function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArray
   return { x: b.x, y: b.y, w, xDims: [batchSize, ...inputShape] };
 }
 
+/**
+ * What the step graphs are a function of besides the engine's code, or null when the model has no key
+ * (then nothing is known about its forward function, and its graphs are built each time). The lr schedule
+ * is fed per step, so a sweep over lr, warmup or steps shares one entry; the optimizer's other settings
+ * (AdamW's betas, eps, weight decay, the clip) are constants in the graph and part of the key.
+ */
+function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Optimizer<H>): unknown | null {
+  if (opts.model.key === undefined) return null;
+  const { lr: _lr, warmupSteps: _w, totalSteps: _t, schedule: _s, minLr: _m, ...graphOptim } = opts.optim;
+  return {
+    model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1,
+    optimizer: { label: optimizer.label, slots: optimizer.slots, scalars: optimizer.scalars, update: optimizer.update.toString() }, optim: graphOptim,
+  };
+}
+
 export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): Promise<Trainer> {
   const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
-  const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim, optimizer });
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
-  const evalGraph = buildEvalGraph(opts.model, evalShape, layout).graph;
+  const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend: opts.backend ?? 'node', key: graphKey(opts, optimizer) } : null, () => {
+    const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim, optimizer });
+    return { layout, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
+  });
+  const { layout } = compiled;
   const client = new WorkerClient();
   const init: FlatState = {
     params: layout.initParams(opts.seed),
@@ -150,8 +176,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   try {
     const req = {
       type: 'init' as const,
-      train: owned(toModelBytes(graph)),
-      eval: owned(toModelBytes(evalGraph)),
+      train: { ...compiled.train, bytes: owned(compiled.train.bytes) },
+      eval: { ...compiled.eval, bytes: owned(compiled.eval.bytes) },
       backend: opts.backend ?? 'node',
       threads: opts.threads,
       state: init,
@@ -159,7 +185,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
     };
-    const buffers = [req.train, req.eval, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
+    const buffers = [req.train.bytes, req.eval.bytes, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);
   } catch (e) {
     await client.terminate();
@@ -169,6 +195,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
 
   return {
     layout,
+    cache: compiled.cache,
     paramCount: layout.paramCount,
     get stepCount() {
       return t;

@@ -1,13 +1,16 @@
 /**
  * The session worker: owns the ORT sessions and the flat training state, and runs one step per message.
  * onnxruntime-node runs synchronously, so stepping here keeps the main thread (progress, Ctrl-C) free.
+ * The eval session is created at the first evaluation, so the first step does not wait for it.
  */
 import { parentPort } from 'node:worker_threads';
-import { type FeedValue, type Session, createSession } from './backends.js';
+import { type Backend, type FeedValue, type Session, createSession } from './backends.js';
+import { type ModelSource, settleOptimized, tempFor } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
 let train: Session | undefined;
 let evalSession: Session | undefined;
+let evalSource: { source: ModelSource; backend: Backend; threads?: number } | undefined;
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
 let table: FeedValue | undefined;
@@ -20,16 +23,35 @@ function batchFeeds(b: BatchArrays): Record<string, FeedValue> {
   return { x: { data: b.x, dims: b.xDims }, y: { data: b.y, dims: [n] }, w: { data: b.w, dims: [n] } };
 }
 
-function ready(): { train: Session; evalSession: Session; state: FlatState; decay: Float32Array } {
-  if (!train || !evalSession || !state || !decay) throw new Error('worker used before init');
-  return { train, evalSession, state, decay };
+function ready(): { train: Session; state: FlatState; decay: Float32Array } {
+  if (!train || !state || !decay) throw new Error('worker used before init');
+  return { train, state, decay };
+}
+
+/**
+ * A session from the cache's optimized model when there is one (falling back to the graph if it does not
+ * load), else from the graph, writing onnxruntime's optimized model when asked.
+ */
+async function open(src: ModelSource, backend: Backend, threads?: number): Promise<Session> {
+  let save = src.saveOptimized;
+  if (src.optimized) {
+    try {
+      return await createSession(src.optimized, { backend, threads, optimized: true });
+    } catch {
+      // a damaged cache entry: the graph itself builds the session, and its optimized model replaces the entry
+      save = tempFor(src.optimized);
+    }
+  }
+  const session = await createSession(src.bytes, { backend, threads, saveOptimizedTo: save?.tmp });
+  if (save) settleOptimized(save);
+  return session;
 }
 
 async function handle(req: Request): Promise<Reply> {
   switch (req.type) {
     case 'init': {
-      train = await createSession(req.train, { backend: req.backend, threads: req.threads });
-      evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads });
+      train = await open(req.train, req.backend, req.threads);
+      evalSource = { source: req.eval, backend: req.backend, threads: req.threads };
       state = req.state;
       decay = req.decayMask;
       table = { data: req.dropoutTable, dims: req.dropoutTableDims };
@@ -56,9 +78,10 @@ async function handle(req: Request): Promise<Reply> {
     }
     case 'eval': {
       const w = ready();
+      if (!evalSession && evalSource) evalSession = await open(evalSource.source, evalSource.backend, evalSource.threads);
       const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(w.state.params) };
       if (w.state.buffers.length) feeds.buffers = vec(w.state.buffers);
-      const out = await w.evalSession.run(feeds);
+      const out = await evalSession!.run(feeds);
       return { type: 'eval', prob: out.prob as Float32Array, loss: (out.loss as Float32Array)[0] };
     }
     case 'getState':

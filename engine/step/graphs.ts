@@ -19,6 +19,12 @@ import { Layout, Net } from './net.js';
 /** A model: builds logits [B] from x [B, ...inputShape] with parameters declared on `net`. */
 export interface Model {
   forward(net: Net, x: Tensor): Tensor;
+  /**
+   * Identifies the graph `forward` builds, given the engine's code (e.g. the model's config and input
+   * channels): trainers with a start-up cache reuse graphs built for an equal key. Leave it out when
+   * forward depends on anything else.
+   */
+  readonly key?: unknown;
 }
 
 export interface GraphShape {

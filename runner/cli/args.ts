@@ -19,7 +19,7 @@ export interface RunArgs {
   zip: string[][];
   configDir: string | null;
   configName: string | null;
-  /** --no-cache: measure again what a job would take from a cache (trainer.batch_size=auto's search). */
+  /** --no-cache: measure or build again what a job would take from a cache (the batch-size search, the engine's step). */
   noCache: boolean;
   /** --resume DIR: a run folder's job again from its last checkpoint, or the rest of a sweep folder's jobs. */
   resume: string | null;
@@ -129,8 +129,8 @@ Flags:
                         (repeatable); the zip as a whole takes part in the product
   --dry-run             compose and validate every job, list them and their count, run nothing
   --json                one JSON object per job (with --dry-run: the job list; else the outcomes)
-  --no-cache            search trainer.batch_size=auto again instead of reusing a cached search
-                        (sets LADDER_NO_CACHE=1 for the jobs)
+  --no-cache            search trainer.batch_size=auto again and build the training step afresh
+                        instead of reusing cached ones (sets LADDER_NO_CACHE=1 for the jobs)
   --shell-completion install=bash|zsh|fish
                         print a completion script: eval "$(npx run --shell-completion install=bash)"
   --version, -V         print Ladder's version

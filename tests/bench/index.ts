@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
- * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3 for
+ * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3, on an empty engine cache then on the cache it wrote, for
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
  * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default

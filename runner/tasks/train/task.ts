@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
-import { buildModel, countParams, createTrainer, estimateMemory, type Trainer } from '../../../engine/index.js';
+import { buildModel, countParams, createTrainer, estimateMemory, type CacheOutcome, type Trainer } from '../../../engine/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
@@ -66,7 +66,10 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     seed: tr.seed,
     backend: tr.backend,
     threads: ctx.threads,
+    cache: engineCache(spec),
   });
+  ctx.log(cacheNote(trainer.cache, spec));
+  ctx.setInfo({ engine_cache: trainer.cache });
   try {
     const best = ctx.artifactPath(CHECKPOINTS.best);
     // the checkpoint hook goes last, so the `last` checkpoint holds what the other hooks made of the epoch
@@ -192,6 +195,18 @@ async function exportModel(trainer: Trainer, data: Awaited<ReturnType<typeof loa
     std: data.normalization.std,
   };
   ctx.writeArtifact('normalization.json', `${JSON.stringify(normalization, null, 2)}\n`);
+}
+
+/** The engine's start-up cache: <data.cache_dir>/engine, unless `npx run --no-cache` (LADDER_NO_CACHE=1). */
+function engineCache(spec: TrainSpec): { dir: string } | null {
+  return process.env.LADDER_NO_CACHE === '1' ? null : { dir: resolve(spec.data.cache_dir, 'engine') };
+}
+
+function cacheNote(outcome: CacheOutcome, spec: TrainSpec): string {
+  const dir = resolve(spec.data.cache_dir, 'engine');
+  if (outcome === 'hit') return `training step: built graphs and onnxruntime's optimized model from the cache (${dir}); npx run --no-cache rebuilds them`;
+  if (outcome === 'miss') return `training step: built, and cached for the next job with this architecture (${dir})`;
+  return 'training step: built (cache off: --no-cache)';
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

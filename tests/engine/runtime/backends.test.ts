@@ -3,7 +3,7 @@ import { Graph } from '../../../engine/graph/builder.js';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
 import { tableDropout } from '../../../engine/nn/layers.js';
 import { dropoutFeeds, dropoutOffsets, dropoutTable } from '../../../engine/step/dropout.js';
-import { type Backend, createSession, probeBackend } from '../../../engine/runtime/backends.js';
+import { type Backend, createSession, cudaMissing, probeBackend } from '../../../engine/runtime/backends.js';
 import { createTrainer } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from '../fixtures.js';
 
@@ -65,6 +65,20 @@ describe('backends', () => {
       (s) => expect(s.backend).toBe('webgpu'), // an adapter exists on this machine
       (e: Error) => expect(e.message).toMatch(/backend 'webgpu' is not available here.*trainer.backend=node/),
     );
+  });
+});
+
+describe('trainer.backend=cuda', () => {
+  it('without the CUDA execution provider: fails up front, in one line saying how to install it', async () => {
+    const missing = await cudaMissing();
+    if (missing === null) return; // onnxruntime-node was installed with CUDA here: the session may start
+    const install = /^backend 'cuda' is not available here: onnxruntime-node was installed without the CUDA execution provider; install onnxruntime-node with it \(ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci, which needs internet\) or use trainer\.backend=node$/;
+    expect(missing).toMatch(install);
+    const g = new Graph('id');
+    g.output(g.op('Relu', [g.input('x', 'float32', [2])], {}, 'float32', [2]), 'y');
+    await expect(createSession(toModelBytes(g), { backend: 'cuda' })).rejects.toThrow(install);
+    expect(await probeBackend('cuda')).toMatch(install);
+    await expect(createTrainer({ model: tinyMlp(6), batchSize: 4, inputShape: [6], optim: OPTIM, seed: 1, backend: 'cuda' })).rejects.toThrow(install);
   });
 });
 

@@ -101,4 +101,15 @@ describe('npx run: the preflight block', () => {
     expect(out.stderr).toMatch(/Error: the preflight refused the launch \(backend\): nothing was run\n$/);
     expect(readdirSync(dir)).toEqual([]);
   }, 120_000);
+
+  it('trainer.backend=cuda without the CUDA execution provider refuses the launch with how to install it', async () => {
+    const why = await probeBackend('cuda');
+    if (why === null) return; // onnxruntime-node was installed with CUDA and a GPU is here
+    expect(why).toMatch(/^backend 'cuda' is not available here: .*ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci/);
+    const { out, io: streams } = io();
+    const dir = outputs();
+    expect(await runLaunchCommand(cmd(['trainer=smoke', ...TINY, 'trainer.backend=cuda'], dir), compose, streams)).toBe(3);
+    expect(out.stderr).toContain(`  fail  backend  ${why}\n                 fix: trainer.backend=node (the CPU), or run where cuda is available\n`);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 120_000);
 });

@@ -1,0 +1,206 @@
+/**
+ * The start-up cache of a trainer: the built step graphs and onnxruntime's optimized models, so that the
+ * second job of a sweep with the same architecture skips the graph build, the serialisation and ORT's graph
+ * optimisation (most of a job's start-up). Three kinds of files under one folder:
+ *
+ *   steps/<key>.json        what a (model, shapes, optimizer, engine code) builds: the parameter layout
+ *                           and the sha256 of the train and eval graphs' bytes
+ *   graphs/<sha256>.onnx    a built graph, as serialised (checked against its name when read)
+ *   ort/<env>/<sha256>.onnx onnxruntime's optimized model of that graph (optimizedModelFilePath), per
+ *                           environment <env> = hash of (backend, onnxruntime version, CPU model)
+ *
+ * An optimized model is found only through the hash of the graph it was made from, so it never serves a
+ * different graph. A steps/ entry is keyed by everything the graph is a function of: the model's own key
+ * (its config and input channels), the batch and input shapes, the optimizer's graph settings (the lr
+ * schedule is fed per step and stays out) and a fingerprint of the engine's own code, so an edited engine
+ * misses. A model without a key is built each time; its optimized models are still cached by graph hash.
+ * Every file is written to a temporary name and renamed, so concurrent jobs (a pool) never read half a file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Layout } from '../step/net.js';
+import type { Backend } from './backends.js';
+
+/** Bump when an entry's shape changes; older entries then miss. */
+const FORMAT = 1;
+
+/** Where a session's model comes from (the worker creates the session from it). */
+export interface ModelSource {
+  /** The serialised graph (always there, so a broken optimized model can be rebuilt from it). */
+  bytes: Uint8Array;
+  /** onnxruntime's optimized model of `bytes`, to load with graph optimisation off. */
+  optimized?: string;
+  /** Where onnxruntime should write the optimized model it makes (a temporary name, renamed by the worker). */
+  saveOptimized?: { tmp: string; path: string };
+}
+
+export type CacheOutcome = 'hit' | 'miss' | 'off';
+
+export interface CompiledStep {
+  layout: Layout;
+  train: ModelSource;
+  eval: ModelSource;
+  /**
+   * hit: the train step's optimized model came from the cache (and the graphs too, for a model with a key;
+   * the eval session, made at the first evaluation, takes its own when there is one); miss: built and
+   * optimized here (and written); off: no cache.
+   */
+  cache: CacheOutcome;
+}
+
+export interface BuiltGraphs {
+  layout: Layout;
+  train: Uint8Array;
+  eval: Uint8Array;
+}
+
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** Hash of a JSON-like value with object keys sorted (equal values hash equally). */
+export const keyHash = (value: unknown): string => sha256(canonical(value)).slice(0, 32);
+
+let fingerprint: string | undefined;
+/** sha256 of the engine's source files (this folder's parent, .ts or .js as running): a changed engine misses. */
+export function engineFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts')) h.update(p.slice(root.length)).update(readFileSync(p));
+    }
+  };
+  walk(root);
+  return (fingerprint = h.digest('hex'));
+}
+
+/** The installed onnxruntime-node's version (the optimized model is only valid for it). */
+export function ortVersion(): string {
+  return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+}
+
+/** Whether `backend` can save and reload an optimized model (onnxruntime-node's EPs; not wasm or WebGPU). */
+const savesOptimized = (backend: Backend) => backend === 'node' || backend === 'cuda';
+
+function writeAtomic(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** A temporary name next to `path` for onnxruntime to write to (its folder made). */
+export function tempFor(path: string): { tmp: string; path: string } {
+  mkdirSync(dirname(path), { recursive: true });
+  return { tmp: `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp.onnx`, path };
+}
+
+export interface StepCacheOptions {
+  /** The cache folder (created when first written). */
+  dir: string;
+  backend: Backend;
+  /**
+   * What the graph is a function of besides the engine's code (model key, shapes, optimizer settings); null
+   * when the model has no key: the graphs are built, and only the optimized models are cached.
+   */
+  key: unknown | null;
+  /** The engine code's fingerprint (default engineFingerprint(); tests stand in an edited engine). */
+  engine?: string;
+}
+
+interface StepEntry {
+  format: number;
+  key: unknown;
+  train: string;
+  eval: string;
+  layout: { params: Layout['params']; buffers: Layout['buffers']; dropout: Layout['dropout'] };
+}
+
+function readGraph(dir: string, hash: string): Uint8Array | null {
+  const file = join(dir, 'graphs', `${hash}.onnx`);
+  if (!existsSync(file)) return null;
+  const bytes = readFileSync(file);
+  return sha256(bytes) === hash ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+}
+
+/**
+ * The layout and the two sessions' model sources: from the cache when an entry for `opts.key` (and the
+ * engine's code) is there with both graphs intact, else from `build()`, whose graphs are then written.
+ * Cache write failures (a read-only folder) only cost the caching: the sources are still returned.
+ */
+export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGraphs): CompiledStep {
+  if (!opts) {
+    const b = build();
+    return { layout: b.layout, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
+  }
+  const { dir, backend } = opts;
+  const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
+  const source = (bytes: Uint8Array, hash: string): ModelSource => {
+    if (!savesOptimized(backend)) return { bytes };
+    const path = join(dir, 'ort', env, `${hash}.onnx`);
+    if (existsSync(path)) return { bytes, optimized: path };
+    try {
+      return { bytes, saveOptimized: tempFor(path) };
+    } catch {
+      return { bytes };
+    }
+  };
+  const stepFile = opts.key === null ? null : join(dir, 'steps', `${keyHash({ format: FORMAT, key: opts.key, engine: opts.engine ?? engineFingerprint() })}.json`);
+  const entry = stepFile ? readEntry(stepFile) : null;
+  if (entry) {
+    const [train, evalBytes] = [readGraph(dir, entry.train), readGraph(dir, entry.eval)];
+    if (train && evalBytes) {
+      const layout = Object.assign(new Layout(), entry.layout);
+      const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
+      return { layout, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
+    }
+  }
+  const b = build();
+  const [th, eh] = [sha256(b.train), sha256(b.eval)];
+  try {
+    for (const [hash, bytes] of [[th, b.train], [eh, b.eval]] as const) {
+      const file = join(dir, 'graphs', `${hash}.onnx`);
+      if (!readGraph(dir, hash)) writeAtomic(file, bytes);
+    }
+    if (stepFile) {
+      const { params, buffers, dropout } = b.layout;
+      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout } };
+      writeAtomic(stepFile, `${JSON.stringify(e)}\n`);
+    }
+  } catch {
+    // an unwritable cache folder: this job still trains, only without the cache
+  }
+  const [t, e] = [source(b.train, th), source(b.eval, eh)];
+  return { layout: b.layout, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
+}
+
+function readEntry(file: string): StepEntry | null {
+  try {
+    const e = JSON.parse(readFileSync(file, 'utf8')) as StepEntry;
+    return e.format === FORMAT && typeof e.train === 'string' && typeof e.eval === 'string' && e.layout ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Moves onnxruntime's freshly written optimized model into place (or drops it when it cannot). */
+export function settleOptimized(save: { tmp: string; path: string }): void {
+  try {
+    if (existsSync(save.tmp)) renameSync(save.tmp, save.path);
+  } catch {
+    rmSync(save.tmp, { force: true });
+  }
+}
