@@ -21,11 +21,12 @@ describe('a numeric key', () => {
   const float: Distribution = { type: 'float', low: 0, high: 10, log: false };
 
   it('puts a kernel on each observation and the prior mid-range; widths are the larger neighbour gap (endpoints off)', () => {
-    // sorted with the prior: [1, 2, 5(prior), 9] between ends 0 and 10; gaps: 1→max(1,1)=1 but endpoints off → 2-1=1,
-    // 2→max(1,3)=3, prior 5→max(3,4)=4, 9→ endpoints off → 9-5=4; the magic clip's floor is 10/min(100, 1+4)=2
-    const pe = new ParzenEstimator(float, [2, 9, 1], OPTUNA);
-    const sigmas = [3, 4, 2]; // for 2, 9, 1 (1's width 1 clipped up to 2)
-    const mus = [2, 9, 1];
+    // sorted with the prior: [3, 4, 5(prior), 9] between ends 0 and 10. 4 → max(1, 1) = 1; the outermost take their
+    // inner gap (endpoints off): 3 → 4 - 3 = 1 (not max(3, 1) = 3), 9 → 9 - 5 = 4; the magic clip's floor,
+    // 10 / min(100, 1 + 4 kernels) = 2, lifts the 1s to 2
+    const pe = new ParzenEstimator(float, [4, 9, 3], OPTUNA);
+    const sigmas = [2, 4, 2];
+    const mus = [4, 9, 3];
     const trunc = (x: number, mu: number, s: number) => {
       const phi = (z: number) => Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
       const cdf = (z: number) => { let t = 0; for (let i = 0; i < 4000; i++) t += phi(-12 + ((i + 0.5) * (z + 12)) / 4000) * (z + 12) / 4000; return t; };
