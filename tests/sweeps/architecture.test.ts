@@ -46,8 +46,8 @@ describe.each(['2m', '20m', '200m', '2b'])('budget=%s', (budget) => {
     expect(constraint.describe).toMatch(new RegExp(`^exact count within budget=${budget} \\(.* ± 50%\\), n_heads \\| d_model, d_ff = 4·d_model$`));
   });
 
-  it.each(['random', 'tpe'])('every %s proposal satisfies it, and the rejected draws are counted', (name) => {
-    const sampler = createSampler(name, 1, { constraints: [constraint] });
+  it.each(['random', 'tpe', 'tpe multivariate'])('every %s proposal satisfies it, and the rejected draws are counted', (name) => {
+    const sampler = createSampler(name.split(' ')[0], 1, { constraints: [constraint], multivariate: name.endsWith('multivariate') });
     const trials = runStudy(sampler, space, 30, objective);
     for (const t of trials) expect(holds(c, t.params), JSON.stringify(t.params)).toBe(true);
     expect(new Set(trials.map((t) => t.params['model.d_model'])).size).toBeGreaterThan(1);

@@ -1,6 +1,7 @@
 // The Parzen estimators TPE fits: Optuna's weights, kernel widths, prior and categorical kernels.
 import { describe, expect, it } from 'vitest';
 import { defaultWeights, ParzenEstimator } from '../../../sweeps/samplers/index.js';
+import { JointParzen } from '../../../sweeps/samplers/parzen.js';
 import { trialRng } from '../../../sweeps/samplers/rng.js';
 import type { Distribution } from '../../../sweeps/space.js';
 
@@ -78,5 +79,28 @@ describe('a categorical key', () => {
   it('with no observations it is uniform', () => {
     const pe = new ParzenEstimator(d, [], OPTUNA);
     for (const c of d.choices) expect(Math.exp(pe.logPdf(c))).toBeCloseTo(1 / 3, 12);
+  });
+});
+
+describe('the joint estimator (multivariate TPE)', () => {
+  const box: Distribution = { type: 'float', low: 0, high: 10, log: false };
+
+  it('draws every key from one kernel, so the keys of one trial stay together', () => {
+    // trials near (1, 1) and near (9, 9): a joint draw stays near the diagonal; independent draws mix them
+    const obs = [1, 1.2, 1.4, 1.6, 1.8, 9, 9.2, 9.4, 9.6, 9.8];
+    const joint = new JointParzen(['x', 'y'], [box, box], [obs, obs], OPTUNA);
+    const single = new ParzenEstimator(box, obs, OPTUNA);
+    const rng = trialRng(0, 0);
+    const mixed = (draws: { x: number; y: number }[]) => draws.filter(({ x, y }) => (x < 4 && y > 6) || (x > 6 && y < 4)).length;
+    const together = mixed(Array.from({ length: 1000 }, () => joint.draw(rng) as { x: number; y: number }));
+    const apart = mixed(Array.from({ length: 1000 }, () => ({ x: single.draw(rng) as number, y: single.draw(rng) as number })));
+    expect(together).toBeLessThan(apart / 5);
+    expect(Math.exp(joint.logPdf({ x: 1, y: 1 }))).toBeGreaterThan(5 * Math.exp(joint.logPdf({ x: 1, y: 9 })));
+  });
+
+  it("is the mixture of its kernels' products: with one key it is the univariate estimator", () => {
+    const joint = new JointParzen(['x'], [box], [[2, 7]], OPTUNA);
+    const single = new ParzenEstimator(box, [2, 7], OPTUNA);
+    for (const x of [0.5, 2, 5, 9]) expect(joint.logPdf({ x })).toBeCloseTo(single.logPdf(x), 12);
   });
 });
