@@ -12,11 +12,9 @@ import { RandomSampler } from './random.js';
 import { defaultGamma, TPE_DEFAULTS, TpeSampler, type TpeOptions } from './tpe.js';
 import type { Constraint, Sampler } from './types.js';
 
-export { defaultWeights, ParzenEstimator } from './parzen.js';
 export { MAX_DRAWS, validCombinations } from './propose.js';
-export { drawUniform, RandomSampler, RandomSweeper, sampleJobs, type SamplerSpec } from './random.js';
-export { trialRng, type Rng } from './rng.js';
-export { defaultGamma, splitTrials, TPE_DEFAULTS, TpeSampler, type TpeOptions } from './tpe.js';
+export { RandomSampler, RandomSweeper, sampleJobs, type SamplerSpec } from './random.js';
+export { TpeSampler, type TpeOptions } from './tpe.js';
 export type { Constraint, ParamValue, Sampler, StudyTrial } from './types.js';
 
 /** The samplers `sweeper.name` selects for a study. */

@@ -77,6 +77,7 @@ export function splitTrials(trials: readonly StudyTrial[], nBelow: number, liar:
 export class TpeSampler implements Sampler {
   readonly options: TpeOptions;
   private readonly random: RandomSampler;
+  private readonly tally = { rejected: 0 };
 
   constructor(
     readonly seed: number,
@@ -94,10 +95,9 @@ export class TpeSampler implements Sampler {
     return this.random.rejected + this.tally.rejected;
   }
 
-  private readonly tally = { rejected: 0 };
-
   sample(space: SearchSpace, trials: readonly StudyTrial[], number: number): Record<string, ParamValue> {
     const o = this.options;
+    for (const c of this.constraints) constrainedParams(space, c); // a conditional or unknown key is refused, not ignored
     const finished = trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
     if (finished.length < o.n_startup_trials) return this.random.sample(space, trials, number);
     const { below, above } = splitTrials(trials, o.gamma(finished.length), o.constant_liar);

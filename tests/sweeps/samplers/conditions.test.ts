@@ -60,3 +60,14 @@ describe('TPE on conditional keys', () => {
     expect(near).toBeGreaterThan(late.length / 2);
   });
 });
+
+describe('a constraint on a conditional key', () => {
+  it('is refused by every sampler, multivariate TPE included, rather than silently ignored', () => {
+    const space = searchSpace(params, noGroups, conditions);
+    const constraint = { keys: ['trainer.momentum'], describe: 'momentum below 0.9', valid: (p: StudyTrial['params']) => (p['trainer.momentum'] as number) < 0.9 };
+    const history = runStudy(createSampler('random', 0), space, 12, () => 1);
+    for (const sampler of [createSampler('random', 0, { constraints: [constraint] }), createSampler('tpe', 0, { constraints: [constraint], multivariate: true })]) {
+      expect(() => sampler.sample(space, history, 12)).toThrow('trainer.momentum: a constrained key cannot be conditional (sweeper.conditions.trainer.momentum); drop the condition');
+    }
+  });
+});

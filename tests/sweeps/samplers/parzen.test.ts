@@ -1,7 +1,6 @@
 // The Parzen estimators TPE fits: Optuna's weights, kernel widths, prior and categorical kernels.
 import { describe, expect, it } from 'vitest';
-import { defaultWeights, ParzenEstimator } from '../../../sweeps/samplers/index.js';
-import { JointParzen } from '../../../sweeps/samplers/parzen.js';
+import { defaultWeights, JointParzen, ParzenEstimator } from '../../../sweeps/samplers/parzen.js';
 import { trialRng } from '../../../sweeps/samplers/rng.js';
 import type { Distribution } from '../../../sweeps/space.js';
 

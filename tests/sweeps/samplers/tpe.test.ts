@@ -1,6 +1,7 @@
 // TPE (Bergstra et al. 2011) with Optuna's defaults: startup, the split, determinism, the liar, pruned trials.
 import { describe, expect, it } from 'vitest';
-import { createSampler, defaultGamma, RandomSampler, splitTrials, TPE_OPTION_DEFAULTS, TpeSampler, type StudyTrial } from '../../../sweeps/samplers/index.js';
+import { createSampler, RandomSampler, TPE_OPTION_DEFAULTS, TpeSampler, type StudyTrial } from '../../../sweeps/samplers/index.js';
+import { defaultGamma, splitTrials } from '../../../sweeps/samplers/tpe.js';
 import { searchSpace } from '../../../sweeps/space.js';
 import { noGroups, runStudy, trial } from './helpers.js';
 
