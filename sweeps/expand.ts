@@ -5,7 +5,7 @@ import { hydraSweep } from './hydra.js';
 import { GridSweeper } from './grid.js';
 import { loadPreset } from './presets.js';
 import { SweepError } from './product.js';
-import { RandomSampler } from './samplers/random.js';
+import { RandomSweeper } from './samplers/random.js';
 import { searchSpace } from './space.js';
 import type { Sweeper } from './sweeper.js';
 
@@ -72,10 +72,10 @@ export function createSweep(overrides: string[], opts: ExpandOptions = {}): Swee
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
   const space = searchSpace([...(loaded?.overrides ?? []), ...rest], groupOptions);
-  if (!loaded && hydra?.sampler && zip.length === 0) return { sweeper: new RandomSampler(space, hydra.sampler), preset, zip };
+  if (!loaded && hydra?.sampler && zip.length === 0) return { sweeper: new RandomSweeper(space, hydra.sampler), preset, zip };
   if (loaded?.sampler) {
     if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
-    return { sweeper: new RandomSampler(space, loaded.sampler), preset, zip };
+    return { sweeper: new RandomSweeper(space, loaded.sampler), preset, zip };
   }
   return { sweeper: new GridSweeper(space, zip), preset, zip };
 }

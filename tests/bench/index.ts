@@ -4,7 +4,8 @@
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
  * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
- * every core: jobs per minute and the speed-up).
+ * every core: jobs per minute and the speed-up), tpe (TPE against random search on task=objective's functions:
+ * --tpe-studies 20 seeded studies of --tpe-trials 40; the win rate and the median best of each).
  * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
@@ -16,6 +17,7 @@ import { benchComposeSweep } from './compose-sweep.js';
 import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
 import { benchPool } from './pool.js';
+import { benchTpe, tpeTable, type TpeRow } from './tpe.js';
 import { benchTrain } from './train.js';
 import { benchIndex } from './tracking.js';
 
@@ -34,6 +36,8 @@ const { values, positionals } = parseArgs({
     'train-batch': { type: 'string', default: '64' },
     'pool-jobs': { type: 'string', default: '8' },
     'pool-workers': { type: 'string' },
+    'tpe-studies': { type: 'string', default: '20' },
+    'tpe-trials': { type: 'string', default: '40' },
   },
 });
 
@@ -48,6 +52,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   data: () => benchData(),
   index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
+  tpe: (log) => benchTpe({ studies: Number(values['tpe-studies']), trials: Number(values['tpe-trials']), log }),
   pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
@@ -78,7 +83,10 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     log(`${name} ...`);
     results[name] = await CASES[name](log);
-    if (!values.json) console.log(name === 'engine' ? engineTable(results[name] as EngineRow[]) : `${name}: ${JSON.stringify(results[name])}`);
+    if (!values.json) {
+      const tables: Record<string, (r: unknown) => string> = { engine: (r) => engineTable(r as EngineRow[]), tpe: (r) => tpeTable(r as TpeRow[]) };
+      console.log(tables[name]?.(results[name]) ?? `${name}: ${JSON.stringify(results[name])}`);
+    }
   }
   if (values.json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version }, results }, null, 2));
   return 0;

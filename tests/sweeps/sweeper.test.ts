@@ -1,7 +1,7 @@
 // One search space from the override values, read by the grid and the random sampler behind one Sweeper interface.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSweep, FixedSweeper, GridSweeper, gridJobs, RandomSampler, sampleJobs, searchSpace, type Trial } from '../../sweeps/index.js';
+import { createSweep, FixedSweeper, GridSweeper, gridJobs, RandomSweeper, sampleJobs, searchSpace, type Trial } from '../../sweeps/index.js';
 
 const configDir = join(import.meta.dirname, '..', '..', 'conf');
 const groupOptions = (group: string) => (group === 'horizon' ? ['h1', 'h3', 'h5'] : []);
@@ -48,14 +48,14 @@ describe('sweepers', () => {
 
   it('the random sampler draws from the same space, the same jobs for the same seed', () => {
     const drawn = searchSpace(['trainer.lr=tag(log, interval(1e-4, 1e-2))', 'budget=2m,20m'], groupOptions);
-    const sampler = new RandomSampler(drawn, { type: 'random', samples: 5, seed: 3 });
+    const sampler = new RandomSweeper(drawn, { type: 'random', samples: 5, seed: 3 });
     expect(sampler.ask([])).toEqual(sampleJobs(drawn, { type: 'random', samples: 5, seed: 3 }));
     expect(sampler.ask([])).toHaveLength(5);
     expect(sampler.ask([0, 1, 2, 3, 4].map(trial))).toEqual([]);
   });
 
   it('createSweep picks the preset sampler or the grid', () => {
-    expect(createSweep(['sweep=lr_search'], { configDir }).sweeper).toBeInstanceOf(RandomSampler);
+    expect(createSweep(['sweep=lr_search'], { configDir }).sweeper).toBeInstanceOf(RandomSweeper);
     const grid = createSweep(['budget=2m,20m'], { configDir });
     expect(grid).toMatchObject({ preset: null, zip: [] });
     expect(grid.sweeper).toBeInstanceOf(GridSweeper);
