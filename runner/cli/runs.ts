@@ -34,11 +34,16 @@ Commands:
   export mlflow DIR      every run in MLflow's file-store layout: mlflow ui --backend-store-uri DIR
   export csv|parquet FILE [--sql "<SELECT ...>"]
                          the run summary (or the query's result) as a file pandas reads
+  scaling [--sweep ID] [--metric NAME]
+                         the metric against the exact parameter count, one series per horizon,
+                         each fitted with L(N) = a·N^(−α) + c (α with its standard error)
 
 Options:
   --json                 JSON output (ls, show, compare: one JSON value; sql: one JSON object per row)
   --sql "<SELECT ...>"   export csv|parquet: this read-only query instead of run_summary
   --copy                 export mlflow: copy the run folders into artifacts/ instead of linking them
+  --sweep ID             scaling: the runs of this sweep (id or id prefix) instead of all runs
+  --metric NAME          scaling: the metric to fit (default best_val_loss; any other name: its last value)
   --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
   --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
   --version, -V          print Ladder's version
@@ -56,10 +61,12 @@ interface RunsArgs {
   outputs: string | null;
   sql: string | null;
   copy: boolean;
+  sweep: string | null;
+  metric: string | null;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, sweep: null, metric: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
@@ -69,10 +76,10 @@ function parseArgs(argv: string[]): RunsArgs {
     else if (arg === '--sql') {
       if (argv[i + 1] === undefined) throw new UsageError('--sql needs a query, e.g. --sql "SELECT id, val_loss FROM run_summary"');
       args.sql = argv[++i];
-    } else if (arg === '--index' || arg === '--outputs') {
+    } else if (arg === '--index' || arg === '--outputs' || arg === '--sweep' || arg === '--metric') {
       const value = argv[++i];
-      if (!value) throw new UsageError(`${arg} needs a value`);
-      args[arg === '--index' ? 'index' : 'outputs'] = value;
+      if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      args[arg.slice(2) as 'index' | 'outputs' | 'sweep' | 'metric'] = value;
     } else if (arg.startsWith('--')) throw new UsageError(`unknown flag '${arg}'. See npx runs --help`);
     else if (args.command === null) args.command = arg;
     else args.rest.push(arg);
@@ -107,7 +114,8 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       : args.outputs
         ? path.join(outputsDir, 'index.sqlite')
         : settings.indexPath;
-    if (['ls', 'show', 'sql'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
+    if ((args.sweep !== null || args.metric !== null) && args.command !== 'scaling') throw new UsageError(`--sweep and --metric go with runs scaling, not runs ${args.command}`);
+    if (['ls', 'show', 'sql', 'scaling'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
     switch (args.command) {
       case 'ls':
         return await ls(outputsDir, indexPath, args, io);
@@ -127,13 +135,21 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
           throw e instanceof ExportUsageError ? new UsageError(e.message) : e;
         }
       }
+      case 'scaling': {
+        const { scalingCommand, ScalingUsageError } = await import('./runs-scaling.js');
+        try {
+          return scalingCommand({ rest: args.rest, sweep: args.sweep, metric: args.metric, json: args.json, indexPath, stdout: io.stdout });
+        } catch (e) {
+          throw e instanceof ScalingUsageError ? new UsageError(e.message) : e;
+        }
+      }
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, reindex or migrate (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, scaling, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;
