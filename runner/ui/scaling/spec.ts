@@ -53,9 +53,9 @@ export function scalingSpec(study: ScalingStudy): TopLevelSpec {
   const points: ChartPoint[] = study.series.flatMap((s) => s.points.map((p) => ({ series: seriesLabel(s), n: p.n, value: p.y, run: p.run_id, budget: p.budget })));
   const curves = fittedCurves(study);
   const positive = points.every((p) => p.value > 0) && curves.every((c) => c.fit > 0);
-  const y = { type: 'quantitative' as const, title: study.metric, scale: positive ? { type: 'log' as const } : { zero: false } };
-  const x = { field: 'n', type: 'quantitative' as const, title: 'parameters N (exact count)', scale: { type: 'log' as const } };
-  const color = { field: 'series', type: 'nominal' as const, title: 'horizon: exponent α ± 1 s.e.', legend: { labelLimit: 400 } };
+  const y = { type: 'quantitative' as const, title: study.metric, scale: positive ? { type: 'log' as const, nice: false, padding: 12 } : { zero: false, padding: 12 } };
+  const x = { field: 'n', type: 'quantitative' as const, title: 'parameters N (exact count)', scale: { type: 'log' as const, nice: false, padding: 12 } };
+  const color = { field: 'series', type: 'nominal' as const, title: 'horizon: α ± 1 s.e.', legend: { labelLimit: 400, titleLimit: 400 } };
   const fitted = study.series.filter((s) => s.fit.ok).length;
   return {
     $schema: SCHEMA,
