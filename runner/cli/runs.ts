@@ -36,6 +36,9 @@ Commands:
                          the run summary (or the query's result) as a file pandas reads
   ui                     the results page: runs table, run pages, compare, sweep heat maps
                          (a local read-only server on 127.0.0.1; Ctrl-C stops it)
+  scaling [--sweep ID] [--metric NAME]
+                         the metric against the exact parameter count, one series per horizon,
+                         each fitted with L(N) = a·N^(−α) + c (α with its standard error)
 
 Options:
   --json                 JSON output (ls, show, compare: one JSON value; sql: one JSON object per row)
@@ -43,6 +46,8 @@ Options:
   --copy                 export mlflow: copy the run folders into artifacts/ instead of linking them
   --port N               ui: the port (default 8765; 0 picks a free one)
   --host H               ui: the address to bind (default 127.0.0.1; another one is reachable from other machines)
+  --sweep ID             scaling: the runs of this sweep (id or id prefix) instead of all runs
+  --metric NAME          scaling: the metric to fit (default best_val_loss; any other name: its last value)
   --index PATH           the index file (default: outputs/index.sqlite, or "indexPath" in package.json "ladder")
   --outputs DIR          the outputs folder (default: outputs, or "outputsDir")
   --version, -V          print Ladder's version
@@ -62,10 +67,12 @@ interface RunsArgs {
   copy: boolean;
   port: string | null;
   host: string | null;
+  sweep: string | null;
+  metric: string | null;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, port: null, host: null };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, port: null, host: null, sweep: null, metric: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
@@ -75,10 +82,10 @@ function parseArgs(argv: string[]): RunsArgs {
     else if (arg === '--sql') {
       if (argv[i + 1] === undefined) throw new UsageError('--sql needs a query, e.g. --sql "SELECT id, val_loss FROM run_summary"');
       args.sql = argv[++i];
-    } else if (arg === '--index' || arg === '--outputs' || arg === '--port' || arg === '--host') {
+    } else if (arg === '--index' || arg === '--outputs' || arg === '--port' || arg === '--host' || arg === '--sweep' || arg === '--metric') {
       const value = argv[++i];
-      if (!value) throw new UsageError(`${arg} needs a value`);
-      args[arg.slice(2) as 'index' | 'outputs' | 'port' | 'host'] = value;
+      if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      args[arg.slice(2) as 'index' | 'outputs' | 'port' | 'host' | 'sweep' | 'metric'] = value;
     } else if (arg.startsWith('--')) throw new UsageError(`unknown flag '${arg}'. See npx runs --help`);
     else if (args.command === null) args.command = arg;
     else args.rest.push(arg);
@@ -114,7 +121,8 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
       : args.outputs
         ? path.join(outputsDir, 'index.sqlite')
         : settings.indexPath;
-    if (['ls', 'show', 'sql'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
+    if ((args.sweep !== null || args.metric !== null) && args.command !== 'scaling') throw new UsageError(`--sweep and --metric go with runs scaling, not runs ${args.command}`);
+    if (['ls', 'show', 'sql', 'scaling'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
     switch (args.command) {
       case 'ls':
         return await ls(outputsDir, indexPath, args, io);
@@ -142,13 +150,21 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
           throw e instanceof UiUsageError ? new UsageError(e.message) : e;
         }
       }
+      case 'scaling': {
+        const { scalingCommand, ScalingUsageError } = await import('./runs-scaling.js');
+        try {
+          return scalingCommand({ rest: args.rest, sweep: args.sweep, metric: args.metric, json: args.json, indexPath, stdout: io.stdout });
+        } catch (e) {
+          throw e instanceof ScalingUsageError ? new UsageError(e.message) : e;
+        }
+      }
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, ui, reindex or migrate (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, ui, scaling, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;

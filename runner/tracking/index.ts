@@ -5,3 +5,5 @@ export { relativeDir } from './dirs.js';
 export { reindex, type ReindexResult } from './reindex.js';
 export { APPLICATION_ID, MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';
 export { flattenConfig, IndexWriter } from './writer.js';
+export { fitPowerLaw, powerLaw, ALPHA_RANGE, type NoFit, type PowerLawFit, type ScalingFit, type ScalingPoint } from './scaling.js';
+export { DEFAULT_SCALING_METRIC, SCALING_COLUMNS, scalingStudy, type ScalingOptions, type ScalingRun, type ScalingSeries, type ScalingStudy } from './scaling-points.js';
