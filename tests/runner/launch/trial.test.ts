@@ -5,11 +5,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { launch, LocalLauncher, PoolLauncher, type Launcher } from '../../../runner/launch/index.js';
+import { summary } from '../../../runner/cli/summary.js';
+import { compose } from '../../../runner/compose/index.js';
+import { launch, LocalLauncher, PoolLauncher, resumeSweep, type Launcher } from '../../../runner/launch/index.js';
 import type { Plan } from '../../../runner/launch/types.js';
 import { readReports, type TrialLink } from '../../../sweeps/pruners/index.js';
 import { registerTestTasks } from '../fixtures/tasks.js';
-import { job, tempOutputs } from '../helpers.js';
+import { listRuns, openIndexReadOnly } from '../../../runner/tracking/index.js';
+import { confWithTasks, indexDump, job, reindexedDump, tempOutputs } from '../helpers.js';
 
 registerTestTasks();
 const FIXTURE_TASKS = resolve('tests/runner/fixtures/child-tasks.ts');
@@ -27,14 +30,16 @@ function studyPlan(outputsDir: string): { plan: Plan; links: TrialLink[] } {
     pruner: { name: 'median', n_startup_trials: 1, n_warmup_steps: 0, interval_steps: 1 },
   });
   const links = [link(1), link(2)];
-  const jobs = [job(0, 't_trial', { budget: '20m' }), job(1, 't_trial', { budget: '2m' })].map((j, i) => ({ ...j, trial: links[i] }));
+  const jobs = [job(0, 't_trial', { budget: '20m' }), job(1, 't_trial', { budget: '2m' })].map((j, i) => ({ ...j, overrides: ['task=t_trial', ...j.overrides], trial: links[i] }));
   return { plan: { multirun: true, overrides: ['budget=20m,2m'], preset: null, zip: [], jobs }, links };
 }
 
 async function runStudy(launcher: Launcher) {
   const outputsDir = tempOutputs();
   const { plan, links } = studyPlan(outputsDir);
-  const result = await launch(plan, { outputsDir, indexPath: join(outputsDir, 'index.sqlite'), launcher });
+  // what --resume re-plans from: a conf/ with the t_trial task
+  const command = { overrides: plan.overrides, zip: [], config_dir: confWithTasks('t_trial'), config_name: 'config' };
+  const result = await launch(plan, { outputsDir, indexPath: join(outputsDir, 'index.sqlite'), launcher, command });
   return { result, links, outputsDir };
 }
 
@@ -63,4 +68,30 @@ describe.each(launchers)('RunContext.trial under launcher=%s', (_name, make) => 
     // a pruned trial is no failure: the sweep completed
     expect(result.status).toBe('completed');
   }, 120_000);
+});
+
+describe('a pruned trial after the sweep', () => {
+  it('is listed and filtered as pruned, counted in the closing summary with its reason, and reindexed the same', async () => {
+    const { result, outputsDir } = await runStudy(launchers[0][1]());
+    const db = openIndexReadOnly(join(outputsDir, 'index.sqlite'));
+    expect(listRuns(db, ['status=pruned']).map((r) => r.status)).toEqual(['pruned']);
+    expect(listRuns(db, ['status!=pruned']).map((r) => r.status)).toEqual(['completed']);
+    db.close();
+    const text = summary(result, outputsDir);
+    expect(text).toContain('#0 pruned: pruned at step 1\n');
+    expect(text).toContain('completed: 1 completed, 1 pruned → ');
+    expect(indexDump(join(outputsDir, 'index.sqlite'))).toEqual(reindexedDump(outputsDir));
+  });
+
+  it('is kept by --resume, never run again', async () => {
+    const { result } = await runStudy(launchers[0][1]());
+    // the completed trial's run is made to look failed, so that there is something to resume
+    const better = result.outcomes.find((o) => o.num === 1)!;
+    const record = JSON.parse(readFileSync(join(better.dir, 'run.json'), 'utf8'));
+    writeFileSync(join(better.dir, 'run.json'), JSON.stringify({ ...record, status: 'failed', reason: 'made up' }));
+    const setup = resumeSweep(result.dir, compose);
+    expect(setup.counts).toMatchObject({ kept: 1, rerun: 1 });
+    expect(setup.resume.kept.map((k) => [k.outcome.num, k.outcome.status])).toEqual([[0, 'pruned']]);
+    expect(setup.plan.jobs.map((j) => j.num)).toEqual([1]);
+  });
 });
