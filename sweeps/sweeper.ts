@@ -8,7 +8,7 @@ export interface Trial {
   num: number;
   /** The job's overrides, as the sweeper returned them. */
   overrides: string[];
-  status: 'completed' | 'failed' | 'skipped' | 'interrupted';
+  status: 'completed' | 'failed' | 'skipped' | 'interrupted' | 'pruned';
   /** The last value logged under each metric name (NaN / ±Infinity as numbers). */
   metrics: Record<string, number>;
   /** The task's headline numbers (e.g. best_val_loss for train: the lowest val_loss), a natural objective. */

@@ -57,7 +57,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
   const launcher = createLauncher(hydraLauncher(plan) ?? plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
   if (plan.jobs.length === 0) {
-    io.stderr.write(resume ? 'every job of the sweep has ended (completed or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
+    io.stderr.write(resume ? 'every job of the sweep has ended (completed, pruned or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
     return resume ? 0 : 2;
   }
   if (plan.multirun && !resume && !cmd.new) {

@@ -75,7 +75,7 @@ export function summary(result: LaunchResult, cwd: string): string {
   }
   if (notDone.length) lines.push('');
   const parts = [`${count('completed')} completed`];
-  for (const s of ['failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
+  for (const s of ['pruned', 'failed', 'skipped', 'interrupted']) if (count(s)) parts.push(`${count(s)} ${s}`);
   if (result.notStarted.length) parts.push(`${result.notStarted.length} not started`);
   if (result.submitted?.length) parts.push(`${result.submitted.length} submitted, not waited for (npx runs ls shows their state)`);
   lines.push(`${result.status}: ${parts.join(', ')} → ${where}`);

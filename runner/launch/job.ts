@@ -18,6 +18,7 @@ import {
   type RunStatus,
 } from '../outputs/index.js';
 import { isFloatAt } from '../overrides/index.js';
+import { endReport, trialStateOf } from '../../sweeps/pruners/reports.js';
 import { getTask, type Headline, type Metric, type RunContext, type TaskResult } from '../tasks/index.js';
 import type { JobOutcome, PlannedJob } from './types.js';
 
@@ -190,6 +191,7 @@ export class JobRun {
       resuming: this.resuming,
       metricCount: () => this.metricRows,
       rewindMetrics: (count) => this.rewindMetrics(count),
+      ...(this.job.trial ? { trial: this.job.trial } : {}),
     };
   }
 
@@ -226,11 +228,18 @@ export class JobRun {
       this.record.duration_s = Math.round((end.getTime() - Date.parse(this.record.started_at)) / 10) / 100;
       bestEffort(() => this.writeLog(`${status}${reason ? `: ${reason}` : ''}`));
       bestEffort(() => writeRunRecord(this.dir, this.record));
+      bestEffort(() => this.endTrial(status));
       this.hooks.record(this.record);
       bestEffort(() => this.log?.close());
       bestEffort(() => this.metrics?.close());
     }
     return this.outcome();
+  }
+
+  /** A study's trial: its end line in the study's reports (none when interrupted: it may continue). */
+  private endTrial(status: Exclude<RunStatus, 'running'>): void {
+    const state = this.job.trial ? trialStateOf(status) : null;
+    if (state) endReport(this.job.trial!, state);
   }
 
   outcome(): JobOutcome {

@@ -1,5 +1,5 @@
 // `npx run --resume <sweep folder>`: reads multirun.yaml and each job's run.json (closing those whose
-// process is gone), and decides per job: keep it (completed, skipped), continue it in its folder from
+// process is gone), and decides per job: keep it (completed, skipped, pruned), continue it in its folder from
 // its task's resume point (interrupted with one), or run it again (failed, lost, interrupted without a
 // resume point, never started). The plan it returns holds only the jobs to run; the sweeper is asked on
 // with every recorded trial, so an adaptive one proposes what it would have.
@@ -37,7 +37,7 @@ export interface JobStart {
 export interface SweepResume {
   dir: string;
   record: SweepRecord;
-  /** Jobs that stay as they ended (completed, skipped), and the last value of each metric they logged. */
+  /** Jobs that stay as they ended (completed, skipped, pruned), and the last value of each metric they logged. */
   kept: { outcome: JobOutcome; metrics: Record<string, number> }[];
   /** The recorded jobs to start again, by job number; a job to run that is not here never started. */
   starts: Map<number, JobStart>;
@@ -103,7 +103,8 @@ export function resumeSweep(dir: string, compose: ComposeFn, launcher: string[] 
         throw new PlanError(`--resume ${dir}: job #${job.num} is still running (pid ${r.pid} on ${r.host?.hostname}, ${relative(dir, jobDir)}); wait for it, or stop it first`);
       }
     }
-    if (r && jobDir && (r.status === 'completed' || r.status === 'skipped')) {
+    // a pruned trial is finished too: its pruner's verdict stands
+    if (r && jobDir && (r.status === 'completed' || r.status === 'skipped' || r.status === 'pruned')) {
       kept.push(keptOutcome(jobDir, r, job.num));
       counts.kept++;
       continue;

@@ -8,8 +8,11 @@ import { parseConfigYaml, stringifyConfig } from '../yaml/index.js';
 import type { Environment } from './environment.js';
 
 export type { ConfigValue };
-/** `lost`: its process ended without recording an end and left nothing to continue from (see owner.ts). */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped' | 'lost';
+/**
+ * `lost`: its process ended without recording an end and left nothing to continue from (see owner.ts).
+ * `pruned`: a study's trial that its pruner stopped early (sweeps/pruners); finished, like completed.
+ */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'skipped' | 'lost' | 'pruned';
 export type SweepStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
 export const FILES = {

@@ -15,6 +15,7 @@ interface Mark {
  * ✔ green: done. ✖ red: the task broke. ↓ yellow: refused (listr2's mark for a skipped task).
  * → cyan: submitted to a scheduler, not waited for. ◼ yellow: stopped by Ctrl-C or SIGTERM, a media "stop" square (listr2's mark for a halted task), filled because
  * the job ran. ✖ red also for lost: its process died with nothing to continue from. ◻ dim: never ran; also the mark of a job still waiting on the live display, which is what it stayed.
+ * ✂ magenta: a study's trial cut short by its pruner (ended as meant, not a failure).
  */
 export const MARKS: Record<FinalState, Mark> = {
   completed: { icon: figures.tick, paint: color.green },
@@ -22,6 +23,7 @@ export const MARKS: Record<FinalState, Mark> = {
   skipped: { icon: figures.arrowDown, paint: color.yellow },
   interrupted: { icon: figures.squareSmallFilled, paint: color.yellow },
   lost: { icon: figures.cross, paint: color.red },
+  pruned: { icon: isUnicodeSupported() ? '✂' : '-', paint: color.magenta },
   'not started': { icon: isUnicodeSupported() ? '◻' : '□', paint: color.dim },
   // handed to a scheduler (launcher=slurm with wait=false) and not waited for
   submitted: { icon: figures.arrowRight, paint: color.cyan },

@@ -299,6 +299,7 @@ export class ListrReporter implements LaunchReporter {
     const ended = new Set(this.outcomes.map((o) => o.num));
     const running = result ? 0 : [...this.slots.values()].filter((s) => s.started && !ended.has(s.job.num)).length;
     const parts = [`sweep ${finished}/${total}`, `${count('completed')} done`, `${count('failed')} failed`];
+    if (count('pruned')) parts.push(`${count('pruned')} pruned`);
     if (count('skipped')) parts.push(`${count('skipped')} skipped`);
     if (count('interrupted')) parts.push(`${count('interrupted')} interrupted`);
     parts.push(`${running} running`);

@@ -2,6 +2,7 @@
 // about what a task does (training, evaluation, ...); it only records what the task reports.
 import type { PreflightLine } from '../monitor/index.js';
 import type { ConfigValue } from '../outputs/index.js';
+import type { TrialLink } from '../../sweeps/pruners/types.js';
 
 export interface Metric {
   name: string;
@@ -75,6 +76,13 @@ export interface RunContext {
    * saved with its resume point, so rows logged after it by the killed attempt are neither kept nor doubled.
    */
   rewindMetrics(count: number): void;
+  /**
+   * Set when the run is a trial of a study (PlannedJob.trial, under every launcher): where it reports its
+   * objective after each evaluation and which pruner judges it. A task that can stop early calls
+   * `reportAndShouldPrune(ctx.trial, step, value)` (sweeps/pruners) and, on true, returns
+   * `{ status: 'pruned', reason }`. The run's end writes the trial's end line in its report file.
+   */
+  readonly trial?: TrialLink;
 }
 
 /** Where the jobs a preflight checks will run. */
@@ -84,8 +92,11 @@ export interface PreflightEnv {
   concurrent: number;
 }
 
-/** What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished. */
-export type TaskResult = void | { status: 'failed' | 'skipped' | 'interrupted'; reason: string };
+/**
+ * What a task may return: nothing (completed), or why it failed, was skipped or stopped unfinished; `pruned`
+ * when it is a study's trial that its pruner stopped (see RunContext.trial).
+ */
+export type TaskResult = void | { status: 'failed' | 'skipped' | 'interrupted' | 'pruned'; reason: string };
 
 export type Task<Spec = unknown> = (spec: Spec, ctx: RunContext) => Promise<TaskResult>;
 

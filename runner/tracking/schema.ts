@@ -214,4 +214,37 @@ CREATE INDEX runs_sweep ON runs(sweep_id, job);
 ${RUN_TRIGGERS}
 `;
 
-export const MIGRATIONS: string[] = [V1, V2, V3];
+const V3_RUN_COLUMNS = `${V1_RUN_COLUMNS}, attempt, pid, pid_started`;
+
+// V4: the status pruned (a study's trial its pruner stopped early; sweeps/pruners). The CHECK changes, so the
+// table is rebuilt as in V3, its rows and triggers kept.
+const V4 = `
+CREATE TABLE runs_v4 (
+  id          TEXT PRIMARY KEY,
+  sweep_id    TEXT REFERENCES sweeps(id),
+  job         INTEGER,
+  task        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('running','completed','failed','interrupted','skipped','lost','cancelled','pruned')),
+  reason      TEXT,
+  dir         TEXT NOT NULL UNIQUE,
+  overrides   TEXT NOT NULL,
+  choices     TEXT NOT NULL,
+  config      TEXT NOT NULL,
+  info        TEXT NOT NULL,
+  hostname    TEXT,
+  git_commit  TEXT,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  duration_s  REAL,
+  attempt     INTEGER NOT NULL DEFAULT 1,
+  pid         INTEGER,
+  pid_started TEXT
+);
+INSERT INTO runs_v4 (${V3_RUN_COLUMNS}) SELECT ${V3_RUN_COLUMNS} FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v4 RENAME TO runs;
+CREATE INDEX runs_sweep ON runs(sweep_id, job);
+${RUN_TRIGGERS}
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3, V4];

@@ -10,7 +10,7 @@ import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
 import { currentProvider, Sensor } from '../../monitor/index.js';
-import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, MetricsMark, MonitorHook, ProgressReport, type Hook } from './hooks/index.js';
+import { Checkpointing, EarlyStopping, logEpoch, MetricLogger, MetricsMark, MonitorHook, ProgressReport, PruneHook, type Hook } from './hooks/index.js';
 import { upgradeLegacyState } from './legacy.js';
 import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfig, type LoopState } from './loop.js';
 import { availableMemory, memoryRefusal } from './preflight.js';
@@ -81,6 +81,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
       mark,
       new MetricLogger(ctx, tr.log_every_n_steps),
       new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta),
+      ...(ctx.trial ? [new PruneHook(ctx.trial, ctx)] : []),
       new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }, () => monitor?.note() ?? null),
       ...(monitor ? [monitor] : []),
       checkpoints,
@@ -101,6 +102,8 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     const s = evaluation.test.scores;
     ctx.log(`test (best checkpoint, epoch ${checkpoints.bestEpoch}): loss ${s.loss.toFixed(4)}, accuracy ${s.accuracy.toFixed(4)} (majority ${s.majority_accuracy.toFixed(4)}), AUC ${s.auc.toFixed(4)}`);
     await exportModel(trainer, data, ctx);
+    // a pruned trial keeps what an early stop keeps: its best checkpoint, scored, and the exported model
+    if (end.kind === 'pruned') return { status: 'pruned', reason: end.why };
   } finally {
     await trainer.close();
   }

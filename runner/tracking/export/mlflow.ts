@@ -14,7 +14,8 @@ import { stringify } from 'yaml';
 import { IndexError, type Db } from '../db.js';
 
 /** MLflow's RunStatus enum as its meta.yaml stores it. */
-const RUN_STATUS: Record<string, number> = { running: 1, completed: 3, failed: 4, interrupted: 5, skipped: 5 };
+// a pruned trial ended as its study meant it to: FINISHED, as Optuna's MLflow callback leaves it
+const RUN_STATUS: Record<string, number> = { running: 1, completed: 3, failed: 4, interrupted: 5, skipped: 5, pruned: 3 };
 /** SourceType.LOCAL */
 const SOURCE_LOCAL = 4;
 /** The experiment single runs go to: MLflow's own default experiment. */

@@ -63,9 +63,29 @@ describe('summary tables', () => {
     for (const c of v3Columns) v1.exec(`ALTER TABLE runs DROP COLUMN ${c.split(' ')[0]}`);
     const before = { runs: rows(v1, 'run_summary'), metrics: rows(v1, 'metric_summary') };
     v1.close();
-    expect(migrateIndex(path)).toEqual([1, 3]);
+    expect(migrateIndex(path)).toEqual([1, MIGRATIONS.length]);
     const db = new Database(path, { readonly: true });
     expect({ runs: rows(db, 'run_summary'), metrics: rows(db, 'metric_summary') }).toEqual(before);
+    db.close();
+  });
+
+  it('migrating a v3 index keeps its runs, summaries included, and lets a run be pruned', () => {
+    const path = join(tempOutputs(), 'index.sqlite');
+    const v3 = new Database(path);
+    MIGRATIONS.slice(0, 3).forEach((m) => v3.exec(m));
+    v3.pragma('user_version = 3');
+    const insert = (id: string, status: string) => v3.prepare(
+      "INSERT INTO runs (id, task, status, dir, overrides, choices, config, info, started_at, attempt) VALUES (?, 'train', ?, ?, '[]', '{}', '{}', '{}', '2026-01-01', 2)",
+    ).run(id, status, `runs/${id}`);
+    insert('a', 'completed');
+    expect(() => insert('b', 'pruned')).toThrow(/CHECK constraint failed/);
+    const before = { runs: rows(v3, 'runs'), summary: rows(v3, 'run_summary') };
+    v3.close();
+    expect(migrateIndex(path)).toEqual([3, MIGRATIONS.length]);
+    const db = new Database(path);
+    expect({ runs: rows(db, 'runs'), summary: rows(db, 'run_summary') }).toEqual(before);
+    db.prepare("UPDATE runs SET status = 'pruned' WHERE id = 'a'").run();
+    expect(db.prepare("SELECT status FROM run_summary WHERE id = 'a'").pluck().get()).toBe('pruned'); // the triggers came back
     db.close();
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readMetrics, readRunRecord, writeRunRecord, type MetricRecord, type RunRecord } from '../../../outputs/index.js';
 import { getTask, type Headline } from '../../../tasks/index.js';
 import { forwardEvent, parseEvent } from '../../child-protocol.js';
+import { endReport, trialStateOf } from '../../../../sweeps/pruners/reports.js';
 import { JobRun, type JobPlacement } from '../../job.js';
 import type { JobOutcome } from '../../types.js';
 import type { JobTicket } from '../types.js';
@@ -136,6 +137,8 @@ export class ArrayTask {
       record.finished_at = end.toISOString();
       record.duration_s = Math.round((end.getTime() - Date.parse(record.started_at)) / 10) / 100;
       writeRunRecord(dir, record);
+      const state = ticket.job.trial ? trialStateOf(record.status) : null;
+      if (state) endReport(ticket.job.trial!, state); // a study's trial: its reports say it ended
     }
     ticket.hooks.record(record);
     const metrics = uniqueMetrics(readMetrics(dir));

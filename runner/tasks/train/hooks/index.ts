@@ -8,4 +8,5 @@ export { Checkpointing, type CheckpointState } from './checkpoint.js';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 export { logEpoch, MetricLogger, MetricsMark } from './metrics.js';
 export { MonitorHook, type MonitorOptions, type MonitorState, type PauseRecord } from './monitor.js';
+export { PruneHook, type PruneState } from './prune.js';
 export { ProgressReport, type ProgressPlan, type ProgressState } from './progress.js';

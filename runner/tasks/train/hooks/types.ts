@@ -57,8 +57,11 @@ export interface CheckpointEvent {
   resumable: boolean;
 }
 
-/** A hook's request to end the run: the loop ends at the next boundary (after the step's or the epoch's hooks). */
-export type Stop = { kind: 'completed'; why: string } | { kind: 'interrupted'; why?: string };
+/**
+ * A hook's request to end the run: the loop ends at the next boundary (after the step's or the epoch's hooks).
+ * `pruned`: a study's pruner stopped the trial; it ends as an early stop does, with the run's status `pruned`.
+ */
+export type Stop = { kind: 'completed'; why: string } | { kind: 'pruned'; why: string } | { kind: 'interrupted'; why?: string };
 
 /** How the loop ended: a stop request (or Ctrl-C, as `interrupted` without `why`), or a non-finite loss. */
 export type LoopEnd = Stop | { kind: 'nonfinite'; reason: string };
