@@ -118,6 +118,21 @@ export const step = (x: Tensor): Tensor => cast(x.graph.op('Greater', [x, x.grap
 export const cast = (x: Tensor, dtype: Tensor['dtype']): Tensor => x.graph.op('Cast', [x], { to: ONNX_DTYPE[dtype] }, dtype, x.shape);
 /** Returns x cut off from the tape (gradients do not flow through it). */
 export const stopGradient = (x: Tensor): Tensor => (x.requiresGrad ? new Tensor(x.graph, x.name, x.dtype, x.shape, false) : x);
+/**
+ * A bool scalar, false unless the first element of `dep` is NaN: only its dependency on `dep` matters (see
+ * gate()). One Reshape, Slice, IsNaN and Reshape, whatever dep's size.
+ */
+export function firstIsNaN(dep: Tensor): Tensor {
+  const g = dep.graph;
+  const first = g.op('Slice', [g.op('Reshape', [dep, g.ints([-1])], {}, dep.dtype, [dep.size]), g.ints([0]), g.ints([1])], {}, dep.dtype, [1]);
+  return g.op('Reshape', [g.op('IsNaN', [first], {}, 'bool', [1]), g.ints([])], {}, 'bool', []);
+}
+/**
+ * `t` bit for bit, as Where(cond, t, t) with cond = firstIsNaN(dep): onnxruntime then runs what reads it only
+ * after `dep` exists, and its common-subexpression elimination cannot merge those readers with the same
+ * ops on `t` itself. Orders recomputed activations (engine/autodiff/recompute.ts) and dropout masks.
+ */
+export const gate = (t: Tensor, cond: Tensor): Tensor => t.graph.op('Where', [cond, t, t], {}, t.dtype, t.shape);
 export const zeros = (g: Graph, shape: Shape, dtype: Tensor['dtype']): Tensor =>
   g.op('Expand', [g.scalar(0, dtype, 'zero'), g.ints([...shape])], {}, dtype, shape);
 

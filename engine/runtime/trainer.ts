@@ -35,6 +35,11 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   posWeight?: number;
   /** Batch size of the eval graph (defaults to batchSize). */
   evalBatchSize?: number;
+  /**
+   * Activation recomputation: N > 0 keeps only every Nth encoder layer's input and recomputes the layers
+   * in between during the backward pass (1: every layer); 0 or absent keeps all activations.
+   */
+  recompute?: number;
 }
 
 export interface Batch {
@@ -137,7 +142,7 @@ function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArray
 export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): Promise<Trainer> {
   const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
-  const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim, optimizer });
+  const { graph, layout } = buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const evalGraph = buildEvalGraph(opts.model, evalShape, layout).graph;
   const client = new WorkerClient();
