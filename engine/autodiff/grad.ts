@@ -19,7 +19,8 @@ export function grad(loss: Tensor, wrt: Tensor[]): Tensor[] {
     const prev = grads.get(t.name);
     grads.set(t.name, prev ? add(prev, gt) : gt);
   };
-  const recompute = g.segments.length ? new Recomputer(g, new Set(wrt.map((t) => t.name))) : null;
+  const wrtNames = g.segments.length ? new Set(wrt.map((t) => t.name)) : null;
+  const recompute = wrtNames ? new Recomputer(g, wrtNames) : null;
   const wasRecording = g.recording;
   g.recording = false;
   try {
@@ -31,7 +32,9 @@ export function grad(loss: Tensor, wrt: Tensor[]): Tensor[] {
       const gin = g.withScopePath(`grad/${e.scope}`, () => (RULES[e.op as OpName] as Rule)(gy, r.inputs, r.output, r.attrs, r.saved));
       e.inputs.forEach((t, k) => {
         const gt = gin[k];
-        if (t && gt && t.requiresGrad) accumulate(t, gt);
+        if (!(t && gt && t.requiresGrad)) return;
+        accumulate(t, gt);
+        if (recompute && wrtNames?.has(t.name)) recompute.paramGradient(gt);
       });
     }
   } finally {

@@ -119,17 +119,18 @@ export const cast = (x: Tensor, dtype: Tensor['dtype']): Tensor => x.graph.op('C
 /** Returns x cut off from the tape (gradients do not flow through it). */
 export const stopGradient = (x: Tensor): Tensor => (x.requiresGrad ? new Tensor(x.graph, x.name, x.dtype, x.shape, false) : x);
 /**
- * A bool scalar, false unless the first element of `dep` is NaN: only its dependency on `dep` matters (see
- * gate()). One Reshape, Slice, IsNaN and Reshape, whatever dep's size.
+ * A bool scalar, false unless the sum of the first elements of `deps` is NaN: only its dependency on every
+ * one of `deps` matters (see gate()). A Slice per dep, one Sum, IsNaN and Reshape, whatever their sizes.
  */
-export function firstIsNaN(dep: Tensor): Tensor {
-  const g = dep.graph;
-  const first = g.op('Slice', [g.op('Reshape', [dep, g.ints([-1])], {}, dep.dtype, [dep.size]), g.ints([0]), g.ints([1])], {}, dep.dtype, [1]);
-  return g.op('Reshape', [g.op('IsNaN', [first], {}, 'bool', [1]), g.ints([])], {}, 'bool', []);
+export function firstIsNaN(...deps: Tensor[]): Tensor {
+  const g = deps[0].graph;
+  const firsts = deps.map((d) => g.op('Slice', [g.op('Reshape', [d, g.ints([-1])], {}, d.dtype, [d.size]), g.ints([0]), g.ints([1])], {}, d.dtype, [1]));
+  const sum = firsts.length === 1 ? firsts[0] : g.op('Sum', firsts, {}, deps[0].dtype, [1]);
+  return g.op('Reshape', [g.op('IsNaN', [sum], {}, 'bool', [1]), g.ints([])], {}, 'bool', []);
 }
 /**
- * `t` bit for bit, as Where(cond, t, t) with cond = firstIsNaN(dep): onnxruntime then runs what reads it only
- * after `dep` exists, and its common-subexpression elimination cannot merge those readers with the same
+ * `t` bit for bit, as Where(cond, t, t) with cond = firstIsNaN(...deps): onnxruntime then runs what reads it
+ * only after every dep exists, and its common-subexpression elimination cannot merge those readers with the same
  * ops on `t` itself. Orders recomputed activations (engine/autodiff/recompute.ts) and dropout masks.
  */
 export const gate = (t: Tensor, cond: Tensor): Tensor => t.graph.op('Where', [cond, t, t], {}, t.dtype, t.shape);

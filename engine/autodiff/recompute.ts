@@ -24,6 +24,8 @@ export class Recomputer {
   /** Per segment: forward tensor name → its recomputed (or gated) copy; absent until the segment is reached. */
   private readonly copies = new Map<number, Map<string, Tensor>>();
   private readonly initializers: Map<string, { dtype: Tensor['dtype']; dims: number[] }>;
+  /** Parameter gradients made since the last segment was recomputed (see paramGradient()). */
+  private pending: Tensor[] = [];
 
   /** `keep`: tensors never copied (the parameters the gradient is taken for: they stay alive anyway). */
   constructor(private readonly g: Graph, private readonly keep: ReadonlySet<string>) {
@@ -47,6 +49,15 @@ export class Recomputer {
       return c ? new Tensor(this.g, c.name, t.dtype, t.shape, t.requiresGrad) : t;
     };
     return { ...e, inputs: e.inputs.map(swap), output: swap(e.output), saved: e.saved.map(swap) };
+  }
+
+  /**
+   * Notes a parameter gradient the backward pass just made. The next segment's copies wait for it too:
+   * onnxruntime otherwise defers weight gradients to the end of the step (they feed only the final Concat),
+   * keeping every layer's recomputed activations and output gradients alive until then.
+   */
+  paramGradient(t: Tensor): void {
+    this.pending.push(t);
   }
 
   private recompute(s: Segment, gy: Tensor): Map<string, Tensor> {
@@ -73,7 +84,7 @@ export class Recomputer {
         const external = node.inputs.filter((name) => name && !this.keep.has(name) && !this.initializers.has(name));
         const smallest = external.sort((a, b) => this.meta(a).size - this.meta(b).size)[0];
         if (smallest) {
-          cond ??= g.withScopePath(scope, () => firstIsNaN(gy));
+          cond ??= g.withScopePath(scope, () => firstIsNaN(gy, ...this.pending.splice(0)));
           copies.set(smallest, g.withScopePath(scope, () => gate(this.meta(smallest), cond!)));
         }
       }

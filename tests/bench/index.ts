@@ -2,7 +2,8 @@
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
  * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3 for
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
- * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
+ * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), recompute
+ * (2m h3 with trainer.recompute off and on against PyTorch at --recompute-batches 64,256: peak RSS and step time), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
  * every core: jobs per minute and the speed-up).
  * Timings on a shared machine are noisy: run it idle.
@@ -16,6 +17,7 @@ import { benchComposeSweep } from './compose-sweep.js';
 import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
 import { benchPool } from './pool.js';
+import { benchRecompute, recomputeTable, type RecomputeRow } from './recompute.js';
 import { benchTrain } from './train.js';
 import { benchIndex } from './tracking.js';
 
@@ -34,6 +36,7 @@ const { values, positionals } = parseArgs({
     'train-batch': { type: 'string', default: '64' },
     'pool-jobs': { type: 'string', default: '8' },
     'pool-workers': { type: 'string' },
+    'recompute-batches': { type: 'string', default: '64,256' },
   },
 });
 
@@ -48,6 +51,9 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   data: () => benchData(),
   index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
+  recompute: (log) => benchRecompute({
+    batches: values['recompute-batches'].split(',').map(Number), steps: Number(values.steps), warmup: Number(values.warmup), log,
+  }),
   pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
@@ -78,7 +84,10 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     log(`${name} ...`);
     results[name] = await CASES[name](log);
-    if (!values.json) console.log(name === 'engine' ? engineTable(results[name] as EngineRow[]) : `${name}: ${JSON.stringify(results[name])}`);
+    if (!values.json) {
+      const table = name === 'engine' ? engineTable(results[name] as EngineRow[]) : name === 'recompute' ? recomputeTable(results[name] as RecomputeRow[]) : null;
+      console.log(table ?? `${name}: ${JSON.stringify(results[name])}`);
+    }
   }
   if (values.json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version }, results }, null, 2));
   return 0;

@@ -87,6 +87,31 @@ describe('activation recomputation', () => {
     expect(all.inside).toBeGreaterThan(4 * 5 * layerInput);
   });
 
+  it("finishes each layer's gradients before the layer below is recomputed, so onnxruntime cannot defer them", () => {
+    const g = gradGraph({ ...cfgOf('patchtst'), n_layers: 4 }, 'float32', 1).graph;
+    const producer = new Map(g.nodes.flatMap((n, i) => n.outputs.map((t) => [t, i] as const)));
+    const ancestors = (from: number[]): Set<number> => {
+      const seen = new Set<number>();
+      const stack = [...from];
+      while (stack.length) {
+        const i = stack.pop()!;
+        if (seen.has(i)) continue;
+        seen.add(i);
+        for (const t of g.nodes[i].inputs) if (producer.has(t)) stack.push(producer.get(t)!);
+      }
+      return seen;
+    };
+    const live = ancestors(g.outputs.map((o) => producer.get(o.name)!));
+    for (let layer = 1; layer < 4; layer++) {
+      const gates = g.nodes.flatMap((n, i) => (n.name.startsWith(`recompute/gate/enc${layer - 1}/`) && n.opType === 'Where' ? [i] : []));
+      expect(gates.length).toBeGreaterThan(0);
+      const before = ancestors(gates);
+      const grads = [...live].filter((i) => g.nodes[i].name.startsWith(`grad/enc${layer}/`));
+      expect(grads.length).toBeGreaterThan(20);
+      expect(grads.filter((i) => !before.has(i)).map((i) => g.nodes[i].name)).toEqual([]);
+    }
+  });
+
   it("survives onnxruntime's optimizer: every layer's recomputed matmuls are still in the optimized model", async () => {
     const cfg = { ...cfgOf('patchtst'), n_layers: 4 };
     const path = join(dir, 'optimized.onnx');
