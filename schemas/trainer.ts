@@ -26,6 +26,10 @@ export const trainerSchema = {
     grad_clip: { type: 'number', minimum: 0, description: 'Global-norm clip; 0 disables' },
     seed: { type: 'integer' },
     backend: { enum: ['node', 'web', 'webgpu', 'cuda'], description: 'cuda needs onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12' },
+    recompute: {
+      anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 1 }],
+      description: 'Activation recomputation: false keeps every activation; true recomputes each encoder layer in the backward pass; N keeps every Nth layer boundary',
+    },
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
     log_every_n_steps: { type: 'integer', minimum: 1, description: 'Steps between grad_norm and samples_per_sec metrics' },
     resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },

@@ -118,6 +118,22 @@ export const step = (x: Tensor): Tensor => cast(x.graph.op('Greater', [x, x.grap
 export const cast = (x: Tensor, dtype: Tensor['dtype']): Tensor => x.graph.op('Cast', [x], { to: ONNX_DTYPE[dtype] }, dtype, x.shape);
 /** Returns x cut off from the tape (gradients do not flow through it). */
 export const stopGradient = (x: Tensor): Tensor => (x.requiresGrad ? new Tensor(x.graph, x.name, x.dtype, x.shape, false) : x);
+/**
+ * A bool scalar, false unless the sum of the first elements of `deps` is NaN: only its dependency on every
+ * one of `deps` matters (see gate()). A Slice per dep, one Sum, IsNaN and Reshape, whatever their sizes.
+ */
+export function firstIsNaN(...deps: Tensor[]): Tensor {
+  const g = deps[0].graph;
+  const firsts = deps.map((d) => g.op('Slice', [g.op('Reshape', [d, g.ints([-1])], {}, d.dtype, [d.size]), g.ints([0]), g.ints([1])], {}, d.dtype, [1]));
+  const sum = firsts.length === 1 ? firsts[0] : g.op('Sum', firsts, {}, deps[0].dtype, [1]);
+  return g.op('Reshape', [g.op('IsNaN', [sum], {}, 'bool', [1]), g.ints([])], {}, 'bool', []);
+}
+/**
+ * `t` bit for bit, as Where(cond, t, t) with cond = firstIsNaN(...deps): onnxruntime then runs what reads it
+ * only after every dep exists, and its common-subexpression elimination cannot merge those readers with the same
+ * ops on `t` itself. Orders recomputed activations (engine/autodiff/recompute.ts) and dropout masks.
+ */
+export const gate = (t: Tensor, cond: Tensor): Tensor => t.graph.op('Where', [cond, t, t], {}, t.dtype, t.shape);
 export const zeros = (g: Graph, shape: Shape, dtype: Tensor['dtype']): Tensor =>
   g.op('Expand', [g.scalar(0, dtype, 'zero'), g.ints([...shape])], {}, dtype, shape);
 

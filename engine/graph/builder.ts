@@ -55,16 +55,31 @@ export interface TapeEntry {
   scope: string;
 }
 
+/**
+ * A span of the forward pass (nodes [nodeStart, nodeEnd), tape entries [tapeStart, tapeEnd)) whose
+ * activations the backward pass recomputes instead of keeping (engine/autodiff/recompute.ts).
+ */
+export interface Segment {
+  nodeStart: number;
+  nodeEnd: number;
+  tapeStart: number;
+  tapeEnd: number;
+}
+
 export class Graph {
   readonly nodes: NodeDef[] = [];
   readonly inputs: Tensor[] = [];
   readonly outputs: { name: string; tensor: Tensor }[] = [];
   readonly initializers: Initializer[] = [];
   readonly tape: TapeEntry[] = [];
+  /** Recomputed spans of the forward pass, in order (see segment()). */
+  readonly segments: Segment[] = [];
   /** Off while emitting gradients, so backward ops are not themselves recorded. */
   recording = true;
   private readonly scopes: string[] = [];
   private readonly used = new Map<string, number>();
+  /** Node outputs by name (dtype and shape for the recomputation's copies). */
+  private readonly produced = new Map<string, Tensor>();
 
   constructor(readonly name = 'ladder') {}
 
@@ -89,6 +104,25 @@ export class Graph {
     } finally {
       this.scopes.splice(0, this.scopes.length, ...saved);
     }
+  }
+
+  /**
+   * Runs `fn` (a piece of the forward pass) as a recomputed segment: the backward pass re-emits its nodes
+   * instead of keeping their outputs. With `join`, a segment that directly follows the previous one extends
+   * it (one segment of several layers keeps only its first layer's input).
+   */
+  segment<T>(fn: () => T, join = false): T {
+    const [nodeStart, tapeStart] = [this.nodes.length, this.tape.length];
+    const out = fn();
+    const last = this.segments.at(-1);
+    if (join && last && last.nodeEnd === nodeStart && last.tapeEnd === tapeStart) [last.nodeEnd, last.tapeEnd] = [this.nodes.length, this.tape.length];
+    else this.segments.push({ nodeStart, nodeEnd: this.nodes.length, tapeStart, tapeEnd: this.tape.length });
+    return out;
+  }
+
+  /** The graph input or node output called `name` (undefined for initializers and unknown names). */
+  tensor(name: string): Tensor | undefined {
+    return this.produced.get(name) ?? this.inputs.find((t) => t.name === name);
   }
 
   uniqueName(base: string): string {
@@ -156,6 +190,7 @@ export class Graph {
     const outputs = outs.map((o, i) => new Tensor(this, outs.length === 1 ? name : `${name}:${i}`, o.dtype, [...o.shape], requiresGrad));
     for (const t of inputs) if (t && t.graph !== this) throw new Error(`${name}: input ${t.name} belongs to another graph`);
     this.nodes.push({ opType, name, inputs: inputs.map((t) => t?.name ?? ''), outputs: outputs.map((t) => t.name), attrs });
+    for (const t of outputs) this.produced.set(t.name, t);
     return outputs;
   }
 

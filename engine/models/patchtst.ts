@@ -24,12 +24,12 @@ export function patchtst(cfg: ModelConfig): Model {
       let z = o.reshape(net.dropout(o.add(embedded, positions(net, P, d)), cfg.dropout), [B * C * P, d]);
       let prev: Tensor | null = null;
       for (let i = 0; i < cfg.n_layers; i++) {
-        g.scope(`enc${i}`, () => {
+        g.scope(`enc${i}`, () => net.recomputed(() => {
           const a = attention(net, z, B * C, cfg, cfg.residual_attention ? prev : null);
           prev = a.scores;
           z = norm(net, 'norm1', o.add(z, net.dropout(a.out, cfg.dropout)), cfg.norm);
           z = norm(net, 'norm2', o.add(z, net.dropout(feedForward(net, z, cfg), cfg.dropout)), cfg.norm);
-        });
+        }));
       }
       return flattenHead(net, z, B, cfg); // [B, C·P·d] → [B]
     },

@@ -24,12 +24,12 @@ export function patchtstMix(cfg: ModelConfig): Model {
       let z = o.reshape(net.dropout(o.add(embedded, pos), cfg.dropout), [B * P, d]);
       let prev: Tensor | null = null;
       for (let i = 0; i < cfg.n_layers; i++) {
-        g.scope(`enc${i}`, () => {
+        g.scope(`enc${i}`, () => net.recomputed(() => {
           const a = attention(net, norm(net, 'norm1', z, cfg.norm), B, cfg, cfg.residual_attention ? prev : null);
           prev = a.scores;
           z = o.add(z, net.dropout(a.out, cfg.dropout));
           z = o.add(z, net.dropout(feedForward(net, norm(net, 'norm2', z, cfg.norm), cfg), cfg.dropout));
-        });
+        }));
       }
       return flattenHead(net, norm(net, 'final_norm', z, cfg.norm), B, cfg); // [B, P·d] → [B]
     },

@@ -47,12 +47,15 @@ export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-
 
 /**
  * Inverted dropout with a mask sliced from a table [R, W] of 0 / 1/(1−p) values (engine/step/dropout.ts):
- * mask = table[row, offsets[site] : offsets[site] + numel]. The mask carries no gradient.
+ * mask = table[row, offsets[site] : offsets[site] + numel]. The mask carries no gradient. With `late`, the
+ * mask is sliced only once x exists (o.gate): onnxruntime would otherwise slice every mask at the start of
+ * the step and keep them all alive, which a recomputing graph must not.
  */
-export function tableDropout(x: Tensor, table: Tensor, row: number, offsets: Tensor, site: number): Tensor {
+export function tableDropout(x: Tensor, table: Tensor, row: number, offsets: Tensor, site: number, late = false): Tensor {
   const g = x.graph;
   const n = x.size;
-  const at = g.op('Slice', [offsets, g.ints([site]), g.ints([site + 1])], {}, 'int64', [1]);
+  const slot = g.op('Slice', [offsets, g.ints([site]), g.ints([site + 1])], {}, 'int64', [1]);
+  const at = late ? o.gate(slot, o.firstIsNaN(x)) : slot;
   const start = g.op('Concat', [g.ints([row]), at], { axis: 0 }, 'int64', [2]);
   const end = g.op('Add', [start, g.ints([1, n])], {}, 'int64', [2]);
   const mask = g.op('Slice', [table, start, end, g.ints([0, 1])], {}, table.dtype, [1, n]);

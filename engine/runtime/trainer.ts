@@ -41,6 +41,11 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
    * `dir`, reused by later trainers of the same graph. Absent or null: built every time.
    */
   cache?: { dir: string } | null;
+  /**
+   * Activation recomputation: N > 0 keeps only every Nth encoder layer's input and recomputes the layers
+   * in between during the backward pass (1: every layer); 0 or absent keeps all activations.
+   */
+  recompute?: number;
 }
 
 export interface Batch {
@@ -152,7 +157,7 @@ function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Opt
   if (opts.model.key === undefined) return null;
   const { lr: _lr, warmupSteps: _w, totalSteps: _t, schedule: _s, minLr: _m, ...graphOptim } = opts.optim;
   return {
-    model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1,
+    model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1, recompute: opts.recompute ?? 0,
     optimizer: { label: optimizer.label, slots: optimizer.slots, scalars: optimizer.scalars, update: optimizer.update.toString() }, optim: graphOptim,
   };
 }
@@ -162,7 +167,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend: opts.backend ?? 'node', key: graphKey(opts, optimizer) } : null, () => {
-    const { graph, layout } = buildTrainStep(opts.model, { ...shape, optim: opts.optim, optimizer });
+    const { graph, layout } = buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
     return { layout, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
   });
   const { layout } = compiled;

@@ -35,6 +35,8 @@ export interface GraphShape {
   dtype?: DType;
   /** BCE pos_weight (1 = unweighted). */
   posWeight?: number;
+  /** Recompute the activations of every block of N encoder layers in the backward pass (0: keep them all); training graphs only. */
+  recompute?: number;
 }
 
 export interface BuiltGraph {
@@ -63,7 +65,9 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   let table = training ? g.input('dropout_table', dtype, [0]) : undefined;
   let offsets = training ? g.input('dropout_offsets', 'int64', [0]) : undefined;
   const dropout = table && offsets ? { table, offsets } : undefined;
-  const net = new Net(g, { training, dtype, source: { kind: 'flat', params, buffers }, dropout, layout, sampleWeight: training ? w : undefined });
+  const net = new Net(g, {
+    training, dtype, source: { kind: 'flat', params, buffers }, dropout, layout, sampleWeight: training ? w : undefined, recompute: training ? shape.recompute : 0,
+  });
   const logits = model.forward(net, x);
   net.finish();
   if (logits.shape.length !== 1 || logits.shape[0] !== shape.batchSize) throw new Error(`model must return logits [${shape.batchSize}], got [${logits.shape}]`);

@@ -69,6 +69,12 @@ export interface NetOptions {
   sampleWeight?: Tensor;
   /** When given, parameters must match it (eval/export graphs reuse the train layout). */
   layout?: Layout;
+  /**
+   * Activation recomputation in a training graph: 0 or absent keeps every activation; N groups every N
+   * consecutive recomputed() blocks into one segment, whose input alone is kept and whose forward pass the
+   * backward pass re-emits (engine/autodiff/recompute.ts).
+   */
+  recompute?: number;
 }
 
 export class Net {
@@ -82,6 +88,8 @@ export class Net {
   readonly bufferUpdates = new Map<string, Tensor>();
   /** The differentiable parameter tensors, in layout order. */
   readonly paramTensors: Tensor[] = [];
+  private blocks = 0;
+  private inBlock = false;
 
   constructor(readonly graph: Graph, readonly opts: NetOptions) {
     this.layout = opts.layout ?? new Layout();
@@ -144,6 +152,22 @@ export class Net {
     return g.emit('Reshape', [sl, g.ints(spec.shape)], {}, [{ dtype: this.dtype, shape: spec.shape }], `${kind}/${full}`)[0];
   }
 
+  /**
+   * Builds one block of the forward pass (an encoder layer) that the backward pass may recompute instead of
+   * keeping its activations: with recompute = N, blocks 0..N−1 form one segment, N..2N−1 the next, and so
+   * on. Outside a recomputing training graph it just runs `fn`.
+   */
+  recomputed<T>(fn: () => T): T {
+    const every = this.opts.recompute ?? 0;
+    if (!this.training || every <= 0) return fn();
+    this.inBlock = true;
+    try {
+      return this.graph.segment(fn, this.blocks++ % every !== 0);
+    } finally {
+      this.inBlock = false;
+    }
+  }
+
   /** Inverted dropout (random-table mask, see dropout.ts) in training graphs, identity otherwise. */
   dropout(x: Tensor, p: number): Tensor {
     if (!this.training || p <= 0) return x;
@@ -152,7 +176,7 @@ export class Net {
     const site = plan.sites++;
     plan.tableSize = Math.max(plan.tableSize, x.size);
     if (!plan.rates.includes(p)) plan.rates.push(p);
-    return tableDropout(x, this.opts.dropout.table, plan.rates.indexOf(p), this.opts.dropout.offsets, site);
+    return tableDropout(x, this.opts.dropout.table, plan.rates.indexOf(p), this.opts.dropout.offsets, site, this.inBlock);
   }
 
   /**

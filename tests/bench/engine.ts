@@ -30,7 +30,11 @@ export const SHAPES: Record<string, ModelConfig> = Object.fromEntries(
 /** wasm32 linear memory tops out at 4 GiB; leave room for the runtime itself. */
 const WASM_LIMIT = 3.5 * 2 ** 30;
 
-export interface EngineCase { shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number; dropout?: number }
+export interface EngineCase {
+  shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number; dropout?: number;
+  /** trainer.recompute as the engine takes it (layers per recomputed segment; 0 or absent: off). */
+  recompute?: number;
+}
 export interface EngineRow extends EngineCase {
   params: number;
   build_s: number | null;
@@ -52,7 +56,7 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
   const inputShape = [cfg.context_length, CHANNELS];
   const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1, lr: 1e-4, warmupSteps: 0, totalSteps: 1000, schedule: 'constant' as const };
   const t0 = performance.now();
-  const trainer = await createTrainer({ model: buildModel(cfg, CHANNELS), batchSize: c.batch, evalBatchSize: 1, inputShape, optim, seed: 0, backend: c.backend as Backend });
+  const trainer = await createTrainer({ model: buildModel(cfg, CHANNELS), batchSize: c.batch, evalBatchSize: 1, inputShape, optim, seed: 0, backend: c.backend as Backend, recompute: c.recompute });
   const buildS = (performance.now() - t0) / 1000;
   const rng = new Rng(1);
   const batch = {
@@ -69,7 +73,7 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
     for (let t = 0; t < c.steps; t++) await step();
     const dt = (performance.now() - s0) / 1000;
     // The same train-step graph again, built (not run) to count its FLOPs from static shapes.
-    const { result, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape, optim }));
+    const { result, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape, optim, recompute: c.recompute }));
     const gflop = flops(result.graph) / 1e9;
     return {
       params: trainer.paramCount, build_s: buildS, steps_per_s: c.steps / dt, samples_per_s: (c.steps * c.batch) / dt,
@@ -82,7 +86,8 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
 
 const PYTHON = '/usr/bin/python3';
 
-function spawnCase(c: EngineCase): EngineRow {
+/** Runs one case in a child process of its own (so its peak RSS is its own). */
+export function spawnCase(c: EngineCase): EngineRow {
   const cfg = configOf(c);
   const [cmd, args] = c.backend === 'pytorch'
     ? [PYTHON, [fileURLToPath(new URL('./torch_patchtst.py', import.meta.url)), '--d-model', `${cfg.d_model}`, '--layers', `${cfg.n_layers}`, '--heads', `${cfg.n_heads}`,
@@ -92,7 +97,7 @@ function spawnCase(c: EngineCase): EngineRow {
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   const out = JSON.parse(line);
-  const est_peak_mb = estimateMemory(cfg, CHANNELS, c.batch).total / 2 ** 20;
+  const est_peak_mb = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute }).total / 2 ** 20;
   if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
   return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, note: out.blas };

@@ -2,7 +2,8 @@
  * `npm run bench [-- <case...>] [--json] [options]`: benchmarks (not tests). Cases: engine (train-step
  * throughput vs PyTorch), compose, compose-sweep, data, train (end to end: budget=2m horizon=h3, on an empty engine cache then on the cache it wrote, for
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
- * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
+ * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), recompute
+ * (2m h3 with trainer.recompute off and on against PyTorch at --recompute-batches 64,256: peak RSS and step time), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
  * every core: jobs per minute and the speed-up), tpe (TPE against random search on task=objective's functions:
  * --tpe-studies 20 seeded studies of --tpe-trials 40; the win rate and the median best of each).
@@ -18,6 +19,7 @@ import { benchData } from './data.js';
 import { type EngineRow, benchEngine } from './engine.js';
 import { benchPool } from './pool.js';
 import { benchTpe, tpeTable, type TpeRow } from './tpe.js';
+import { benchRecompute, recomputeTable, type RecomputeRow } from './recompute.js';
 import { benchTrain } from './train.js';
 import { benchIndex } from './tracking.js';
 
@@ -38,6 +40,7 @@ const { values, positionals } = parseArgs({
     'pool-workers': { type: 'string' },
     'tpe-studies': { type: 'string', default: '20' },
     'tpe-trials': { type: 'string', default: '40' },
+    'recompute-batches': { type: 'string', default: '64,256' },
   },
 });
 
@@ -53,6 +56,9 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
   tpe: (log) => benchTpe({ studies: Number(values['tpe-studies']), trials: Number(values['tpe-trials']), log }),
+  recompute: (log) => benchRecompute({
+    batches: values['recompute-batches'].split(',').map(Number), steps: Number(values.steps), warmup: Number(values.warmup), log,
+  }),
   pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
@@ -84,7 +90,9 @@ async function main(): Promise<number> {
     log(`${name} ...`);
     results[name] = await CASES[name](log);
     if (!values.json) {
-      const tables: Record<string, (r: unknown) => string> = { engine: (r) => engineTable(r as EngineRow[]), tpe: (r) => tpeTable(r as TpeRow[]) };
+      const tables: Record<string, (r: unknown) => string> = {
+        engine: (r) => engineTable(r as EngineRow[]), tpe: (r) => tpeTable(r as TpeRow[]), recompute: (r) => recomputeTable(r as RecomputeRow[]),
+      };
       console.log(tables[name]?.(results[name]) ?? `${name}: ${JSON.stringify(results[name])}`);
     }
   }

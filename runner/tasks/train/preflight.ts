@@ -8,6 +8,7 @@ import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type Prefligh
 import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
 import { AUTO_BATCH_DEFAULTS } from './autobatch/search.js';
+import { recomputeLayers } from './recompute.js';
 
 export interface AvailableMemory {
   bytes: number;
@@ -85,7 +86,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
 
   const estimates = jobs.map((j) => {
     const channels = featureColumns(j.spec.data.features).length;
-    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize);
+    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer) });
     // trainer.batch_size=auto: the search's smallest candidate; the search itself keeps to free memory
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };

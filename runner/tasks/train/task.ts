@@ -16,6 +16,7 @@ import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfi
 import { availableMemory, memoryRefusal } from './preflight.js';
 import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
 import { autoBatch } from './autobatch/index.js';
+import { recomputeLayers } from './recompute.js';
 
 export { CHECKPOINTS, type TrainSpec };
 
@@ -31,7 +32,8 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   if (offBudget) ctx.warn(offBudget);
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
-  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize);
+  const recompute = recomputeLayers(spec.trainer);
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };
@@ -67,6 +69,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     backend: tr.backend,
     threads: ctx.threads,
     cache: engineCache(spec),
+    recompute,
   });
   ctx.log(cacheNote(trainer.cache, spec));
   ctx.setInfo({ engine_cache: trainer.cache });

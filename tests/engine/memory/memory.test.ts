@@ -57,4 +57,20 @@ describe('memory estimate', () => {
     expect(fittingBatch(at, at(50).total, 100)).toBe(50);
     expect(fittingBatch(at, at(1).total - 1, 256)).toBe(0);
   });
+
+  it('with recomputation keeps one segment of layers and the segment inputs: far less activation memory, same fixed cost', () => {
+    const cfg = patchtst(64, 32, 2);
+    const off = estimateMemory(cfg, 25, 64);
+    const every = estimateMemory(cfg, 25, 64, { recompute: 1 });
+    const every4 = estimateMemory(cfg, 25, 64, { recompute: 4 });
+    const whole = estimateMemory(cfg, 25, 64, { recompute: 32 });
+    expect(every.params + every.grads + every.adamMoments + every.stepCopies).toBe(off.params + off.grads + off.adamMoments + off.stepCopies);
+    expect(every.activations).toBeLessThan(off.activations / 8);
+    expect(every.total).toBeLessThan(off.total / 5);
+    // more layers per segment: fewer kept inputs, but more layers alive at once
+    expect(every4.activations).toBeGreaterThan(every.activations);
+    expect(whole.activations).toBeGreaterThan(every4.activations);
+    expect(whole.activations / off.activations).toBeCloseTo(1, 1); // one segment of every layer saves nothing
+    expect(estimateMemory(cfg, 25, 128, { recompute: 1 }).activations).toBeCloseTo(2 * every.activations, 0);
+  });
 });

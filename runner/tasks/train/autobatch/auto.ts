@@ -10,6 +10,7 @@ import type { RunContext } from '../../types.js';
 import { availableMemory, type AvailableMemory } from '../preflight.js';
 import type { TrainSpec } from '../check.js';
 import { machine, readCached, writeCached, type CacheKey } from './cache.js';
+import { recomputeLayers } from '../recompute.js';
 import { AUTO_BATCH_DEFAULTS, candidates, chooseBatch, searchBatch, type AutoBatchSettings, type Measurement, type Trial } from './search.js';
 import { runTrial } from './trial.js';
 
@@ -38,9 +39,11 @@ function planOf(spec: TrainSpec, available: AvailableMemory, threads = available
   const settings = autoBatchSettings(spec);
   const channels = featureColumns(spec.data.features).length;
   const limit = Math.floor(available.bytes * settings.memory_fraction);
-  const at = (batch: number) => estimateMemory(spec.model, channels, batch);
+  const recompute = recomputeLayers(spec.trainer);
+  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute });
   const key: CacheKey = {
     model: spec.model,
+    ...(recompute ? { recompute } : {}), // absent when off, so searches cached before the switch still hit
     input: [spec.model.context_length, channels],
     grad_clip: spec.trainer.grad_clip > 0,
     backend: spec.trainer.backend,
@@ -108,6 +111,7 @@ function trialRequest(spec: TrainSpec, channels: number, batch: number, steps: n
   const tr = spec.trainer;
   return {
     model: spec.model, channels, contextLength: spec.model.context_length, batch, steps, seed: tr.seed, backend: tr.backend, limitBytes,
+    recompute: recomputeLayers(tr),
     optim: {
       beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
       lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: 1000, schedule: tr.schedule,

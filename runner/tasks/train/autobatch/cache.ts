@@ -17,6 +17,8 @@ export interface CacheKey {
   model: ModelConfig;
   /** [context length, channels] of one sample. */
   input: [number, number];
+  /** trainer.recompute as layers per segment, when on (the graph and its memory differ). */
+  recompute?: number;
   /** Whether the step graph clips gradients (it adds nodes and memory). */
   grad_clip: boolean;
   backend: string;

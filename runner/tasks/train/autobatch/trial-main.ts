@@ -37,6 +37,7 @@ async function runTrial(req: TrialRequest): Promise<void> {
     seed: req.seed,
     backend: req.backend,
     threads: req.threads,
+    recompute: req.recompute,
   });
   const batch = syntheticBatch(req.batch, req.contextLength, req.channels);
   await trainer.step(batch); // the first step allocates what later steps reuse

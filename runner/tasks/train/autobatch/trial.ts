@@ -17,6 +17,8 @@ export interface TrialRequest {
   seed: number;
   backend: Backend;
   threads?: number;
+  /** trainer.recompute as the engine takes it (layers per recomputed segment; 0: off). */
+  recompute?: number;
   /** RSS at which the trial stops itself, bytes. */
   limitBytes: number;
 }

@@ -1,0 +1,71 @@
+/**
+ * Activation recomputation bench (`npm run bench -- recompute [--recompute-batches 64,256] [--steps N]`): the
+ * 2m h3 train step with trainer.recompute off and on, and PyTorch on the same model, batch and threads, each
+ * case in its own process: peak RSS, the estimate, samples/s, and the two goals of issue 17 — peak RSS with
+ * recomputation at most half of PyTorch's, and its step at most 1.4× slower than without. A case whose
+ * estimate exceeds 80% of free memory is skipped (said in the log), never shrunk.
+ */
+import { freemem } from 'node:os';
+import { estimateMemory } from '../../engine/memory/index.js';
+import { type EngineCase, type EngineRow, SHAPES, spawnCase } from './engine.js';
+
+export interface RecomputeRow {
+  batch: number;
+  /** 'off', 'on' (every layer) or 'pytorch'. */
+  case: string;
+  samples_per_s: number;
+  peak_rss_mb: number;
+  est_peak_mb: number | null;
+  /** Step time over the same batch's step time without recomputation. */
+  slowdown: number | null;
+  /** Peak RSS over PyTorch's at the same batch. */
+  rss_vs_pytorch: number | null;
+}
+
+export interface RecomputeBenchOptions { shape?: string; batches: number[]; steps: number; warmup: number; log?: (m: string) => void }
+
+const CHANNELS = 25;
+
+export function benchRecompute(o: RecomputeBenchOptions): RecomputeRow[] {
+  const shape = o.shape ?? '2m';
+  const rows: RecomputeRow[] = [];
+  for (const batch of o.batches) {
+    const ran: { name: string; row: EngineRow }[] = [];
+    for (const [name, backend, recompute] of [['pytorch', 'pytorch', 0], ['off', 'node', 0], ['on', 'node', 1]] as const) {
+      const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute };
+      const need = backend === 'pytorch' ? 0 : estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
+      if (need > 0.8 * freemem()) {
+        o.log?.(`skip ${shape}/${name} at batch ${batch}: its estimate ${(need / 2 ** 30).toFixed(1)} GiB exceeds 80% of free memory`);
+        continue;
+      }
+      o.log?.(`${shape}/${name}: batch ${batch}, ${o.warmup} warm-up + ${o.steps} timed steps`);
+      try {
+        ran.push({ name, row: spawnCase(c) });
+      } catch (e) {
+        o.log?.(String((e as Error).message));
+      }
+    }
+    const of = (name: string) => ran.find((r) => r.name === name)?.row;
+    for (const { name, row } of ran) {
+      const [off, torch] = [of('off'), of('pytorch')];
+      rows.push({
+        batch, case: name, samples_per_s: row.samples_per_s, peak_rss_mb: row.peak_rss_mb,
+        est_peak_mb: Number.isFinite(row.est_peak_mb) ? row.est_peak_mb : null,
+        slowdown: name === 'on' && off ? off.samples_per_s / row.samples_per_s : null,
+        rss_vs_pytorch: name !== 'pytorch' && torch ? row.peak_rss_mb / torch.peak_rss_mb : null,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The rows as an aligned table, with the goals' verdicts. */
+export function recomputeTable(rows: RecomputeRow[]): string {
+  const f = (v: number | null, d: number) => (v === null ? '-' : v.toFixed(d));
+  const head = ['batch', 'recompute', 'samples/s', 'peak RSS MB', 'est MB', 'vs off (time)', 'vs pytorch (RSS)'];
+  const body = rows.map((r) => [String(r.batch), r.case, f(r.samples_per_s, 1), f(r.peak_rss_mb, 0), f(r.est_peak_mb, 0),
+    r.slowdown === null ? '-' : `${f(r.slowdown, 2)}× ${r.slowdown <= 1.4 ? 'ok' : 'over 1.4×'}`,
+    r.rss_vs_pytorch === null ? '-' : `${f(r.rss_vs_pytorch, 2)}×${r.case === 'on' ? (r.rss_vs_pytorch <= 0.5 ? ' ok' : ' over 0.5×') : ''}`]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((cells) => cells.map((c, i) => c.padStart(w[i])).join('  ')).join('\n');
+}
