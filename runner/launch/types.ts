@@ -3,6 +3,7 @@ import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { Trial } from '../../sweeps/index.js';
 import type { TrialLink } from '../../sweeps/pruners/types.js';
+import type { StudyDriver } from './study-driver.js';
 
 /** One composed, validated job, ready to launch. */
 export interface PlannedJob {
@@ -52,6 +53,11 @@ export interface Plan {
   next?: (trials: readonly Trial[], nextNum: number) => PlannedJob[];
   /** The `launcher` node every job shares (taken out of each job's config); absent: the local launcher. */
   launcher?: LauncherConfig;
+  /**
+   * sweeper=random|tpe: the studies (one per grid cell). `jobs` are trials already proposed; the sweep run
+   * asks the driver for each further trial as a launcher slot frees up (`next` is not used).
+   */
+  study?: StudyDriver;
 }
 
 export interface JobOutcome {
