@@ -10,6 +10,7 @@ import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { closeStaleRuns, staleLines } from '../tracking/index.js';
 import { summary } from './summary.js';
+import { formatBest, shownFromStudies } from './study-view.js';
 
 export interface LaunchCommand {
   overrides: string[];
@@ -56,7 +57,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
   }
   const launcher = createLauncher(hydraLauncher(plan) ?? plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
-  if (plan.jobs.length === 0) {
+  if (plan.jobs.length === 0 && !plan.study?.studies.some((s) => s.open)) {
     io.stderr.write(resume ? 'every job of the sweep has ended (completed or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
     return resume ? 0 : 2;
   }
@@ -105,6 +106,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     const result = await run.run();
     if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
     else io.stdout.write(summary(result, io.cwd));
+    if (plan.study && !cmd.json) io.stdout.write(`\n${shownFromStudies(plan.study.studies, result.dir, io.cwd).map(formatBest).join('\n')}`);
     if (result.stoppedBy) io.stderr.write(`Error: ${result.stoppedBy}; ${result.notStarted.length} job(s) not started: run them with --resume ${shown(result.dir, io.cwd)}\n`);
     if (result.cannotWrite) {
       const left = result.notStarted.length ? `; ${result.notStarted.length} job(s) not started` : '';

@@ -5,3 +5,4 @@ export { relativeDir } from './dirs.js';
 export { reindex, type ReindexResult } from './reindex.js';
 export { APPLICATION_ID, MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';
 export { flattenConfig, IndexWriter } from './writer.js';
+export { findStudy, listStudies, type StudyRows } from './studies.js';
