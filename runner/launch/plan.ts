@@ -13,7 +13,7 @@ import path from 'node:path';
 import { findProjectRoot } from '../config/index.js';
 import { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './launchers/config.js';
 import type { Plan, PlannedHydra, PlannedJob } from './types.js';
-import { isSweeperOverride, splitSweeper } from './sweeper-config.js';
+import { isSweeperOverride, splitSweeper, TPE_SWEEPER } from './sweeper-config.js';
 import { planStudies, type ConstraintFor } from './study-plan.js';
 import type { SweeperConfig } from '../../schemas/sweeper.js';
 import type { TrialRecord } from '../../sweeps/study/index.js';
@@ -111,7 +111,7 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
   if (opts.multirun) refuseLauncherSweep(overrides);
   if (opts.multirun) refuseSweeperSweep(overrides);
   // sweep=<preset> with `sweeper:`: its name and keys go first, so the command line's sweeper.* win
-  const presetSweeper = opts.multirun && !opts.sweeper ? presetSweeperOf(overrides, configDir) : null;
+  let presetSweeper = opts.multirun && !opts.sweeper ? presetSweeperOf(overrides, configDir) : null;
   const lead = presetSweeper?.overrides ?? [];
   const sweep = !opts.multirun
     ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
@@ -150,9 +150,19 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       }
     });
   const composeBatch = (batch: string[][], first: number) => composeJobs(batch.map((o, i) => ({ num: first + i, overrides: o })));
+  /** The sweeper the composed jobs name; hydra/sweeper=optuna stands for Ladder's TPE study over hydra.sweeper.params. */
+  const studySweeper = (): Exclude<SweeperConfig, { name: 'basic' }> | null => {
+    const node = sweeperNode as SweeperConfig | null;
+    if (node && node.name !== 'basic') return node;
+    const hydraStudy = 'hydraStudy' in sweep ? sweep.hydraStudy : null;
+    if (!hydraStudy) return null;
+    const { params, ...keys } = hydraStudy;
+    presetSweeper = { overrides: [], params, conditions: {} };
+    return { ...TPE_SWEEPER, ...keys };
+  };
   if (opts.multirun && !opts.sweeper && opts.studies) return studyPlan(composeBatch(sweep.sweeper.ask([]), 0));
   const jobs = opts.multirun && opts.replay ? composeJobs(opts.replay) : composeBatch(sweep.sweeper.ask([]), 0);
-  if (opts.multirun && !opts.sweeper && (sweeperNode as SweeperConfig | null)?.name !== undefined && sweeperNode!.name !== 'basic') {
+  if (opts.multirun && !opts.sweeper && studySweeper()) {
     if (opts.replay) throw new PlanError(`the sweep was recorded without its studies (${STUDIES_NOTE}); start it again with --new`);
     return studyPlan(jobs);
   }
@@ -161,7 +171,8 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
 
   /** sweeper=random|tpe: the composed jobs are the grid's cells; one study each, its first trials the plan's jobs. */
   function studyPlan(cells: PlannedJob[]): Plan {
-    const cfg = sweeperNode as Exclude<SweeperConfig, { name: 'basic' }>;
+    const cfg = studySweeper();
+    if (!cfg) throw new PlanError('the sweep was recorded with studies, but its sweeper is basic now; run it again with --new');
     const repository = configRepository(configDir);
     const driver = planStudies({
       cells, cfg, presetParams: presetSweeper?.params, presetConditions: presetSweeper?.conditions,

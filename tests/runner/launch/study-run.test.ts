@@ -1,8 +1,10 @@
 // Running studies (issue 14): trials proposed one after another through the launcher, each an ordinary
 // run linked to its trial; a failed trial recorded failed and the study going on; study.json and the index
 // tables; the best trial printed with a re-run line that reproduces it; the same proposals on pool.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { reindex } from '../../../runner/tracking/index.js';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../../runner/compose/index.js';
@@ -94,6 +96,20 @@ describe('a study sweep on the local launcher', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('rebuilds the same study tables from the sweep folder (runs reindex)', () => {
+    const dump = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return ['studies', 'trials', 'trial_params'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all());
+      } finally {
+        db.close();
+      }
+    };
+    const rebuilt = join(mkdtempSync(join(tmpdir(), 'ladder-reindex-')), 'index.sqlite');
+    reindex(run.outputsDir, rebuilt);
+    expect(dump(rebuilt)).toEqual(dump(join(run.outputsDir, 'index.sqlite')));
   });
 
   it('prints the best trial of each study with a re-run line that composes to its parameters', () => {
