@@ -68,7 +68,7 @@ describe('the index', () => {
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v3\); upgrade ladder/);
+    expect(() => openIndex(path)).toThrow(/index schema v99 is newer than this ladder knows \(v4\); upgrade ladder/);
   });
 
   it('run_summary gives best and last metrics per run', () => {

@@ -57,10 +57,10 @@ describe('runs read commands on a file that is not theirs to change', () => {
     const before = snapshot(dir);
     const read = await runs(dir, 'sql', 'SELECT COUNT(*) AS n FROM runs', '--index', 'index.sqlite');
     expect(read.code).toBe(1);
-    expect(read.stderr).toBe(`Error: ${path}: index schema v1 is older than this ladder's (v3); upgrade it with \`runs migrate\` (any \`run\` also does)\n`);
+    expect(read.stderr).toBe(`Error: ${path}: index schema v1 is older than this ladder's (v4); upgrade it with \`runs migrate\` (any \`run\` also does)\n`);
     expect(snapshot(dir)).toEqual(before);
     const migrated = await runs(dir, 'migrate', '--index', 'index.sqlite');
-    expect(migrated).toMatchObject({ code: 0, stdout: `migrated ${path} from schema v1 to v3\n` });
+    expect(migrated).toMatchObject({ code: 0, stdout: `migrated ${path} from schema v1 to v4\n` });
     expect((await runs(dir, 'sql', 'SELECT COUNT(*) AS n FROM run_summary', '--index', 'index.sqlite', '--json')).stdout).toBe('{"n":0}\n');
   });
 
