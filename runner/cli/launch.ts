@@ -152,7 +152,10 @@ async function dryRun(plan: Plan, json: boolean, io: CommandIO): Promise<number>
   if (!json) {
     const from = plan.preset ? ` (sweep=${plan.preset})` : '';
     const later = plan.next ? ' (the first batch: the sweeper asks for more once results come in)' : '';
-    io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
+    if (plan.study) {
+      const n = plan.study.studies.length;
+      io.stdout.write(`the first trial of ${n} stud${n === 1 ? 'y' : 'ies'}${from}, each composed and validated; sweeper=${plan.study.cfg.name} proposes the other ${plan.study.cfg.n_trials - 1} of each as trials end; nothing was run\n`);
+    } else io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
   }
   return 0;
 }
