@@ -173,6 +173,9 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
   function studyPlan(cells: PlannedJob[]): Plan {
     const cfg = studySweeper();
     if (!cfg) throw new PlanError('the sweep was recorded with studies, but its sweeper is basic now; run it again with --new');
+    if (launcher?.name === 'slurm' && !launcher.wait) {
+      throw new PlanError(`sweeper=${cfg.name} proposes each trial from the results of the ones before: set launcher.wait=true (the driver follows the trials), or use sweeper=basic`);
+    }
     const repository = configRepository(configDir);
     const driver = planStudies({
       cells, cfg, presetParams: presetSweeper?.params, presetConditions: presetSweeper?.conditions,

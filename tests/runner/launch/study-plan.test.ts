@@ -126,3 +126,11 @@ describe('a study\'s mistakes are config errors before any trial runs', () => {
     expect(p.jobs[0].overrides).toEqual(expect.arrayContaining(['model.d_model=128', 'model.n_heads=4']));
   });
 });
+
+describe('a study on a launcher that does not wait', () => {
+  it('is refused: each trial needs the results of the ones before', () => {
+    expect(refused(() => plan(['sweep=hpo', 'launcher=slurm', 'launcher.wait=false']))).toBe(
+      'sweeper=tpe proposes each trial from the results of the ones before: set launcher.wait=true (the driver follows the trials), or use sweeper=basic',
+    );
+  });
+});
