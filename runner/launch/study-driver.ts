@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { StudySweeperConfig } from '../../schemas/sweeper.js';
 import type { PrunerSpec } from '../../sweeps/pruners/types.js';
 import { Study, studyDir, trialEnd, trialOverrides, writeStudyFile, type TrialRecord } from '../../sweeps/study/index.js';
-import type { JobOutcome, PlannedJob } from './types.js';
+import type { JobOutcome, PlannedJob, StudyPlan } from './types.js';
 
 /** PrunerSpec from the sweeper node (sweeper.pruner with its sweeper.median / sweeper.asha keys). */
 export function prunerSpec(cfg: StudySweeperConfig): PrunerSpec {
@@ -21,7 +21,7 @@ export type ComposeTrial = (num: number, overrides: string[]) => PlannedJob;
 /** Told whenever a study or trial changes, e.g. to mirror it into the index. */
 export type StudyListener = (study: Study, trial: TrialRecord | null) => void;
 
-export class StudyDriver {
+export class StudyDriver implements StudyPlan {
   private sweepDir: string | null = null;
   /** The job of each trial proposed this session, by job number. */
   private readonly byJob = new Map<number, { study: Study; trial: TrialRecord }>();

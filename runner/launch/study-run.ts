@@ -1,12 +1,11 @@
 // The study loop of a sweep run: keeps up to n_jobs trials running on the launcher, each in a launch of
 // its own, and asks the study driver for a new proposal as soon as a trial ends (so a finished trial
 // frees its slot at once, and every proposal sees the trials still running).
-import type { StudyDriver } from './study-driver.js';
 import type { LaunchContext, Launcher } from './launchers/types.js';
-import type { PlannedJob } from './types.js';
+import type { PlannedJob, StudyPlan } from './types.js';
 
 export interface TrialLoop {
-  driver: StudyDriver;
+  driver: StudyPlan;
   /** Trials already proposed and recorded (the first of each study, or a resumed sweep's unfinished ones). */
   first: PlannedJob[];
   launcher: Launcher;
@@ -20,7 +19,7 @@ export interface TrialLoop {
 }
 
 /** Trials running at once: sweeper.n_jobs, at most what the launcher runs at once (local: 1; SLURM: any). */
-export function trialSlots(driver: StudyDriver, launcher: Launcher): number {
+export function trialSlots(driver: StudyPlan, launcher: Launcher): number {
   return Math.max(1, Math.min(driver.nJobs, launcher.slots ?? (launcher.remote ? Infinity : 1)));
 }
 
