@@ -11,3 +11,4 @@ export { monitorSchema, type MonitorConfig } from './monitor.js';
 export { sweepPresetSchema, type SweepPresetFile, type SamplerSpec } from './sweep.js';
 export { settingsSchema, type SettingsFile } from './settings.js';
 export { launcherSchema, LAUNCHER_BRANCHES, type LauncherConfig, type LocalLauncherConfig, type PoolLauncherConfig } from './launcher.js';
+export { sweeperSchema, SWEEPER_BRANCHES, type SweeperConfig, type StudySweeperConfig, type TpeSweeperConfig } from './sweeper.js';

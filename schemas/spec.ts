@@ -6,6 +6,7 @@ import { launcherSchema } from './launcher.js';
 import { modelSchema } from './model.js';
 import { monitorSchema } from './monitor.js';
 import { splitSchema } from './split.js';
+import { sweeperSchema } from './sweeper.js';
 import { targetSchema } from './target.js';
 import { taskSchema } from './task.js';
 import { trainerSchema } from './trainer.js';
@@ -27,7 +28,7 @@ export const groupSchemas = {
  * Groups that say how a job runs rather than what it computes: checked when composed, then taken out of
  * the job's config before the task, the run folder or the index see it.
  */
-export const runnerGroupSchemas = { launcher: launcherSchema } as const;
+export const runnerGroupSchemas = { launcher: launcherSchema, sweeper: sweeperSchema } as const;
 
 /** The resolved run spec: one option of every group plus the top-level seed (and the launcher, until planned; `monitor` may be left out: no monitor). */
 export const specSchema = {
@@ -35,9 +36,9 @@ export const specSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['seed', 'model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task'],
-  // `launcher` is resolved against this schema's $id: ladder/launcher (added beside it, see runner/compose/validate.ts)
-  properties: { seed: { type: 'integer' }, ...groupSchemas, launcher: { $ref: 'launcher' } },
+  // `launcher` and `sweeper` are resolved against this schema's $id: ladder/launcher, ladder/sweeper (added beside it, see runner/compose/validate.ts)
+  properties: { seed: { type: 'integer' }, ...groupSchemas, launcher: { $ref: 'launcher' }, sweeper: { $ref: 'sweeper' } },
 } as const;
 
-/** The spec a task receives: the launcher node is taken out before (runner/launch/plan.ts). */
+/** The spec a task receives: the launcher and sweeper nodes are taken out before (runner/launch/plan.ts). */
 export type Spec = Omit<FromSchema<typeof specSchema>, keyof typeof runnerGroupSchemas>;

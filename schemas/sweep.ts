@@ -6,7 +6,8 @@ const sweepValue = { type: ['string', 'number', 'boolean'] } as const;
 
 /**
  * conf/sweep/*.yaml, selected with `sweep=<name>` under --multirun: the sweep overrides under
- * `params:` (like Hydra's hydra.sweeper.params), keys paired with `zip:`, or a random `sampler:`.
+ * `params:` (like Hydra's hydra.sweeper.params), keys paired with `zip:`, or a random `sampler:`;
+ * `sweeper:` selects a study sweeper with its search space (conf/sweeper/), the params being its grid cells.
  */
 export const sweepPresetSchema = {
   $id: 'ladder/sweep',
@@ -24,6 +25,13 @@ export const sweepPresetSchema = {
       default: [],
       description: 'Key lists swept element-wise together, e.g. [[budget, horizon]]',
       items: { type: 'array', items: { type: 'string' } },
+    },
+    sweeper: {
+      type: ['object', 'null'],
+      default: null,
+      description: 'Run the sweep as studies: the sweeper (name: random | tpe) and its keys, e.g. n_trials and the search space params',
+      required: ['name'],
+      properties: { name: { type: 'string' }, params: { type: 'object' }, conditions: { type: 'object' } },
     },
     sampler: {
       type: ['object', 'null'],

@@ -1,7 +1,7 @@
 // Turns command-line overrides (and an optional `sweep=<preset>`) into a sweeper: a grid in Hydra's
 // BasicSweeper order, or the preset's sampler. Later overrides of a key replace earlier ones in place.
 import { configRepository } from '../runner/config/index.js';
-import { hydraSweep } from './hydra.js';
+import { hydraSweep, type HydraStudy } from './hydra.js';
 import { GridSweeper } from './grid.js';
 import { loadPreset } from './presets.js';
 import { SweepError } from './product.js';
@@ -35,6 +35,8 @@ export interface Sweep {
   sweeper: Sweeper;
   preset: string | null;
   zip: string[][];
+  /** hydra/sweeper=optuna: the study its node describes (the sweeper's jobs are then the study cells). */
+  hydraStudy?: HydraStudy | null;
 }
 
 function defaultGroupOptions(configDir: string) {
@@ -72,7 +74,7 @@ export function createSweep(overrides: string[], opts: ExpandOptions = {}): Swee
   const loaded = preset ? loadPreset(configDir, preset) : null;
   const zip = [...(loaded?.zip ?? []), ...(opts.zip ?? [])];
   const space = searchSpace([...(loaded?.overrides ?? []), ...rest], groupOptions);
-  if (!loaded && hydra?.sampler && zip.length === 0) return { sweeper: new RandomSweeper(space, hydra.sampler), preset, zip };
+  if (hydra?.study) return { sweeper: new GridSweeper(space, zip), preset, zip, hydraStudy: hydra.study };
   if (loaded?.sampler) {
     if (zip.length) throw new SweepError(`sweep=${preset}: zip pairs grid values; a sampler draws each key on its own, so drop the zip`);
     return { sweeper: new RandomSweeper(space, loaded.sampler), preset, zip };

@@ -4,7 +4,6 @@
 import { composeTree } from '../runner/compose/index.js';
 import { configRepository } from '../runner/config/index.js';
 import { isSweep, parseOverride } from '../runner/overrides/index.js';
-import type { SamplerSpec } from './samplers/random.js';
 
 export interface HydraSweep {
   /** `key=value` overrides from hydra.sweeper.params, in the config's order. */
@@ -12,10 +11,21 @@ export interface HydraSweep {
   /** A group's options over the composed search path (hydra.searchpath), for glob(). */
   groupOptions: (group: string) => string[];
   /**
-   * hydra/sweeper=optuna: Ladder has no TPE sampler yet (issue 14), so the study's n_trials jobs are drawn
-   * at random from the same space, seeded with sampler.seed (default 0). Null: Hydra's basic sweeper, a grid.
+   * hydra/sweeper=optuna: a study (Ladder's sweeper=tpe) over hydra.sweeper.params with its n_trials,
+   * sampler.seed, direction and n_jobs; `params` above is then empty (the command line's sweeps are the
+   * cells, one study each). Null: Hydra's basic sweeper, a grid.
    */
-  sampler: SamplerSpec | null;
+  study: HydraStudy | null;
+}
+
+/** What hydra-optuna-sweeper's node says of its study (Hydra's defaults where it is silent). */
+export interface HydraStudy {
+  /** The search space: key → override grammar. */
+  params: Record<string, string>;
+  n_trials: number;
+  seed: number;
+  direction: 'minimize' | 'maximize';
+  n_jobs: number;
 }
 
 /**
@@ -39,10 +49,18 @@ export function hydraSweep(overrides: string[], configDir: string, configName: s
   const repository = configRepository(tree.searchPath);
   const sweeper = tree.hydra.config.sweeper;
   const params = isDict(sweeper) ? sweeper.params : undefined;
-  const list = isDict(params) ? Object.entries(params).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`) : [];
+  const texts = isDict(params) ? Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : String(value)] as const) : [];
   const optuna = tree.hydra.choices['hydra/sweeper'] === 'optuna' && isDict(sweeper) ? sweeper : null;
-  const sampler = optuna ? { type: 'random' as const, samples: intOr(optuna.n_trials, 20), seed: intOr(isDict(optuna.sampler) ? optuna.sampler.seed : undefined, 0) } : null;
-  return { params: list, groupOptions: (group) => repository.groupOptions(group), sampler };
+  const groupOptions = (group: string) => repository.groupOptions(group);
+  if (!optuna) return { params: texts.map(([key, value]) => `${key}=${value}`), groupOptions, study: null };
+  const study: HydraStudy = {
+    params: Object.fromEntries(texts),
+    n_trials: intOr(optuna.n_trials, 20) || 20,
+    seed: intOr(isDict(optuna.sampler) ? optuna.sampler.seed : undefined, 0),
+    direction: optuna.direction === 'maximize' ? 'maximize' : 'minimize',
+    n_jobs: intOr(optuna.n_jobs, 1) || 1,
+  };
+  return { params: [], groupOptions, study };
 }
 
 const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -14,6 +14,8 @@ export interface SweepPreset {
   overrides: string[];
   zip: SweepPresetFile['zip'];
   sampler: SweepPresetFile['sampler'];
+  /** `sweeper:` the study sweeper it selects and its keys (checked when composed, as conf/sweeper's node), or null. */
+  sweeper: Record<string, unknown> | null;
 }
 
 export function presetNames(configDir: string): string[] {
@@ -40,7 +42,8 @@ export function loadPreset(configDir: string, name: string): SweepPreset {
     const value = params[key];
     return `${key}=${Array.isArray(value) ? value.map(String).join(',') : String(value)}`;
   });
-  return { name, overrides, zip: preset.zip, sampler: preset.sampler };
+  const sweeper = (found.content as { sweeper?: Record<string, unknown> | null }).sweeper ?? null;
+  return { name, overrides, zip: preset.zip, sampler: preset.sampler, sweeper: sweeper && structuredClone(plainConfig(sweeper) as Record<string, unknown>) };
 }
 
 let validator: ValidateFunction<SweepPresetFile> | undefined;
@@ -63,7 +66,9 @@ function presetMistake(error: ErrorObject): { rank: number; text: string } {
   switch (section) {
     case undefined:
       if (error.keyword !== 'additionalProperties') return { rank: 0, text: "expected a mapping with 'params:'" };
-      return { rank: 1, text: `unknown key '${additionalProperty}'; a preset has 'params:' and optionally 'zip:' or 'sampler:'` };
+      return { rank: 1, text: `unknown key '${additionalProperty}'; a preset has 'params:' and optionally 'zip:', 'sampler:' or 'sweeper:'` };
+    case 'sweeper':
+      return { rank: 5, text: "'sweeper' must be a mapping with a name, e.g. sweeper: {name: tpe, n_trials: 50, params: {trainer.lr: 'interval(1e-4, 1e-3)'}}" };
     case 'params':
       if (key === undefined) return { rank: 2, text: "'params' must map keys to sweep values, e.g. budget: 2m,20m" };
       return { rank: 3, text: `params.${key} must be a value, a comma list or a YAML list of values` };

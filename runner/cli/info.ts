@@ -32,7 +32,9 @@ function renderHydra(tree: ComposedTree): string[] {
   const launcher = choices['hydra/launcher'];
   if (launcher) lines.push(`  hydra/launcher: ${launcher} -> ${LAUNCHER_MAP[launcher] ? `launcher ${LAUNCHER_MAP[launcher]}` : 'no equivalent (the local launcher)'}`);
   const sweeper = choices['hydra/sweeper'];
-  const sweeperTo = SWEEPER_MAP[sweeper ?? ''] ? `the ${SWEEPER_MAP[sweeper!]} sweeper` : sweeper === 'optuna' ? 'random draws (no TPE yet)' : 'no equivalent (a grid)';
+  const sweeperTo = sweeper === 'optuna'
+    ? 'sweeper=tpe: one study per cell of the command line\'s sweeps over hydra.sweeper.params (its n_trials, sampler.seed, direction, n_jobs)'
+    : SWEEPER_MAP[sweeper ?? ''] ? `the ${SWEEPER_MAP[sweeper!]} sweeper` : 'no equivalent (a grid)';
   if (sweeper) lines.push(`  hydra/sweeper: ${sweeper} -> ${sweeperTo}`);
   const run = section('run');
   const sweep = section('sweep');
@@ -45,7 +47,7 @@ function renderHydra(tree: ComposedTree): string[] {
   if (config.searchpath !== undefined) lines.push(`  hydra.searchpath: ${JSON.stringify(config.searchpath)} -> the config search path (above)`);
   const params = section('sweeper').params;
   if (params && typeof params === 'object' && !Array.isArray(params)) {
-    lines.push(`  hydra.sweeper.params -> the sweep axes of -m: ${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    lines.push(`  hydra.sweeper.params -> ${sweeper === 'optuna' ? 'the search space of each study' : 'the sweep axes of -m'}: ${Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
   }
   const ignored = withoutEquivalent(tree.hydra);
   if (ignored.length) lines.push('', 'No Ladder equivalent (accepted and ignored)', ...ignored.map((line) => `  ${line}`));

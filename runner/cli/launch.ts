@@ -10,6 +10,7 @@ import type { DirPatterns } from '../outputs/index.js';
 import { ListrReporter } from '../progress/index.js';
 import { closeStaleRuns, staleLines } from '../tracking/index.js';
 import { summary } from './summary.js';
+import { formatBest, shownFromStudies } from './study-view.js';
 
 export interface LaunchCommand {
   overrides: string[];
@@ -56,7 +57,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
   }
   const launcher = createLauncher(hydraLauncher(plan) ?? plan.launcher);
   if (cmd.dryRun) return dryRun(plan, cmd.json, io);
-  if (plan.jobs.length === 0) {
+  if (plan.jobs.length === 0 && !plan.study?.studies.some((s) => s.open)) {
     io.stderr.write(resume ? 'every job of the sweep has ended (completed, pruned or skipped): nothing to resume\n' : 'the sweep expands to 0 jobs (an empty glob or range?): nothing to run\n');
     return resume ? 0 : 2;
   }
@@ -105,6 +106,7 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
     const result = await run.run();
     if (cmd.json) result.outcomes.forEach((o) => io.stdout.write(`${JSON.stringify(o)}\n`));
     else io.stdout.write(summary(result, io.cwd));
+    if (plan.study && !cmd.json) io.stdout.write(`\n${shownFromStudies(plan.study.studies, result.dir, io.cwd).map(formatBest).join('\n')}`);
     if (result.stoppedBy) io.stderr.write(`Error: ${result.stoppedBy}; ${result.notStarted.length} job(s) not started: run them with --resume ${shown(result.dir, io.cwd)}\n`);
     if (result.cannotWrite) {
       const left = result.notStarted.length ? `; ${result.notStarted.length} job(s) not started` : '';
@@ -150,7 +152,10 @@ async function dryRun(plan: Plan, json: boolean, io: CommandIO): Promise<number>
   if (!json) {
     const from = plan.preset ? ` (sweep=${plan.preset})` : '';
     const later = plan.next ? ' (the first batch: the sweeper asks for more once results come in)' : '';
-    io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
+    if (plan.study) {
+      const n = plan.study.studies.length;
+      io.stdout.write(`the first trial of ${n} stud${n === 1 ? 'y' : 'ies'}${from}, each composed and validated; sweeper=${plan.study.cfg.name} proposes the other ${plan.study.cfg.n_trials - 1} of each as trials end; nothing was run\n`);
+    } else io.stdout.write(`${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}${from}${later}, each composed and validated; nothing was run\n`);
   }
   return 0;
 }

@@ -30,6 +30,9 @@ Commands:
                          runs left "running" by a killed process are marked interrupted or lost
                          (every command closes those the index lists, on this host)
   migrate                upgrade an index written by an older ladder (read commands never change it)
+  study [<id>]           the studies of sweeper=tpe|random sweeps; with an id (or prefix): its
+                         trials table and best trial; --export FILE writes the best parameters
+                         as a config: runs study <id> --export conf/best/NAME.yaml, then +best=NAME
   compare <id> <id> ...  config keys that differ and the final metrics, side by side (ids as for show)
   export mlflow DIR      every run in MLflow's file-store layout: mlflow ui --backend-store-uri DIR
   export csv|parquet FILE [--sql "<SELECT ...>"]
@@ -43,6 +46,7 @@ Commands:
 Options:
   --json                 JSON output (ls, show, compare: one JSON value; sql: one JSON object per row)
   --sql "<SELECT ...>"   export csv|parquet: this read-only query instead of run_summary
+  --export FILE          study: the best trial's parameters as a config file
   --copy                 export mlflow: copy the run folders into artifacts/ instead of linking them
   --port N               ui: the port (default 8765; 0 picks a free one)
   --host H               ui: the address to bind (default 127.0.0.1; another one is reachable from other machines)
@@ -69,10 +73,11 @@ interface RunsArgs {
   host: string | null;
   sweep: string | null;
   metric: string | null;
+  exportTo: string | null;
 }
 
 function parseArgs(argv: string[]): RunsArgs {
-  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, port: null, host: null, sweep: null, metric: null };
+  const args: RunsArgs = { command: null, rest: [], json: false, help: false, version: false, index: null, outputs: null, sql: null, copy: false, port: null, host: null, sweep: null, metric: null, exportTo: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
@@ -82,6 +87,9 @@ function parseArgs(argv: string[]): RunsArgs {
     else if (arg === '--sql') {
       if (argv[i + 1] === undefined) throw new UsageError('--sql needs a query, e.g. --sql "SELECT id, val_loss FROM run_summary"');
       args.sql = argv[++i];
+    } else if (arg === '--export') {
+      if (argv[i + 1] === undefined) throw new UsageError('--export needs a file, e.g. --export conf/best/2m-h3.yaml');
+      args.exportTo = argv[++i];
     } else if (arg === '--index' || arg === '--outputs' || arg === '--port' || arg === '--host' || arg === '--sweep' || arg === '--metric') {
       const value = argv[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -122,7 +130,7 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
         ? path.join(outputsDir, 'index.sqlite')
         : settings.indexPath;
     if ((args.sweep !== null || args.metric !== null) && args.command !== 'scaling') throw new UsageError(`--sweep and --metric go with runs scaling, not runs ${args.command}`);
-    if (['ls', 'show', 'sql', 'scaling'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
+    if (['ls', 'show', 'sql', 'scaling', 'study'].includes(args.command)) await noteStale(outputsDir, indexPath, io);
     switch (args.command) {
       case 'ls':
         return await ls(outputsDir, indexPath, args, io);
@@ -158,13 +166,22 @@ export async function main(argv: string[], io: RunsIO = defaultIO()): Promise<nu
           throw e instanceof ScalingUsageError ? new UsageError(e.message) : e;
         }
       }
+      case 'study': {
+        const { studyCommand, StudyUsageError, StudyNotFound } = await import('./runs-study.js');
+        try {
+          return studyCommand({ rest: args.rest, json: args.json, exportTo: args.exportTo, indexPath, outputsDir, cwd: io.cwd, stdout: io.stdout });
+        } catch (e) {
+          if (e instanceof StudyNotFound) throw new IndexError(e.message);
+          throw e instanceof StudyUsageError ? new UsageError(e.message) : e;
+        }
+      }
       case 'migrate': {
         const [from, to] = migrateIndex(indexPath);
         io.stdout.write(from === to ? `${indexPath} is already at schema v${to}\n` : `migrated ${indexPath} from schema v${from} to v${to}\n`);
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, compare, export, ui, scaling, reindex or migrate (npx runs --help)`);
+        throw new UsageError(`unknown command '${args.command}': use ls, show, sql, study, compare, export, ui, scaling, reindex or migrate (npx runs --help)`);
     }
   } catch (error) {
     const known = error instanceof UsageError || error instanceof IndexError || error instanceof ConfigError;

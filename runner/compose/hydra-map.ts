@@ -7,8 +7,8 @@ import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 
 /** hydra/launcher option → Ladder's launcher (the `launcher` config group's option, else that launcher with its defaults). */
 export const LAUNCHER_MAP: Readonly<Record<string, string>> = { basic: 'local', joblib: 'pool', submitit_local: 'pool', submitit_slurm: 'slurm' };
-/** hydra/sweeper option → Ladder's sweeper. */
-export const SWEEPER_MAP: Readonly<Record<string, string>> = { basic: 'grid' };
+/** hydra/sweeper option → Ladder's sweeper (optuna: a TPE study over hydra.sweeper.params per grid cell). */
+export const SWEEPER_MAP: Readonly<Record<string, string>> = { basic: 'grid', optuna: 'tpe' };
 
 export interface HydraMapping {
   /** hydra.run.dir resolved (a path; relative ones are relative to the project folder), when the project sets it. */
@@ -75,8 +75,7 @@ export function withoutEquivalent(node: HydraNode): string[] {
     const changed = option !== undefined && option !== info.default;
     if (section === 'launcher' && changed && option && !(option in LAUNCHER_MAP)) lines.push(`hydra/launcher=${option}: no Ladder launcher runs jobs this way; jobs use the local launcher`);
     if (section === 'sweeper' && changed && option && !(option in SWEEPER_MAP)) {
-      if (option === 'optuna') lines.push('hydra/sweeper=optuna: no TPE sampler yet (issue 14); -m draws n_trials jobs at random from hydra.sweeper.params, seeded with sampler.seed');
-      else lines.push(`hydra/sweeper=${option}: no equivalent; -m sweeps hydra.sweeper.params as a grid`);
+      lines.push(`hydra/sweeper=${option}: no equivalent; -m sweeps hydra.sweeper.params as a grid`);
     }
     const why = NO_EQUIVALENT[section];
     if (why && (changed || node.config[section] !== undefined)) lines.push(`hydra.${section}${changed ? ` (${group}=${option})` : ''}: ignored, ${why}`);

@@ -3,7 +3,7 @@
 // its task's resume point (interrupted with one), or run it again (failed, lost, interrupted without a
 // resume point, never started). The plan it returns holds only the jobs to run; the sweeper is asked on
 // with every recorded trial, so an adaptive one proposes what it would have.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   closeOrphanRun,
@@ -22,6 +22,7 @@ import { foldHeadline } from './job.js';
 import { isLauncherOverride } from './launchers/config.js';
 import { planJobs, PlanError, type ComposeFn } from './plan.js';
 import type { JobOutcome, Plan } from './types.js';
+import { readStudyFile, STUDIES_DIR, trialEnd, type TrialRecord } from '../../sweeps/study/index.js';
 
 /** How a job of a resumed sweep starts: in its recorded folder, as the same run, after `attempt` starts. */
 export interface JobStart {
@@ -123,6 +124,33 @@ export function resumeSweep(dir: string, compose: ComposeFn, launcher: string[] 
   // jobs are recorded without the launcher's overrides (planJobs takes them out): the command's, then any new ones, choose it again
   const onLauncher = [...cmd.overrides.filter(isLauncherOverride), ...launcher];
   for (const job of replay) job.overrides = [...onLauncher, ...job.overrides];
-  const plan = planJobs([...cmd.overrides, ...launcher], { multirun: true, zip: cmd.zip, configDir: cmd.config_dir, configName: cmd.config_name, compose, replay });
+  const studies = studiesOf(dir, kept, starts);
+  if (studies) Object.assign(counts, studies.counts);
+  const plan = planJobs([...cmd.overrides, ...launcher], { multirun: true, zip: cmd.zip, configDir: cmd.config_dir, configName: cmd.config_name, compose, replay, studies: studies?.restored });
   return { plan, resume: { dir, record, kept, starts }, counts };
+}
+
+/**
+ * A study sweep's trials (studies/<index>/study.json), or null for a sweep without studies. A trial still
+ * `running` whose run completed (the driver was killed before it wrote so) takes its end from the run; the
+ * others still running run again (a failed, pruned or complete trial stays as it ended).
+ */
+function studiesOf(dir: string, kept: SweepResume['kept'], starts: Map<number, JobStart>) {
+  const root = join(dir, STUDIES_DIR);
+  if (!existsSync(root)) return null;
+  const restored = new Map<number, { id: string; trials: TrialRecord[] }>();
+  const counts = { kept: 0, continued: 0, rerun: 0, fresh: 0 };
+  for (const name of readdirSync(root).filter((n) => /^\d+$/.test(n))) {
+    const file = readStudyFile(join(root, name));
+    for (const trial of file.trials) {
+      const done = trial.state === 'running' ? kept.find((k) => k.outcome.num === trial.job) : undefined;
+      if (done) Object.assign(trial, trialEnd({ status: done.outcome.status, results: done.outcome.results, metrics: done.metrics }, file.spec.objective, file.spec.direction));
+      if (trial.state !== 'running') counts.kept++;
+      else if (!starts.has(trial.job)) counts.fresh++;
+      else if (starts.get(trial.job)!.resuming) counts.continued++;
+      else counts.rerun++;
+    }
+    restored.set(file.spec.index, { id: file.spec.id, trials: file.trials });
+  }
+  return { restored, counts };
 }

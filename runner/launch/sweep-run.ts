@@ -31,6 +31,7 @@ import type { JobStart, SweepResume } from './resume.js';
 import { sweepKey } from './sweep-record.js';
 import type { JobTicket, LaunchContext, Launcher } from './launchers/types.js';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
+import { runTrials } from './study-run.js';
 
 export interface LaunchOptions {
   outputsDir: string;
@@ -107,6 +108,7 @@ export class SweepRun {
     checkWritable(opts.outputsDir);
     this.openIndex();
     const root = plan.multirun ? (opts.resume ? this.reopenSweep() : this.openSweep(started)) : null;
+    if (plan.study && root) this.openStudies(root);
     opts.reporter?.start(plan, root ?? opts.outputsDir);
     let firstDir: string | null = null;
     const stop = new AbortController(); // the outputs cannot be written, or too many jobs failed: start no further job
@@ -131,7 +133,9 @@ export class SweepRun {
         firstDir ??= dir;
         this.opened.set(job.num, job);
         opts.reporter?.jobStart(job, dir);
-        return this.ticket(job, dir, start);
+        const ticket = this.ticket(job, dir, start);
+        if (root) plan.study?.started(job.num, ticket.runId, relative(root, dir));
+        return ticket;
       },
       close: (outcome) => {
         const job = this.opened.get(outcome.num)!;
@@ -144,6 +148,7 @@ export class SweepRun {
           return;
         }
         this.outcomes.push(outcome);
+        plan.study?.ended(outcome, this.lastMetrics.get(outcome.runId) ?? {});
         opts.reporter?.jobEnd(outcome);
         if (outcome.cannotWrite && !this.cannotWrite) {
           this.cannotWrite = outcome.reason;
@@ -158,7 +163,21 @@ export class SweepRun {
     let batch = plan.jobs;
     let launched = opts.resume ? opts.resume.record.jobs.length - plan.jobs.length : 0;
     try {
-      while (batch.length && !jobSignal.aborted) {
+      if (plan.study) {
+        await runTrials({
+          driver: plan.study, first: batch, launcher: this.launcher, ctx, nextNum: Math.max(0, ...(this.sweep?.record.jobs ?? []).map((j) => j.num + 1), ...batch.map((j) => j.num + 1)),
+          added: (job) => {
+            checkHydraDirs(job, opts.outputsDir);
+            this.addBatch([job]);
+          },
+          retry: (num) => {
+            const queued = this.retryQueue.get(num);
+            this.retryQueue.delete(num);
+            return queued?.job;
+          },
+        });
+      }
+      while (!plan.study && batch.length && !jobSignal.aborted) {
         await this.launcher.launch(batch, ctx);
         while (this.retryQueue.size && !jobSignal.aborted) {
           const retries = [...this.retryQueue.values()].map((r) => r.job);
@@ -224,6 +243,18 @@ export class SweepRun {
     this.sweep = { record, dir: root };
     this.index((w) => w.sweep(record, relativeDir(opts.outputsDir, root)));
     return root;
+  }
+
+  /** The studies get their folders and ids in the sweep; each change of a study or trial is mirrored into the index. */
+  private openStudies(root: string): void {
+    const study = this.plan.study!;
+    const sweepId = this.sweep!.record.id;
+    study.listener = (s, trial) => this.index((w) => w.study(sweepId, s.spec, trial ? [trial] : s.trials, s.rejected));
+    study.open(root, sweepId);
+    // a resumed study's trials whose job the record lacks (the driver stopped between the two writes)
+    const recorded = new Set(this.sweep!.record.jobs.map((j) => j.num));
+    const missing = this.plan.jobs.filter((j) => !recorded.has(j.num));
+    if (missing.length) this.addBatch(missing);
   }
 
   /** A recorded sweep goes on in its folder: `running` again, owned by this process. */

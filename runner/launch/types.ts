@@ -3,6 +3,8 @@ import type { ConfigValue, RunStatus } from '../outputs/index.js';
 import type { Progress } from '../tasks/index.js';
 import type { Trial } from '../../sweeps/index.js';
 import type { TrialLink } from '../../sweeps/pruners/types.js';
+import type { StudySweeperConfig } from '../../schemas/sweeper.js';
+import type { Study, TrialRecord } from '../../sweeps/study/index.js';
 
 /** One composed, validated job, ready to launch. */
 export interface PlannedJob {
@@ -52,6 +54,29 @@ export interface Plan {
   next?: (trials: readonly Trial[], nextNum: number) => PlannedJob[];
   /** The `launcher` node every job shares (taken out of each job's config); absent: the local launcher. */
   launcher?: LauncherConfig;
+  /**
+   * sweeper=random|tpe: the studies (one per grid cell). `jobs` are trials already proposed; the sweep run
+   * asks the driver for each further trial as a launcher slot frees up (`next` is not used).
+   */
+  study?: StudyPlan;
+}
+
+/** The studies of a sweeper=random|tpe sweep as the sweep run drives them (runner/launch/study-driver.ts). */
+export interface StudyPlan {
+  readonly studies: readonly Study[];
+  readonly cfg: StudySweeperConfig;
+  /** Trials that may run at once (sweeper.n_jobs). */
+  readonly nJobs: number;
+  /** Told of every change of a study or trial (the sweep run mirrors them into the index). */
+  listener: ((study: Study, trial: TrialRecord | null) => void) | null;
+  /** The sweep folder is known: the studies get their ids, folders and study.json. */
+  open(sweepDir: string, sweepId: string): void;
+  /** The next trial's composed job, numbered `num`, or null when every trial is proposed. */
+  next(num: number): PlannedJob | null;
+  /** A trial's job opened its run folder (`dir` relative to the sweep folder). */
+  started(num: number, runId: string, dir: string): void;
+  /** A trial's job ended. */
+  ended(outcome: JobOutcome, metrics: Record<string, number>): void;
 }
 
 export interface JobOutcome {

@@ -80,7 +80,8 @@ export class ListrReporter implements LaunchReporter {
     this.plan = plan;
     this.startedAt = Date.now();
     // A live display redraws every job line; past a screenful that garbles the terminal, so big sweeps get plain lines.
-    this.tty = this.isTTY && plan.jobs.length <= MAX_LIVE_JOBS;
+    const trials = plan.study ? plan.study.studies.reduce((n, s) => n + s.spec.n_trials, 0) : 0;
+    this.tty = this.isTTY && Math.max(plan.jobs.length, trials) <= MAX_LIVE_JOBS;
     this.throttleMs = this.opts.throttleMs ?? (this.tty ? 100 : this.isTTY ? 1000 : 5000);
     this.addSlots(plan.jobs);
     const jobTasks = this.jobTasks(plan.jobs);
@@ -98,11 +99,15 @@ export class ListrReporter implements LaunchReporter {
                 this.finalStates.set(task.task.id, this.result!.status);
               },
             };
-            return task.newListr([...jobTasks, ...(plan.next ? [this.laterBatch(2)] : []), untilEnd], { concurrent: this.concurrent(), exitOnError: false });
+            return task.newListr([...jobTasks, ...(plan.next || plan.study ? [this.laterBatch(2)] : []), untilEnd], { concurrent: this.concurrent(), exitOnError: false });
           },
         }]
       : jobTasks;
-    if (plan.multirun) this.output.toStdout(`sweep of ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} → ${where}`); // before listr takes over the terminal
+    const studies = plan.study?.studies.length ?? 0;
+    const what = plan.study
+      ? `${studies} stud${studies === 1 ? 'y' : 'ies'} of ${plan.study.cfg.n_trials} trials (sweeper=${plan.study.cfg.name})`
+      : `${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'}`;
+    if (plan.multirun) this.output.toStdout(`sweep of ${what} → ${where}`); // before listr takes over the terminal
     const listr = new Listr(tasks as any, {
       concurrent: false,
       exitOnError: false,
@@ -210,18 +215,19 @@ export class ListrReporter implements LaunchReporter {
 
   /** An adaptive sweep's batch `n`, once the sweeper returns it: its jobs nested under one line, then the next. */
   private laterBatch(n: number): TaskSpec {
+    const study = Boolean(this.plan?.study);
     return {
-      title: `batch ${n}: waiting for the sweeper`,
+      title: study ? 'next trial: waiting for a free slot' : `batch ${n}: waiting for the sweeper`,
       task: async (_ctx: unknown, task: Wrapper) => {
         while (!this.batches.length && !this.ended) await new Promise<void>((resolve) => (this.batchReady = resolve));
         this.batchReady = null;
         const jobs = this.batches.shift();
         if (!jobs) {
-          if (this.result?.status === 'completed') task.title = `no batch ${n}: the sweep is done`;
+          if (this.result?.status === 'completed') task.title = study ? 'no further trial: every study is done' : `no batch ${n}: the sweep is done`;
           else this.finish(task, 'not started', `batch ${n}`, ` ${this.whyNotStarted()}`);
           return undefined;
         }
-        task.title = `batch ${n}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
+        task.title = study ? `trial of job #${jobs[0]?.num}` : `batch ${n}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
         // untitled: once the batch's jobs ended, marks its line as the sweep's would be for them alone
         const mark = { task: () => void this.finalStates.set(task.task.id, this.batchState(jobs)) };
         return task.newListr([...this.jobTasks(jobs), mark, this.laterBatch(n + 1)], { concurrent: this.concurrent(), exitOnError: false });

@@ -7,3 +7,4 @@ export { APPLICATION_ID, MIGRATIONS, RUN_SUMMARY_COLUMNS } from './schema.js';
 export { flattenConfig, IndexWriter } from './writer.js';
 export { fitPowerLaw, powerLaw, ALPHA_RANGE, type NoFit, type PowerLawFit, type ScalingFit, type ScalingPoint } from './scaling.js';
 export { DEFAULT_SCALING_METRIC, SCALING_COLUMNS, scalingStudy, type ScalingOptions, type ScalingRun, type ScalingSeries, type ScalingStudy } from './scaling-points.js';
+export { findStudy, listStudies, type StudyRows } from './studies.js';

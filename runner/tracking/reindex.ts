@@ -1,6 +1,9 @@
 // Rebuilds the index from the run folders (the source of truth), in one transaction:
 // concurrent readers see either the old index or the new one, never a half-built one.
 import { closeOrphanRun, closeOrphanSweep, FILES, readConfig, readMetrics, readRunRecord, readSweepRecord, walkFolders } from '../outputs/index.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readStudyFile, STUDIES_DIR } from '../../sweeps/study/index.js';
 import { openIndex } from './db.js';
 import { relativeDir } from './dirs.js';
 import { IndexWriter } from './writer.js';
@@ -40,12 +43,18 @@ export function reindex(outputsDir: string, indexPath: string): ReindexResult {
   try {
     db.transaction(() => {
       // the summaries first, so the triggers on runs have nothing left to delete row by row
+      db.exec('DELETE FROM trial_params; DELETE FROM trials; DELETE FROM studies;');
       db.exec('DELETE FROM run_summary; DELETE FROM metric_summary; DELETE FROM metrics; DELETE FROM params; DELETE FROM runs; DELETE FROM sweeps;');
       for (const dir of findFolders(outputsDir, FILES.multirun)) {
         guarded(dir, () => {
           const sweep = readSweepRecord(dir);
           writer.sweep(noteClosed(dir, sweep, closeOrphanSweep(dir, sweep)), relativeDir(outputsDir, dir));
           result.sweeps++;
+          const studies = join(dir, STUDIES_DIR);
+          for (const name of existsSync(studies) ? readdirSync(studies).sort((a, b) => Number(a) - Number(b)) : []) {
+            const file = readStudyFile(join(studies, name));
+            writer.study(sweep.id, file.spec, file.trials, file.rejected);
+          }
         });
       }
       for (const dir of findFolders(outputsDir, FILES.run)) {

@@ -247,4 +247,43 @@ CREATE INDEX runs_sweep ON runs(sweep_id, job);
 ${RUN_TRIGGERS}
 `;
 
-export const MIGRATIONS: string[] = [V1, V2, V3, V4];
+// STUDIES: the studies of sweeper=random|tpe sweeps (one per grid cell), their trials (each an ordinary
+// run: run_id) and each trial's proposed parameters. `value` is the objective as the run gave it (not
+// negated for direction=maximize); state is the trial's: running | complete | pruned | failed.
+const STUDIES = `
+CREATE TABLE studies (
+  id          TEXT PRIMARY KEY,           -- <sweep id>-<index>
+  sweep_id    TEXT NOT NULL REFERENCES sweeps(id),
+  idx         INTEGER NOT NULL,           -- the grid cell's place in the sweep
+  cell        TEXT NOT NULL,              -- JSON array: the cell's overrides
+  sampler     TEXT NOT NULL,              -- random | tpe
+  objective   TEXT NOT NULL,
+  direction   TEXT NOT NULL CHECK (direction IN ('minimize','maximize')),
+  n_trials    INTEGER NOT NULL,
+  seed        INTEGER,
+  space       TEXT NOT NULL,              -- JSON object: key -> override grammar
+  pruner      TEXT NOT NULL,              -- JSON: the pruner spec
+  constraint_text TEXT,                   -- what the sampler enforced, e.g. the architecture budget
+  rejected    INTEGER NOT NULL DEFAULT 0  -- proposals the sampler drew again (constraint)
+);
+CREATE INDEX studies_sweep ON studies(sweep_id, idx);
+CREATE TABLE trials (
+  study_id TEXT NOT NULL REFERENCES studies(id),
+  number   INTEGER NOT NULL,
+  job      INTEGER NOT NULL,              -- job number in the sweep
+  run_id   TEXT,                          -- the run (NULL until it starts)
+  state    TEXT NOT NULL CHECK (state IN ('running','complete','pruned','failed')),
+  value    REAL,
+  PRIMARY KEY (study_id, number)
+);
+CREATE INDEX trials_run ON trials(run_id);
+CREATE TABLE trial_params (
+  study_id TEXT NOT NULL,
+  number   INTEGER NOT NULL,
+  key      TEXT NOT NULL,
+  value,                                  -- a number, or the choice's override value text
+  PRIMARY KEY (study_id, number, key)
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3, V4, STUDIES];

@@ -1,6 +1,7 @@
 // Writes sweeps, runs, params and metrics into the index. Every write mirrors a run-folder file,
 // so that `runs reindex` can replay the same calls from the folders.
 import type { ConfigValue, MetricRecord, RunRecord, SweepRecord } from '../outputs/index.js';
+import { orient, shownValue, type StudySpec, type TrialRecord } from '../../sweeps/study/index.js';
 import type { Db } from './db.js';
 import { configJson, Float } from '../overrides/index.js';
 import { RUN_SUMMARY_METRIC_RESET } from './schema.js';
@@ -108,6 +109,27 @@ export class IndexWriter {
       this.db.prepare('DELETE FROM metric_summary WHERE run_id = ?').run(runId);
       this.db.prepare(`UPDATE run_summary SET ${RUN_SUMMARY_METRIC_RESET} WHERE id = ?`).run(runId);
       ms.forEach((m) => this.metric(runId, m));
+    })();
+  }
+
+  /** Inserts or updates a study and the given trials with their parameters (a study's whole state is idempotent to write again). */
+  study(sweepId: string, spec: StudySpec, trials: readonly TrialRecord[], rejected: number): void {
+    // prepared when used, so that a writer can still be made on an index of an older schema
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO studies (id, sweep_id, idx, cell, sampler, objective, direction, n_trials, seed, space, pruner, constraint_text, rejected)
+        VALUES (@id, @sweep_id, @idx, @cell, @sampler, @objective, @direction, @n_trials, @seed, @space, @pruner, @constraint_text, @rejected)
+        ON CONFLICT(id) DO UPDATE SET rejected = excluded.rejected, n_trials = excluded.n_trials`).run({
+        id: spec.id, sweep_id: sweepId, idx: spec.index, cell: JSON.stringify(spec.cell), sampler: spec.sampler, objective: spec.objective,
+        direction: spec.direction, n_trials: spec.n_trials, seed: spec.seed, space: JSON.stringify(spec.params), pruner: JSON.stringify(spec.pruner),
+        constraint_text: spec.constraint, rejected,
+      });
+      const trial = this.db.prepare(`INSERT INTO trials (study_id, number, job, run_id, state, value) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(study_id, number) DO UPDATE SET job = excluded.job, run_id = excluded.run_id, state = excluded.state, value = excluded.value`);
+      const param = this.db.prepare('INSERT OR REPLACE INTO trial_params (study_id, number, key, value) VALUES (?, ?, ?, ?)');
+      for (const t of trials) {
+        trial.run(spec.id, t.number, t.job, t.run_id, t.state, t.value === null ? null : orient(t.value, spec.direction));
+        for (const [key, value] of Object.entries(t.params)) param.run(spec.id, t.number, key, typeof value === 'number' ? value : shownValue(key, value));
+      }
     })();
   }
 

@@ -90,7 +90,7 @@ describe('sweep presets', () => {
   });
 
   it('names the available presets for an unknown one, and the file for a malformed one', () => {
-    expect(() => expandSweep(['sweep=scalng'], { configDir })).toThrow(/sweep=scalng: no preset .*scalng\.yaml; available: lr_search, scaling/);
+    expect(() => expandSweep(['sweep=scalng'], { configDir })).toThrow(/sweep=scalng: no preset .*scalng\.yaml; available: hpo, hpo_train, lr_search, scaling/);
     const dir = presetDir({ bad: 'parms:\n  budget: 2m\n' });
     expect(() => expandSweep(['sweep=bad'], { configDir: dir })).toThrow(/bad\.yaml: unknown key 'parms'/);
   });

@@ -73,10 +73,10 @@ describe('--info with a hydra node', () => {
     const hydra = stdout.slice(stdout.indexOf('Hydra node'));
     expect(hydra).toContain('hydra/launcher: joblib -> launcher pool');
     expect(hydra).toContain('hydra.job.name: app -> ${hydra:job.name}');
-    expect(hydra).toContain('hydra.sweeper.params -> the sweep axes of -m: db=glob(*)');
+    expect(hydra).toContain('hydra.sweeper.params -> the search space of each study: db=glob(*)');
     expect(hydra).toContain('No Ladder equivalent (accepted and ignored)');
     expect(hydra).toContain('hydra.job_logging (hydra/job_logging=disabled): ignored');
-    expect(hydra).toContain('hydra/sweeper=optuna: no TPE sampler yet (issue 14)');
+    expect(hydra).toContain("hydra/sweeper: optuna -> sweeper=tpe: one study per cell of the command line's sweeps over hydra.sweeper.params");
     expect(hydra.split('\n').filter((line) => line.includes('job_logging'))).toHaveLength(1);
   });
 });

@@ -24,14 +24,14 @@ describe('compose() on the product configs', () => {
     const { config, choices, overrides } = run();
     expect(choices).toEqual({
       model: 'patchtst', budget: '2m', horizon: 'h3', target: 'threshold_1pct',
-      split: 'contiguous', trainer: 'default', data: 'sp500', task: 'train', launcher: 'local', monitor: 'default',
+      split: 'contiguous', trainer: 'default', data: 'sp500', task: 'train', launcher: 'local', sweeper: 'basic', monitor: 'default',
     });
-    expect(Object.keys(choices)).toEqual(['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task', 'launcher', 'monitor']);
+    expect(Object.keys(choices)).toEqual(['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task', 'launcher', 'sweeper', 'monitor']);
     expect(overrides).toEqual([]);
     expect(config.seed).toBe(42);
     expect(config.trainer).toMatchObject({ lr: 0.8e-3, weight_decay: 1.0e-3, warmup_steps: 100, epochs: 50, seed: 42 });
     expect(config.model.dropout).toBe(0.12);
-    expect(Object.keys(config)).toEqual(['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task', 'launcher', 'monitor', 'seed']);
+    expect(Object.keys(config)).toEqual(['model', 'budget', 'horizon', 'target', 'split', 'trainer', 'data', 'task', 'launcher', 'sweeper', 'monitor', 'seed']);
   });
 
   it('carries the budget hyper-parameters into the trainer after group overrides', () => {

@@ -1,0 +1,86 @@
+// `npx runs study` (issue 14): the studies in the index, one study's trials table and best trial, and
+// `--export conf/best/<name>.yaml`, which composes with `+best=<name>` to the best trial's parameters.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../../runner/compose/index.js';
+import { runLaunchCommand } from '../../../runner/cli/launch.js';
+import { main } from '../../../runner/cli/runs.js';
+import { readStudyFile, type StudyFile } from '../../../sweeps/study/index.js';
+import { registerTestTasks } from '../fixtures/tasks.js';
+import { confWithTasks, tempOutputs } from '../helpers.js';
+
+registerTestTasks();
+const outputsDir = tempOutputs();
+const index = path.join(outputsDir, 'index.sqlite');
+let conf: string;
+let launchOut = '';
+let file: StudyFile;
+let sweep: string;
+
+async function runs(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...argv, '--index', index, '--outputs', outputsDir], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: outputsDir });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  conf = confWithTasks('t_quad');
+  writeFileSync(path.join(conf, 'sweep', 'quad.yaml'), 'sweeper:\n  name: tpe\n  n_trials: 4\n  params:\n    trainer.lr: tag(log, interval(1e-4, 1e-2))\n    model.dropout: interval(0.1, 0.25)\n    trainer.warmup_steps: choice(100, 300)\n');
+  const io = { stdout: { write: (s: string) => (launchOut += s) }, stderr: { write: () => true }, cwd: outputsDir };
+  const code = await runLaunchCommand({
+    overrides: ['sweep=quad', 'task=t_quad', 'monitor=disabled', 'budget=20m'], multirun: true, zip: [], dryRun: false, json: false,
+    configDir: conf, configName: 'config', outputsDir, indexPath: index,
+  }, compose, io);
+  expect(code).toBe(0);
+  sweep = /→ (\S+)\n/.exec(launchOut.split('\n').find((l) => l.startsWith('completed:'))! + '\n')![1];
+  file = readStudyFile(path.join(outputsDir, sweep, 'studies', '0'));
+}, 120_000);
+
+const best = () => file.trials.filter((t) => t.state === 'complete').sort((a, b) => a.value! - b.value!)[0];
+
+describe('the end of a study sweep', () => {
+  it('prints the best trial: value, parameters, run folder and a re-run line', () => {
+    const b = best();
+    const lr = b.params['trainer.lr'] as number;
+    expect(launchOut).toContain(`study ${file.spec.id} (task=t_quad monitor=disabled budget=20m): 4 of 4 trials, 4 complete, 0 pruned, 0 failed\n  best: trial ${b.number}, val_loss ${Number(b.value!.toPrecision(6))} (minimize)\n`);
+    expect(launchOut).toContain(`  run:    ${path.join(sweep, b.dir!)}\n`);
+    expect(launchOut).toContain(`  re-run: npx run task=t_quad monitor=disabled budget=20m trainer.lr=${lr} model.dropout=${b.params['model.dropout']} ${b.params['trainer.warmup_steps']}\n`);
+  });
+});
+
+describe('runs study', () => {
+  it('lists the studies', async () => {
+    const { code, stdout } = await runs('study');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^${file.spec.id}\\s+task=t_quad monitor=disabled budget=20m\\s+tpe\\s+val_loss\\s+minimize\\s+4/4\\s`, 'm'));
+  });
+
+  it('shows one study\'s trials table and best trial, by id prefix', async () => {
+    const { code, stdout } = await runs('study', file.spec.id.slice(0, 6));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^trial\s+state\s+val_loss\s+trainer\.lr\s+model\.dropout\s+trainer\.warmup_steps\s+folder$/m);
+    for (const t of file.trials) expect(stdout).toMatch(new RegExp(`^${t.number}\\s+complete\\s+${Number(t.value!.toPrecision(6))}\\s`, 'm'));
+    expect(stdout).toContain(`  best: trial ${best().number}, val_loss`);
+  });
+
+  it('says so for a study that is not there', async () => {
+    const { code, stderr } = await runs('study', 'nope');
+    expect(code).toBe(1);
+    expect(stderr).toBe(`Error: no study 'nope' in ${index}; list them with \`runs study\` (or \`runs reindex\` if sweep folders were added)\n`);
+  });
+
+  it('--export writes the best parameters as a config that +best=<name> composes to them', async () => {
+    const target = path.join(conf, 'best', 'quad20m.yaml');
+    const { code, stdout } = await runs('study', file.spec.id, '--export', target);
+    expect(code).toBe(0);
+    expect(stdout).toContain('compose it with +best=quad20m');
+    expect(readFileSync(target, 'utf8')).toMatch(/^# @package _global_\n/);
+    const { config } = compose({ configDir: conf, configName: 'config', overrides: ['task=t_quad', 'budget=20m', '+best=quad20m'] });
+    const b = best();
+    expect((config as any).trainer.lr).toBe(b.params['trainer.lr']);
+    expect((config as any).model.dropout).toBe(b.params['model.dropout']);
+    expect(`trainer.warmup_steps=${(config as any).trainer.warmup_steps}`).toBe(b.params['trainer.warmup_steps']);
+  });
+});
