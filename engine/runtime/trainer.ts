@@ -14,7 +14,8 @@ import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
-import type { Backend } from './backends.js';
+import { inPlacePairs } from '../step/inplace.js';
+import type { Backend, RuntimeMemory } from './backends.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
 /** `H`: the optimizer's hyperparameters (AdamW's by default). */
@@ -35,6 +36,8 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   posWeight?: number;
   /** Batch size of the eval graph (defaults to batchSize). */
   evalBatchSize?: number;
+  /** onnxruntime's allocator switches and in-place state updates (defaults: see RuntimeMemory). */
+  memory?: RuntimeMemory;
 }
 
 export interface Batch {
@@ -158,6 +161,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       decayMask: layout.decayMask(),
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
+      memory: opts.memory,
+      inPlace: opts.memory?.inPlace === false ? {} : inPlacePairs(graph, Object.fromEntries([['params_out', 'params'], ['buffers_out', 'buffers'], ...optimizer.slots.map((s) => [`${s}_out`, s])])),
     };
     const buffers = [req.train, req.eval, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);

@@ -11,6 +11,8 @@ let evalSession: Session | undefined;
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
 let table: FeedValue | undefined;
+/** Step output → the input whose buffer it is written into. */
+let inPlace: Record<string, string> = {};
 
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
@@ -28,8 +30,9 @@ function ready(): { train: Session; evalSession: Session; state: FlatState; deca
 async function handle(req: Request): Promise<Reply> {
   switch (req.type) {
     case 'init': {
-      train = await createSession(req.train, { backend: req.backend, threads: req.threads });
-      evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads });
+      train = await createSession(req.train, { backend: req.backend, threads: req.threads, memory: req.memory });
+      evalSession = await createSession(req.eval, { backend: req.backend, threads: req.threads, memory: req.memory });
+      inPlace = req.inPlace ?? {};
       state = req.state;
       decay = req.decayMask;
       table = { data: req.dropoutTable, dims: req.dropoutTableDims };
@@ -46,7 +49,8 @@ async function handle(req: Request): Promise<Reply> {
         feeds.dropout_table = table!;
         feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
       }
-      const out = await w.train.run(feeds);
+      const into = Object.fromEntries(Object.entries(inPlace).filter(([, input]) => feeds[input]).map(([output, input]) => [output, feeds[input]]));
+      const out = await w.train.run(feeds, Object.keys(into).length ? into : undefined);
       state = {
         params: out.params_out as Float32Array,
         buffers: s.buffers.length ? (out.buffers_out as Float32Array) : s.buffers,
