@@ -21,7 +21,7 @@ describe('runtime memory switches', () => {
   it.each([
     ['state written into the old buffers vs fresh outputs', { inPlace: false }],
     ["onnxruntime's memory pattern on", { memPattern: true }],
-    ['CPU arena off', { arena: false }],
+    ['CPU arena on', { arena: true }],
   ])('%s: bitwise the same losses, weights, moments and BatchNorm statistics', async (_, memory) => {
     const [a, b] = await Promise.all([createTrainer(opts()), createTrainer(opts({ memory }))]);
     const [ra, rb] = [await run(a), await run(b)];
