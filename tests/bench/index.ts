@@ -4,7 +4,8 @@
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
  * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
- * every core: jobs per minute and the speed-up).
+ * every core: jobs per minute and the speed-up), memory (the engine case on 2m for node and PyTorch at
+ * --memory-batches 64,256, one run: peak RSS side by side, the estimate against it, fixed cost per parameter).
  * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
@@ -34,6 +35,7 @@ const { values, positionals } = parseArgs({
     'train-batch': { type: 'string', default: '64' },
     'pool-jobs': { type: 'string', default: '8' },
     'pool-workers': { type: 'string' },
+    'memory-batches': { type: 'string', default: '64,256' },
   },
 });
 
@@ -48,17 +50,21 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   data: () => benchData(),
   index: (log) => benchIndex({ log }),
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
+  memory: (log) => values['memory-batches'].split(',').flatMap((b) => benchEngine({
+    shapes: ['2m'], backends: ['node', 'pytorch'], batch: Number(b), steps: Number(values.steps), warmup: Number(values.warmup), log,
+  })),
   pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 function engineTable(rows: EngineRow[]): string {
-  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'est MB', 'vs pytorch'];
+  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'est MB', 'est/peak', 'fixed B/param', 'RSS vs pytorch', 'vs pytorch'];
   const body = rows.map((r) => {
     const torch = rows.find((t) => t.shape === r.shape && t.backend === 'pytorch' && t.batch === r.batch);
     return [r.shape, r.backend, String(r.layers ?? 32), String(r.batch), r.params.toLocaleString('en-US'), fmt(r.build_s, 1), fmt(r.steps_per_s, 3),
-      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), fmt(r.est_peak_mb, 0), torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
+      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), fmt(r.est_peak_mb, 0), fmt(r.est_peak_mb / r.peak_rss_mb),
+      fmt(r.fixed_bytes_per_param ?? NaN, 0), torch ? `${fmt(r.peak_rss_mb / torch.peak_rss_mb)}×` : '-', torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
   });
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
@@ -78,7 +84,7 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     log(`${name} ...`);
     results[name] = await CASES[name](log);
-    if (!values.json) console.log(name === 'engine' ? engineTable(results[name] as EngineRow[]) : `${name}: ${JSON.stringify(results[name])}`);
+    if (!values.json) console.log(name === 'engine' || name === 'memory' ? engineTable(results[name] as EngineRow[]) : `${name}: ${JSON.stringify(results[name])}`);
   }
   if (values.json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version }, results }, null, 2));
   return 0;
