@@ -23,7 +23,7 @@ export function describeMemory(e: MemoryEstimate, form: 'lines' | 'inline' = 'li
     { line: 'parameters', inline: 'weights', bytes: e.params, shown: `${e.paramCount.toLocaleString('en-US')} (${formatBytes(e.params)})` },
     { line: 'gradients', bytes: e.grads },
     { line: `${label} ${slots.join(', ')}`, inline: `${label} ${stateNoun}`, bytes: e.adamMoments },
-    { line: 'step copies', bytes: e.stepCopies },
+    { line: 'step copies', bytes: e.stepCopies, shown: `${formatBytes(e.stepCopies)} (fixed cost with the above: ${e.fixedPerParam.toFixed(0)} B/param)` },
     { line: 'activations', bytes: e.activations, shown: `${formatBytes(e.activations)} at batch ${e.batchSize}` },
     { line: 'overhead', bytes: e.overhead, shown: `${formatBytes(e.overhead)} (runtime, saved op inputs, copies)` },
   ];

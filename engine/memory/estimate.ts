@@ -5,31 +5,33 @@ import { adamw } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
 /**
- * Honest peak-memory estimate of one training step, in bytes, for a preflight check.
+ * Honest peak-memory estimate of one training step, in bytes, for a preflight check (docs/engine.md, "Memory").
  *
- * Parameter-sized state: the flat parameter vector, its gradient and the optimizer's slots (AdamW's two
- * moments: 16 B/param in fp32), plus what one step holds besides: the step's outputs (new params and slots)
- * exist next to its inputs until the caller drops the old ones, the graph slices each parameter out of the
- * flat vector, and the per-parameter gradients exist before they are concatenated into the flat one.
- * Activations: the forward tensors kept for the backward pass, per layer, plus one layer's worth of gradient
- * tensors alive during backward, plus the dropout cost per dropped element. Overhead: a factor on
- * activations for what the runtime holds besides (inputs saved by every elementwise op of the norm, GELU and
- * softmax chains, transposed copies, allocator rounding) and the runtime's own footprint.
- * The constants are fitted to peak RSS measured with onnxruntime-node on 2m/20m PatchTST shapes
- * (8 layers, batch 4-16), where the estimate came out 0-30% above the measurement.
+ * Fixed cost, per parameter (fp32, AdamW: 56 B; measured 54-57 B on a 50M-parameter model at batch 1):
+ * weights 4; gradients 8 (each parameter's gradient and the flat vector they are concatenated into, both
+ * alive at the Concat); optimizer slots 4 each; step copies: the parameters sliced out of the flat
+ * vector for the forward pass, the weight-decay mask, the clipped gradient, the optimizer's full-size
+ * temporaries, and the copy of every returned state vector that onnxruntime-node hands back even when the
+ * output was written in place (engine/step/inplace.ts).
+ * Activations: what the backward pass keeps (activationBytes). Overhead: what the runtime holds on top of
+ * them (allocator rounding, transient gradient tensors, the CPU arena) as a factor measured on 2m PatchTST,
+ * plus the runtime's own footprint.
  * With activation recomputation (`recompute` = N layers per segment) the activations are one segment's
- * (N layers and one layer's gradients) plus every segment's input, which gets no overhead factor; on 2m h3
- * (32 layers) at batch 64 it estimates 758 MiB against 713 MiB measured.
+ * (N layers and one layer's gradients) plus every segment's input, which gets no overhead factor.
  */
 export interface MemoryEstimate {
   params: number;
+  /** Each parameter's gradient plus the flat vector they are concatenated into. */
   grads: number;
   /** The optimizer's slots (the name dates from when AdamW was the only optimizer). */
   adamMoments: number;
+  /** Parameter-sized buffers a step holds besides weights, gradients and slots (STEP_COPIES). */
   stepCopies: number;
   activations: number;
   overhead: number;
   total: number;
+  /** Weights, gradients, optimizer slots and step copies per parameter, in bytes. */
+  fixedPerParam: number;
   paramCount: number;
   batchSize: number;
   /** Whose state `adamMoments` counts, for describeMemory. */
@@ -49,10 +51,20 @@ export interface MemoryOptions {
   recompute?: number;
 }
 
-/** Measured peak memory over the counted kept activations, dropout aside (2.5x at d64, 3.1x at d256). */
-export const DEFAULT_OVERHEAD_FACTOR = 3;
-/** Measured peak memory per dropped element: the sliced mask and the saved input (10 B on 2m and 20m shapes). */
-export const DROPOUT_BYTES_PER_ELEMENT = 12;
+/**
+ * Measured peak over the activations the graph keeps, at the runtime's defaults (onnxruntime's memory
+ * pattern and CPU arena off): 1.12 on the 2m/32-layer PatchTST step at batch 64 (2.8 GB measured), 1.1 at 8
+ * layers; 1.4 with the arena on.
+ */
+export const DEFAULT_OVERHEAD_FACTOR = 1.15;
+/** Bytes kept per dropped element: the fp32 mask sliced from the dropout table, kept for the backward pass. */
+export const DROPOUT_BYTES_PER_ELEMENT = 4;
+/**
+ * Parameter-sized buffers of one step besides weights, gradients and slots, for an optimizer with `slots`
+ * slots: sliced parameters, weight-decay mask, clipped gradient, three optimizer temporaries, and
+ * onnxruntime-node's copy of each returned state vector (params and every slot).
+ */
+export const STEP_COPIES = (slots: number) => 6 + 1 + slots;
 /** Node, ONNX Runtime and the session itself before any tensor (measured ~150 MiB). */
 export const RUNTIME_BYTES = 160 * 2 ** 20;
 
@@ -91,6 +103,16 @@ export function activationElementsPerSample(cfg: ModelConfig, channels: number, 
   return { kept: input + embed + layers * perLayer + boundaries + head, dropped, boundaries };
 }
 
+/**
+ * Bytes of forward tensors the backward pass keeps at batch `batchSize`: the kept activations at
+ * `bytesPerElement` and each dropped element's mask (activationElementsPerSample counts them), with
+ * `recompute` encoder layers per recomputed segment (0: off).
+ */
+export function activationBytes(cfg: ModelConfig, channels: number, batchSize: number, bytesPerElement = 4, recompute = 0): number {
+  const { kept, dropped } = activationElementsPerSample(cfg, channels, recompute);
+  return batchSize * (kept * bytesPerElement + dropped * DROPOUT_BYTES_PER_ELEMENT);
+}
+
 export function estimateMemory(
   cfg: ModelConfig,
   channels: number,
@@ -104,14 +126,15 @@ export function estimateMemory(
   const params = n * bytes;
   const grads = 2 * n * bytes; // per-parameter gradients and the concatenated flat vector
   const adamMoments = slots.length * n * bytes;
-  const stepCopies = (2 + slots.length) * n * bytes; // sliced parameter views + the step's new params and slots
-  const { kept, dropped, boundaries } = activationElementsPerSample(cfg, channels, opts.recompute ?? 0);
-  const keptBytes = kept * batchSize * bytes;
-  const activations = keptBytes + dropped * batchSize * DROPOUT_BYTES_PER_ELEMENT;
+  const stepCopies = STEP_COPIES(slots.length) * n * bytes;
+  const recompute = opts.recompute ?? 0;
+  const activations = activationBytes(cfg, channels, batchSize, bytes, recompute);
   // the segment inputs kept by recomputation are plain stored tensors: no op-chain overhead on them
-  const overhead = (keptBytes - boundaries * batchSize * bytes) * (factor - 1) + RUNTIME_BYTES;
+  const boundaries = activationElementsPerSample(cfg, channels, recompute).boundaries * batchSize * bytes;
+  const overhead = (activations - boundaries) * (factor - 1) + RUNTIME_BYTES;
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
-  return { params, grads, adamMoments, stepCopies, activations, overhead, total, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };
+  const fixedPerParam = (params + grads + adamMoments + stepCopies) / n;
+  return { params, grads, adamMoments, stepCopies, activations, overhead, total, fixedPerParam, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };
 }
 
 /**
@@ -121,4 +144,15 @@ export function estimateMemory(
 export function fittingBatch(at: (batchSize: number) => MemoryEstimate, limit: number, from: number): number {
   for (let b = from; b >= 1; b = Math.floor(b / 2)) if (at(b).total <= limit) return b;
   return 0;
+}
+
+/** The largest batch size up to `max` whose estimated step fits in `limit` bytes (the estimate grows with the batch); 0 when none. */
+export function largestBatch(at: (batchSize: number) => MemoryEstimate, limit: number, max = 2 ** 16): number {
+  let [lo, hi] = [0, max];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (at(mid).total <= limit) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

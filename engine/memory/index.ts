@@ -1,7 +1,10 @@
 export {
   estimateMemory,
   fittingBatch,
+  largestBatch,
   activationElementsPerSample,
+  activationBytes,
+  STEP_COPIES,
   DEFAULT_OVERHEAD_FACTOR,
   DROPOUT_BYTES_PER_ELEMENT,
   RUNTIME_BYTES,

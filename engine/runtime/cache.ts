@@ -26,7 +26,7 @@ import { Layout } from '../step/net.js';
 import type { Backend } from './backends.js';
 
 /** Bump when an entry's shape changes; older entries then miss. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Where a session's model comes from (the worker creates the session from it). */
 export interface ModelSource {
@@ -42,6 +42,8 @@ export type CacheOutcome = 'hit' | 'miss' | 'off';
 
 export interface CompiledStep {
   layout: Layout;
+  /** The train step's outputs that may be written into an input's buffer (output → input; engine/step/inplace.ts). */
+  inPlace: Record<string, string>;
   train: ModelSource;
   eval: ModelSource;
   /**
@@ -54,6 +56,7 @@ export interface CompiledStep {
 
 export interface BuiltGraphs {
   layout: Layout;
+  inPlace: Record<string, string>;
   train: Uint8Array;
   eval: Uint8Array;
 }
@@ -127,6 +130,7 @@ interface StepEntry {
   train: string;
   eval: string;
   layout: { params: Layout['params']; buffers: Layout['buffers']; dropout: Layout['dropout'] };
+  inPlace: Record<string, string>;
 }
 
 function readGraph(dir: string, hash: string): Uint8Array | null {
@@ -144,7 +148,7 @@ function readGraph(dir: string, hash: string): Uint8Array | null {
 export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGraphs): CompiledStep {
   if (!opts) {
     const b = build();
-    return { layout: b.layout, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
+    return { layout: b.layout, inPlace: b.inPlace, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
   }
   const { dir, backend } = opts;
   const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
@@ -165,7 +169,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     if (train && evalBytes) {
       const layout = Object.assign(new Layout(), entry.layout);
       const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
-      return { layout, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
+      return { layout, inPlace: entry.inPlace, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
     }
   }
   const b = build();
@@ -177,20 +181,20 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     }
     if (stepFile) {
       const { params, buffers, dropout } = b.layout;
-      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout } };
+      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace };
       writeAtomic(stepFile, `${JSON.stringify(e)}\n`);
     }
   } catch {
     // an unwritable cache folder: this job still trains, only without the cache
   }
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
-  return { layout: b.layout, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
+  return { layout: b.layout, inPlace: b.inPlace, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
 }
 
 function readEntry(file: string): StepEntry | null {
   try {
     const e = JSON.parse(readFileSync(file, 'utf8')) as StepEntry;
-    return e.format === FORMAT && typeof e.train === 'string' && typeof e.eval === 'string' && e.layout ? e : null;
+    return e.format === FORMAT && typeof e.train === 'string' && typeof e.eval === 'string' && e.layout && e.inPlace ? e : null;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 /** Messages between the trainer (main thread) and the session worker. */
-import type { Backend } from './backends.js';
+import type { Backend, RuntimeMemory } from './backends.js';
 import type { ModelSource } from './cache.js';
 
 export interface FlatState {
@@ -18,7 +18,9 @@ export interface BatchArrays {
 }
 
 export type Request =
-  | { type: 'init'; train: ModelSource; eval: ModelSource; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[] }
+  | { type: 'init'; train: ModelSource; eval: ModelSource; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[];
+      /** Allocator switches, and the step outputs written into their input's buffer (output → input name). */
+      memory?: RuntimeMemory; inPlace?: Record<string, string> }
   | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; scalars: Record<string, number> }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }

@@ -14,7 +14,8 @@ import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
-import type { Backend } from './backends.js';
+import { inPlacePairs } from '../step/inplace.js';
+import type { Backend, RuntimeMemory } from './backends.js';
 import { type CacheOutcome, compileStep } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
@@ -46,6 +47,8 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
    * in between during the backward pass (1: every layer); 0 or absent keeps all activations.
    */
   recompute?: number;
+  /** onnxruntime's allocator switches and in-place state updates (defaults: see RuntimeMemory). */
+  memory?: RuntimeMemory;
 }
 
 export interface Batch {
@@ -168,7 +171,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend: opts.backend ?? 'node', key: graphKey(opts, optimizer) } : null, () => {
     const { graph, layout } = buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
-    return { layout, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
+    const inPlace = inPlacePairs(graph, Object.fromEntries([['params_out', 'params'], ['buffers_out', 'buffers'], ...optimizer.slots.map((s) => [`${s}_out`, s])]));
+    return { layout, inPlace, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
   });
   const { layout } = compiled;
   const client = new WorkerClient();
@@ -189,6 +193,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       decayMask: layout.decayMask(),
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
+      memory: opts.memory,
+      inPlace: opts.memory?.inPlace === false ? {} : compiled.inPlace,
     };
     const buffers = [req.train.bytes, req.eval.bytes, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);

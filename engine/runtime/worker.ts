@@ -4,16 +4,18 @@
  * The eval session is created at the first evaluation, so the first step does not wait for it.
  */
 import { parentPort } from 'node:worker_threads';
-import { type Backend, type FeedValue, type Session, createSession } from './backends.js';
+import { type Backend, type FeedValue, type RuntimeMemory, type Session, createSession } from './backends.js';
 import { type ModelSource, settleOptimized, tempFor } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
 
 let train: Session | undefined;
 let evalSession: Session | undefined;
-let evalSource: { source: ModelSource; backend: Backend; threads?: number } | undefined;
+let evalSource: { source: ModelSource; backend: Backend; threads?: number; memory?: RuntimeMemory } | undefined;
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
 let table: FeedValue | undefined;
+/** Step output → the input whose buffer it is written into. */
+let inPlace: Record<string, string> = {};
 
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
@@ -32,17 +34,17 @@ function ready(): { train: Session; state: FlatState; decay: Float32Array } {
  * A session from the cache's optimized model when there is one (falling back to the graph if it does not
  * load), else from the graph, writing onnxruntime's optimized model when asked.
  */
-async function open(src: ModelSource, backend: Backend, threads?: number): Promise<Session> {
+async function open(src: ModelSource, backend: Backend, threads?: number, memory?: RuntimeMemory): Promise<Session> {
   let save = src.saveOptimized;
   if (src.optimized) {
     try {
-      return await createSession(src.optimized, { backend, threads, optimized: true });
+      return await createSession(src.optimized, { backend, threads, memory, optimized: true });
     } catch {
       // a damaged cache entry: the graph itself builds the session, and its optimized model replaces the entry
       save = tempFor(src.optimized);
     }
   }
-  const session = await createSession(src.bytes, { backend, threads, saveOptimizedTo: save?.tmp });
+  const session = await createSession(src.bytes, { backend, threads, memory, saveOptimizedTo: save?.tmp });
   if (save) settleOptimized(save);
   return session;
 }
@@ -50,8 +52,9 @@ async function open(src: ModelSource, backend: Backend, threads?: number): Promi
 async function handle(req: Request): Promise<Reply> {
   switch (req.type) {
     case 'init': {
-      train = await open(req.train, req.backend, req.threads);
-      evalSource = { source: req.eval, backend: req.backend, threads: req.threads };
+      train = await open(req.train, req.backend, req.threads, req.memory);
+      evalSource = { source: req.eval, backend: req.backend, threads: req.threads, memory: req.memory };
+      inPlace = req.inPlace ?? {};
       state = req.state;
       decay = req.decayMask;
       table = { data: req.dropoutTable, dims: req.dropoutTableDims };
@@ -68,7 +71,8 @@ async function handle(req: Request): Promise<Reply> {
         feeds.dropout_table = table!;
         feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
       }
-      const out = await w.train.run(feeds);
+      const into = Object.fromEntries(Object.entries(inPlace).filter(([, input]) => feeds[input]).map(([output, input]) => [output, feeds[input]]));
+      const out = await w.train.run(feeds, Object.keys(into).length ? into : undefined);
       state = {
         params: out.params_out as Float32Array,
         buffers: s.buffers.length ? (out.buffers_out as Float32Array) : s.buffers,
@@ -78,7 +82,7 @@ async function handle(req: Request): Promise<Reply> {
     }
     case 'eval': {
       const w = ready();
-      if (!evalSession && evalSource) evalSession = await open(evalSource.source, evalSource.backend, evalSource.threads);
+      if (!evalSession && evalSource) evalSession = await open(evalSource.source, evalSource.backend, evalSource.threads, evalSource.memory);
       const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(w.state.params) };
       if (w.state.buffers.length) feeds.buffers = vec(w.state.buffers);
       const out = await evalSession!.run(feeds);

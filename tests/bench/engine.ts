@@ -45,6 +45,8 @@ export interface EngineRow extends EngineCase {
   peak_rss_mb: number;
   /** engine/memory's estimate for this case, to check it against peak_rss_mb. */
   est_peak_mb: number;
+  /** The estimate's fixed cost (weights, gradients, optimizer slots, step copies) per parameter; PyTorch: 16 (fp32 AdamW). */
+  fixed_bytes_per_param?: number;
   note?: string;
 }
 
@@ -97,10 +99,11 @@ export function spawnCase(c: EngineCase): EngineRow {
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   const out = JSON.parse(line);
-  const est_peak_mb = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute }).total / 2 ** 20;
-  if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb };
+  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute });
+  const est_peak_mb = estimate.total / 2 ** 20;
+  if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb, fixed_bytes_per_param: estimate.fixedPerParam };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
-  return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, note: out.blas };
+  return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, fixed_bytes_per_param: 16, note: out.blas };
 }
 
 export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; dropout?: number; log?: (msg: string) => void }

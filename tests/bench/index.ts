@@ -6,7 +6,8 @@
  * (2m h3 with trainer.recompute off and on against PyTorch at --recompute-batches 64,256: peak RSS and step time), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
  * every core: jobs per minute and the speed-up), tpe (TPE against random search on task=objective's functions:
- * --tpe-studies 20 seeded studies of --tpe-trials 40; the win rate and the median best of each).
+ * --tpe-studies 20 seeded studies of --tpe-trials 40; the win rate and the median best of each), memory (the engine case on 2m for node and PyTorch at
+ * --memory-batches 64,256, one run: peak RSS side by side, the estimate against it, fixed cost per parameter).
  * Timings on a shared machine are noisy: run it idle.
  *   --shapes 2m,20m  --backends node,web,pytorch  --batch 256  --steps 3  --warmup 1
  *   --layers N, --dropout P (override the shape's depth or the budget's dropout)
@@ -41,6 +42,7 @@ const { values, positionals } = parseArgs({
     'tpe-studies': { type: 'string', default: '20' },
     'tpe-trials': { type: 'string', default: '40' },
     'recompute-batches': { type: 'string', default: '64,256' },
+    'memory-batches': { type: 'string', default: '64,256' },
   },
 });
 
@@ -59,17 +61,21 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   recompute: (log) => benchRecompute({
     batches: values['recompute-batches'].split(',').map(Number), steps: Number(values.steps), warmup: Number(values.warmup), log,
   }),
+  memory: (log) => values['memory-batches'].split(',').flatMap((b) => benchEngine({
+    shapes: ['2m'], backends: ['node', 'pytorch'], batch: Number(b), steps: Number(values.steps), warmup: Number(values.warmup), log,
+  })),
   pool: (log) => benchPool({ jobs: Number(values['pool-jobs']), workers: values['pool-workers'] ? Number(values['pool-workers']) : null, log }),
 };
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 function engineTable(rows: EngineRow[]): string {
-  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'est MB', 'vs pytorch'];
+  const head = ['shape', 'backend', 'layers', 'batch', 'params', 'build s', 'steps/s', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'peak RSS MB', 'est MB', 'est/peak', 'fixed B/param', 'RSS vs pytorch', 'vs pytorch'];
   const body = rows.map((r) => {
     const torch = rows.find((t) => t.shape === r.shape && t.backend === 'pytorch' && t.batch === r.batch);
     return [r.shape, r.backend, String(r.layers ?? 32), String(r.batch), r.params.toLocaleString('en-US'), fmt(r.build_s, 1), fmt(r.steps_per_s, 3),
-      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), fmt(r.est_peak_mb, 0), torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
+      fmt(r.samples_per_s, 1), fmt(r.gflop_per_step, 1), fmt(r.gflop_per_s, 1), fmt(r.peak_rss_mb, 0), fmt(r.est_peak_mb, 0), fmt(r.est_peak_mb / r.peak_rss_mb),
+      fmt(r.fixed_bytes_per_param ?? NaN, 0), torch ? `${fmt(r.peak_rss_mb / torch.peak_rss_mb)}×` : '-', torch ? `${fmt(r.samples_per_s / torch.samples_per_s)}×` : '-'];
   });
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
@@ -91,7 +97,7 @@ async function main(): Promise<number> {
     results[name] = await CASES[name](log);
     if (!values.json) {
       const tables: Record<string, (r: unknown) => string> = {
-        engine: (r) => engineTable(r as EngineRow[]), tpe: (r) => tpeTable(r as TpeRow[]), recompute: (r) => recomputeTable(r as RecomputeRow[]),
+        engine: (r) => engineTable(r as EngineRow[]), memory: (r) => engineTable(r as EngineRow[]), tpe: (r) => tpeTable(r as TpeRow[]), recompute: (r) => recomputeTable(r as RecomputeRow[]),
       };
       console.log(tables[name]?.(results[name]) ?? `${name}: ${JSON.stringify(results[name])}`);
     }

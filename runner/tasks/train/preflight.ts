@@ -3,7 +3,7 @@
 // the preflight block's lines (trainPreflight). The spec's own checks run when jobs are planned: check.ts.
 import si from 'systeminformation';
 import { featureColumns } from '../../../data/index.js';
-import { describeMemory, estimateMemory, fittingBatch, formatBytes, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
+import { describeMemory, estimateMemory, fittingBatch, formatBytes, largestBatch, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
 import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type PreflightLine } from '../../monitor/index.js';
 import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
@@ -48,7 +48,7 @@ export function memoryRefusal(estimate: MemoryEstimate, available: AvailableMemo
   const smaller = fittingBatch(at, available.bytes, 2 ** Math.floor(Math.log2(Math.max(1, estimate.batchSize - 1))));
   const lower = smaller >= 1 && smaller < estimate.batchSize
     ? `or lower the batch: trainer.batch_size=${smaller} needs about ${formatBytes(at(smaller).total)}`
-    : 'a smaller batch does not fit either';
+    : `and not even trainer.batch_size=1 fits: it needs about ${formatBytes(at(1).total)}`;
   return (
     `${job} needs about ${formatBytes(estimate.total)} for one training step at batch ${estimate.batchSize} ` +
     `(${describeMemory(estimate, 'inline').join(', ')}), ` +
@@ -105,14 +105,17 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   const over = estimates.filter((e) => e.estimate.total > available.bytes).sort((a, b) => b.estimate.total - a.estimate.total);
   const largest = [...estimates].sort((a, b) => b.estimate.total - a.estimate.total)[0]!;
   if (!over.length) {
-    lines.push({ level: 'ok', check: 'memory', message: `${jobs.length === 1 ? 'the job needs' : `the largest job (#${largest.job.num}) needs`} ${formatBytes(largest.estimate.total)} of ${free}` });
+    const most = largestBatch(largest.at, available.bytes);
+    lines.push({ level: 'ok', check: 'memory', message: `${jobs.length === 1 ? 'the job needs' : `the largest job (#${largest.job.num}) needs`} ${formatBytes(largest.estimate.total)} of ${free}; batches up to ${most.toLocaleString('en-US')} fit` });
   } else {
     const top = over[0]!;
     const smaller = fittingBatch(top.at, available.bytes, 2 ** Math.floor(Math.log2(Math.max(1, top.estimate.batchSize - 1))));
     const who = jobs.length === 1 ? 'the job needs' : `${over.length} of ${jobs.length} jobs need more: #${top.job.num} needs`;
     lines.push({
       level: 'fail', check: 'memory', message: `${who} ${formatBytes(top.estimate.total)} at batch ${top.estimate.batchSize}, ${free}; ${over.length === 1 ? 'it is' : 'they are'} skipped when ${over.length === 1 ? 'it starts' : 'they start'}`,
-      fix: `${smaller >= 1 && smaller < top.estimate.batchSize ? `trainer.batch_size=${smaller} (about ${formatBytes(top.at(smaller).total)}), or ` : ''}a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM)`,
+      fix: smaller >= 1 && smaller < top.estimate.batchSize
+        ? `trainer.batch_size=${smaller} (about ${formatBytes(top.at(smaller).total)}; the largest that fits is ${largestBatch(top.at, available.bytes)}), or a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM)`
+        : `a machine with ${Math.ceil(top.estimate.total / 2 ** 30)} GiB free (a GPU node through SLURM); no batch fits here, and batch 1 needs about ${formatBytes(top.at(1).total)}`,
     });
   }
   const together = concurrentLine(estimates.filter((e) => !over.includes(e)).map((e) => e.estimate.total), env.concurrent, available.bytes, free);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DROPOUT_BYTES_PER_ELEMENT, describeMemory, estimateMemory, fittingBatch } from '../../../engine/memory/index.js';
+import { DEFAULT_OVERHEAD_FACTOR, DROPOUT_BYTES_PER_ELEMENT, RUNTIME_BYTES, activationBytes, describeMemory, estimateMemory, fittingBatch, largestBatch } from '../../../engine/memory/index.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
@@ -72,5 +72,30 @@ describe('memory estimate', () => {
     expect(whole.activations).toBeGreaterThan(every4.activations);
     expect(whole.activations / off.activations).toBeCloseTo(1, 1); // one segment of every layer saves nothing
     expect(estimateMemory(cfg, 25, 128, { recompute: 1 }).activations).toBeCloseTo(2 * every.activations, 0);
+  });
+
+  it('breaks the fixed cost down per parameter: weights 4, gradients 8, AdamW moments 8, step copies 36 B', () => {
+    const e = estimateMemory(patchtst(64, 32, 2), 25, 64);
+    const n = e.paramCount;
+    expect([e.params, e.grads, e.adamMoments, e.stepCopies].map((b) => b / n)).toEqual([4, 8, 8, 36]);
+    expect(e.fixedPerParam).toBe(56);
+    expect(describeMemory(e)[3]).toMatch(/^step copies +[\d.]+ MiB \(fixed cost with the above: 56 B\/param\)$/);
+  });
+
+  it('adds up: activations from activationBytes, overhead a factor on them plus the runtime, total the sum of the parts', () => {
+    const cfg = patchtst(64, 8, 2);
+    const e = estimateMemory(cfg, 25, 64);
+    expect(e.activations).toBe(activationBytes(cfg, 25, 64));
+    expect(activationBytes(cfg, 25, 64)).toBe(64 * activationBytes(cfg, 25, 1));
+    expect(e.overhead).toBeCloseTo(e.activations * (DEFAULT_OVERHEAD_FACTOR - 1) + RUNTIME_BYTES, 3);
+    expect(e.total).toBe(e.params + e.grads + e.adamMoments + e.stepCopies + e.activations + e.overhead);
+  });
+
+  it('names the largest batch that fits exactly, or 0', () => {
+    const at = (b: number) => estimateMemory(patchtst(64, 4, 2), 25, b);
+    expect(largestBatch(at, at(100).total)).toBe(100);
+    expect(largestBatch(at, at(100).total - 1)).toBe(99);
+    expect(largestBatch(at, at(1).total - 1)).toBe(0);
+    expect(largestBatch(at, Infinity, 512)).toBe(512);
   });
 });

@@ -64,12 +64,14 @@ describe('the start-up cache', () => {
     let builds = 0;
     const compile = (key: unknown, engine?: string) => compileStep({ dir, backend: 'node', key, engine }, () => {
       builds++;
-      return { layout: new Layout(), train: Uint8Array.of(builds, 1), eval: Uint8Array.of(builds, 2) };
+      return { layout: new Layout(), inPlace: { params_out: 'params' }, train: Uint8Array.of(builds, 1), eval: Uint8Array.of(builds, 2) };
     });
     const key = { model: { d_model: 8 }, batch: 8, optim: { beta1: 0.9 } };
     expect(compile(key).cache).toBe('miss');
-    expect(compile(key).cache).toBe('miss'); // the graphs are there, their optimized models not yet (no session made)
+    const second = compile(key);
+    expect(second.cache).toBe('miss'); // the graphs are there, their optimized models not yet (no session made)
     expect(builds).toBe(1);
+    expect(second.inPlace).toEqual({ params_out: 'params' }); // a cached entry keeps which outputs are written in place
     for (const changed of [{ ...key, model: { d_model: 16 } }, { ...key, batch: 16 }, { ...key, optim: { beta1: 0.8 } }]) compile(changed);
     expect(builds).toBe(4);
     compile(key, `${engineFingerprint()}-edited`);

@@ -18,7 +18,7 @@ describe('preflight and failures', () => {
     expect(o.status).toBe('skipped');
     expect(o.reason).toMatch(/^budget=2b horizon=h3 \(1,814,648,065 parameters\) needs about [\d.]+ GiB for one training step at batch 32 \(weights 6\.8 GiB, gradients [\d.]+ GiB, AdamW moments [\d.]+ GiB, step copies [\d.]+ GiB, activations [\d.]+ GiB, overhead [\d.]+ GiB\), /);
     expect(o.reason).toContain('but only 24.0 GiB is free (LADDER_MEMORY_LIMIT)');
-    expect(o.reason).toMatch(/SLURM \(e\.g\. sbatch --gres=gpu:1 --mem=\d+G --wrap "npx run \.\.\."\), a smaller batch does not fit either$/);
+    expect(o.reason).toMatch(/SLURM \(e\.g\. sbatch --gres=gpu:1 --mem=\d+G --wrap "npx run \.\.\."\), and not even trainer\.batch_size=1 fits: it needs about [\d.]+ GiB$/);
     expect(runJson(o.dir).info.n_params).toBe(1_814_648_065);
     expect(query(r, 'SELECT status, n_params FROM run_summary')).toEqual([{ status: 'skipped', n_params: 1_814_648_065 }]);
   });

@@ -31,31 +31,39 @@ describe('trainPreflight', () => {
     expect(lines.map((l) => [l.level, l.check])).toEqual([['ok', 'backend'], ['warn', 'sensors'], ['ok', 'memory'], ['ok', 'disk']]);
     expect(lines[0]!.message).toBe('trainer.backend=node runs a model here');
     expect(lines[1]!.fix).toMatch(/monitor\.on_unreadable=ignore/);
-    expect(lines[2]!.message).toMatch(/^the job needs [\d.]+ [KMG]iB of [\d.]+ GiB free \(available RAM\)$/);
+    expect(lines[2]!.message).toMatch(/^the job needs [\d.]+ [KMG]iB of [\d.]+ GiB free \(available RAM\); batches up to [\d,]+ fit$/);
     expect(lines[3]!.message).toMatch(/^[\d.]+ GiB free on \/\S*, the job needs [\d.]+ [KM]iB$/);
   }, 60_000);
 
   it('a job over the free memory is a fail with a batch that fits, left to be skipped when it starts (not refusing)', async () => {
-    process.env.LADDER_MEMORY_LIMIT = '8GiB';
+    process.env.LADDER_MEMORY_LIMIT = '16GiB';
     useProvider(scriptedProvider([60]));
     const lines = await trainPreflight(jobs(['budget=2m,200m'], true), { outputsDir: outputs(), concurrent: 1 });
     expect(lines.find((l) => l.check === 'sensors')).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 60 °C (normal)' });
     const memory = lines.find((l) => l.check === 'memory')!;
-    expect(memory).toMatchObject({ level: 'fail', message: expect.stringMatching(/^1 of 2 jobs need more: #1 needs [\d.]+ GiB at batch 64, 8\.0 GiB free \(LADDER_MEMORY_LIMIT\); it is skipped when it starts$/) });
-    expect(memory.fix).toMatch(/^trainer\.batch_size=\d+ \(about [\d.]+ [MG]iB\), or a machine with \d+ GiB free/);
+    expect(memory).toMatchObject({ level: 'fail', message: expect.stringMatching(/^1 of 2 jobs need more: #1 needs [\d.]+ GiB at batch 64, 16\.0 GiB free \(LADDER_MEMORY_LIMIT\); it is skipped when it starts$/) });
+    expect(memory.fix).toMatch(/^trainer\.batch_size=\d+ \(about [\d.]+ [MG]iB; the largest that fits is \d+\), or a machine with \d+ GiB free/);
     expect(memory.refuses).toBeUndefined();
     // the skipped job writes no checkpoints: the disk line counts the 2m job only
     expect(lines.find((l) => l.check === 'disk')!.message).toMatch(/, the job needs [\d.]+ MiB$/);
   }, 60_000);
 
+  it('a machine too small for any batch: the fix says so and how much batch 1 needs', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '4GiB';
+    useProvider(scriptedProvider([60]));
+    const memory = (await trainPreflight(jobs(['budget=200m'], true), { outputsDir: outputs(), concurrent: 1 })).find((l) => l.check === 'memory')!;
+    expect(memory.level).toBe('fail');
+    expect(memory.fix).toMatch(/^a machine with \d+ GiB free \(a GPU node through SLURM\); no batch fits here, and batch 1 needs about [\d.]+ GiB$/);
+  }, 60_000);
+
   it('jobs that fit alone but not together on launcher=pool: a warning naming the n_jobs that fits', async () => {
-    process.env.LADDER_MEMORY_LIMIT = '12GiB';
+    process.env.LADDER_MEMORY_LIMIT = '6GiB';
     useProvider(scriptedProvider([60]));
     const two = jobs(['budget=2m', 'horizon=h1,h3', 'trainer.batch_size=64'], true);
     expect((await trainPreflight(two, { outputsDir: outputs(), concurrent: 1 })).filter((l) => l.check === 'memory').map((l) => l.level)).toEqual(['ok']);
     const together = (await trainPreflight(two, { outputsDir: outputs(), concurrent: 2 })).filter((l) => l.check === 'memory');
     expect(together.map((l) => l.level)).toEqual(['ok', 'warn']);
-    expect(together[1]).toMatchObject({ message: expect.stringMatching(/^2 jobs at once need up to [\d.]+ GiB together, 12\.0 GiB free/), fix: 'launcher.n_jobs=1, or a smaller trainer.batch_size' });
+    expect(together[1]).toMatchObject({ message: expect.stringMatching(/^2 jobs at once need up to [\d.]+ GiB together, 6\.0 GiB free/), fix: 'launcher.n_jobs=1, or a smaller trainer.batch_size' });
   }, 60_000);
 
   it('jobs run on other machines (SLURM): this machine\'s memory is not judged', async () => {

@@ -90,7 +90,7 @@ describe('autoBatch and its cache', () => {
   it('searches again when the cached choice no longer fits today\'s free memory', async () => {
     const file = cacheFile();
     await autoBatch(specOf(), fakeContext().ctx, { available, measure: scripted().measure, cacheFile: file, noCache: false });
-    const tight = { bytes: 300 * MiB, source: 'test' }; // limit 240 MiB: the estimate of 128 (~276 MiB) no longer fits
+    const tight = { bytes: 250 * MiB, source: 'test' }; // limit 200 MiB: the estimate of 128 (~214 MiB) no longer fits
     const m = scripted();
     const c = fakeContext();
     const out = await autoBatch(specOf(), c.ctx, { available: tight, measure: m.measure, cacheFile: file, noCache: false });
@@ -112,9 +112,9 @@ describe('autoBatch and its cache', () => {
     const file = cacheFile();
     const lines = await describeAutoBatch(specOf(), { available: { bytes: 1 * GiB, source: 'LADDER_MEMORY_LIMIT' }, cacheFile: file, noCache: false });
     expect(lines[0]).toBe('trainer.batch_size=auto (mode max): limit 819.2 MiB (trainer.auto_batch.memory_fraction=0.8 of 1.0 GiB free, LADDER_MEMORY_LIMIT)');
-    expect(lines.slice(1, -2).map((l) => Number(/batch (\d+)/.exec(l)![1]))).toEqual([8, 16, 32, 64, 128, 256, 512]);
-    expect(lines.at(-2)).toMatch(/^ {2}batch 1024 +estimate [\d.]+ (MiB|GiB): over the limit, not tried$/);
-    expect(lines.at(-1)).toBe('  7 candidates to try, each in its own process, until one does not fit or pay');
+    expect(lines.slice(1, -2).map((l) => Number(/batch (\d+)/.exec(l)![1]))).toEqual([8, 16, 32, 64, 128, 256, 512, 1024]);
+    expect(lines.at(-2)).toMatch(/^ {2}batch 2048 +estimate [\d.]+ (MiB|GiB): over the limit, not tried$/);
+    expect(lines.at(-1)).toBe('  8 candidates to try, each in its own process, until one does not fit or pay');
     // measured 10 MiB per sample: 128 peaks over the 819 MiB limit, 64 is the choice
     await autoBatch(specOf(), fakeContext().ctx, { available: { bytes: 1 * GiB, source: 'LADDER_MEMORY_LIMIT' }, measure: scripted().measure, cacheFile: file, noCache: false });
     expect((await describeAutoBatch(specOf(), { available: { bytes: 1 * GiB, source: 'x' }, cacheFile: file, noCache: false })).at(-1)).toMatch(/^ {2}cached: batch 64 \(searched .*; --no-cache searches again\)$/);
