@@ -29,11 +29,11 @@ export function requireChromiumUnderCi(missing: string | null): void {
 
 export const newOutputs = () => mkdtempSync(join(tmpdir(), 'ladder-ui-'));
 
-/** `npx run [-m] <overrides>` in-process into `outputsDir`; throws unless every job completed. */
-export async function launch(outputsDir: string, overrides: string[], multirun: boolean): Promise<void> {
+/** `npx run [-m] <overrides> [--zip keys]` in-process into `outputsDir`; throws unless every job completed. */
+export async function launch(outputsDir: string, overrides: string[], multirun: boolean, zip: string[][] = []): Promise<void> {
   const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: outputsDir };
   const code = await runLaunchCommand({
-    overrides, multirun, zip: [], dryRun: false, json: false,
+    overrides, multirun, zip, dryRun: false, json: false,
     configDir: confWithTasks(), configName: 'config', outputsDir, indexPath: join(outputsDir, 'index.sqlite'),
   }, compose, quiet);
   if (code !== 0) throw new Error(`run ${overrides.join(' ')} exited ${code}`);
