@@ -5,12 +5,11 @@
 // onnxruntime-web. A screenshot of each lands in the temp outputs dir.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIndexReadOnly, scalingStudy } from '../../../runner/tracking/index.js';
 import type { UiServer } from '../../../runner/ui/index.js';
-import { CHROMIUM, chromiumMissing, launch, newOutputs, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
+import { chromiumMissing, getJson, indexRows, launch, newOutputs, openPage, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
 
 const outputs = newOutputs();
 let server: UiServer;
@@ -18,20 +17,14 @@ let runs: { id: string; dir: string; horizon: string; n_params: number; sweep_id
 
 const WIDTHS = ['model.d_model=8,16,32,64', 'model.d_ff=16,32,64,128'];
 const res = (path: string) => fetch(new URL(path, server.url));
-const get = async (path: string) => {
-  const r = await res(path);
-  expect(r.status, path).toBe(200);
-  return (await r.json()) as any;
-};
+const get = (path: string) => getJson(server, path);
 /** predictions.csv's test probabilities of a run folder, by date. */
 const csvProbs = (dir: string) =>
   new Map(readFileSync(join(outputs, dir, 'predictions.csv'), 'utf8').split('\n').filter((l) => l.startsWith('test,')).map((l) => l.split(',')).map((f) => [f[1], Number(f[3])]));
 
 beforeAll(async () => {
   await launch(outputs, [...TINY_TRAIN.filter((o) => !/^model\.d_(model|ff)=/.test(o)), 'monitor=disabled', 'horizon=h1,h3', ...WIDTHS], true, [['model.d_model', 'model.d_ff']]);
-  const db = new Database(join(outputs, 'index.sqlite'), { readonly: true });
-  runs = db.prepare('SELECT id, dir, horizon, n_params, sweep_id FROM run_summary ORDER BY job').all() as typeof runs;
-  db.close();
+  runs = indexRows(outputs, 'SELECT id, dir, horizon, n_params, sweep_id FROM run_summary ORDER BY job');
   server = await serveOutputs(outputs);
 }, 900_000);
 afterAll(() => server?.close());
@@ -100,9 +93,7 @@ describe.skipIf(missing !== null)(`the scaling view and in-browser inference in 
   const shot = (name: string) => page.screenshot({ path: join(outputs, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('pageerror', (e) => { throw e; });
+    ({ browser, page } = await openPage(1200));
   });
   afterAll(() => browser?.close());
 
