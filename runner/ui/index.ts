@@ -5,4 +5,5 @@ export { withIndex, runOr404, type UiContext } from './context.js';
 export { resolveInside } from './files.js';
 export { VENDOR_FILES, vendorFile, vendorType } from './vendor.js';
 export * from './specs.js';
-export { equityCurve, runEquity, testPredictions } from './backtest.js';
+export { equityCurve, runEquity } from './backtest.js';
+export { loadRunDataset, RunDataError, testPredictions, type PredictionRow, type RunDataConfig } from './run-data.js';

@@ -1,8 +1,9 @@
 // The browser builds the page loads from node_modules, by a fixed list: /vendor/<name> serves exactly
-// these files and nothing else, so no request can name a path into node_modules.
+// these files and nothing else (and onnxruntime-web's ORT_DIST_FILES), so no request can name a path into node_modules.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ORT_DIST_FILES, ortDistFile } from './infer/ort.js';
 
 const require = createRequire(import.meta.url);
 
@@ -30,11 +31,13 @@ function packageDir(name: string): string {
 
 const cache = new Map<string, Buffer>();
 
-/** The Content-Type of a whitelisted file: JavaScript, or WebAssembly for a `.wasm` a build loads. */
-export const vendorType = (name: string) => (name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8');
+/** The Content-Type of a whitelisted file: JavaScript (.js, .mjs), or WebAssembly for a `.wasm` a build loads. */
+export const vendorType = (name: string) =>
+  (Object.hasOwn(ORT_DIST_FILES, name) ? ORT_DIST_FILES[name].type : name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8');
 
-/** The bytes of the whitelisted file `name`, or null when `name` is not on the list. */
+/** The bytes of the whitelisted file `name` (VENDOR_FILES or ORT_DIST_FILES), or null when `name` is on neither list. */
 export function vendorFile(name: string): Buffer | null {
+  if (Object.hasOwn(ORT_DIST_FILES, name)) return ortDistFile(name)!.bytes;
   const entry = Object.hasOwn(VENDOR_FILES, name) ? VENDOR_FILES[name] : undefined;
   if (!entry) return null;
   let bytes = cache.get(name);

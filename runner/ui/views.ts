@@ -5,6 +5,7 @@ import type { UiContext } from './context.js';
 import { compareRoutes } from './routes/compare.js';
 import { runRoutes } from './routes/run.js';
 import { runsRoutes } from './routes/runs.js';
+import { scalingRoutes } from './routes/scaling.js';
 import { sweepRoutes } from './routes/sweeps.js';
 
 export interface UiView {
@@ -33,6 +34,7 @@ export const VIEWS: UiView[] = [
   { id: 'sweeps', title: 'Sweeps', nav: true, module: 'views/sweeps.js', routes: sweepRoutes },
   { id: 'sweep', title: 'Sweep', nav: false, module: 'views/sweep.js' },
   { id: 'compare', title: 'Compare', nav: true, module: 'views/compare.js', routes: compareRoutes },
+  { id: 'scaling', title: 'Scaling', nav: true, module: 'views/scaling.js', routes: scalingRoutes },
   { id: 'run', title: 'Run', nav: false, module: 'views/run.js', routes: runRoutes },
 ];
 
@@ -41,6 +43,7 @@ export const RUN_PANELS: RunPanel[] = [
   { id: 'config', title: 'Config and overrides', module: 'panels/config.js' },
   { id: 'metrics', title: 'Metrics', module: 'panels/metrics.js' },
   { id: 'evaluation', title: 'Calibration and backtest', module: 'panels/evaluation.js' },
+  { id: 'inference', title: 'In-browser inference', module: 'panels/inference.js' },
   { id: 'log', title: 'Log', module: 'panels/log.js' },
   { id: 'artifacts', title: 'Artifacts', module: 'panels/artifacts.js' },
 ];

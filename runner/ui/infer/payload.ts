@@ -4,10 +4,10 @@
 // windows with model.onnx on onnxruntime-web (runner/ui/client/infer.js) and compares.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, type LoadConfig } from '../../../data/index.js';
 import { findProjectRoot } from '../../config/settings.js';
 import { plainConfig } from '../../overrides/index.js';
 import { readConfig, readRunRecord } from '../../outputs/index.js';
+import { loadRunDataset, RunDataError, testPredictions, type RunDataConfig } from '../run-data.js';
 
 /** The run files the check reads (relative to the run folder). */
 export const INFER_FILES = { model: 'model.onnx', externalData: 'model.onnx.data', predictions: 'predictions.csv' } as const;
@@ -61,21 +61,23 @@ export async function inferencePayload(runDir: string, opts: PayloadOptions = {}
   for (const file of [INFER_FILES.model, INFER_FILES.predictions]) {
     if (!existsSync(join(runDir, file))) throw new InferenceError(`run ${record.id} has no ${file} (status ${record.status}, task ${record.task}): only a completed train run can be scored in the page`);
   }
-  const spec = plainConfig(readConfig(runDir)) as unknown as SpecParts;
-  const data = await loadDataset(
-    { data: spec.data, split: spec.split, horizon: spec.horizon, target: spec.target, contextLength: spec.model.context_length, seed: spec.seed },
-    { cwd: opts.cwd ?? findProjectRoot(runDir), noCache: true },
-  );
+  const spec = plainConfig(readConfig(runDir)) as unknown as RunDataConfig;
   const recorded = (record.info.data as { processed_hash?: string } | undefined)?.processed_hash;
-  const hash = data.manifest.processed.hash;
-  if (recorded && recorded !== hash) throw new InferenceError(`run ${record.id}: its data no longer gives the windows it was scored on (processed hash ${hash.slice(0, 12)}, the run recorded ${recorded.slice(0, 12)}); was the data file changed?`);
+  let data;
+  let predicted;
+  try {
+    data = await loadRunDataset(spec, [opts.cwd ?? findProjectRoot(runDir)], recorded);
+    predicted = testPredictions(readFileSync(join(runDir, INFER_FILES.predictions), 'utf8'));
+  } catch (e) {
+    if (e instanceof RunDataError) throw new InferenceError(`run ${record.id}: ${e.message}`);
+    throw e;
+  }
 
   const test = data.test;
   const k = Math.min(opts.windows ?? DEFAULT_WINDOWS, test.n);
   if (!(Number.isInteger(k) && k > 0)) throw new InferenceError(`run ${record.id}: ${test.n === 0 ? 'its test split is empty' : `windows=${opts.windows} must be a positive integer`}`);
   const first = test.n - k;
   const dates = test.dates.slice(first);
-  const predicted = testPredictions(readFileSync(join(runDir, INFER_FILES.predictions), 'utf8'));
   if (predicted.length !== test.n) throw new InferenceError(`run ${record.id}: predictions.csv has ${predicted.length} test rows, the rebuilt test split ${test.n}`);
   const rows = predicted.slice(first);
   const off = rows.findIndex((r, i) => r.date !== dates[i]);
@@ -96,26 +98,6 @@ export async function inferencePayload(runDir: string, opts: PayloadOptions = {}
     expected: rows.map((r) => r.prob),
     x: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'),
     tolerance: TOLERANCE,
-    processedHash: hash,
+    processedHash: data.manifest.processed.hash,
   };
-}
-
-/** The test rows of predictions.csv (split,date,label,prob) in file order. */
-export function testPredictions(csv: string): { date: string; label: number; prob: number }[] {
-  const lines = csv.split('\n');
-  if (lines[0] !== 'split,date,label,prob') throw new InferenceError(`predictions.csv starts '${lines[0]}', not the header split,date,label,prob`);
-  return lines.slice(1).filter((l) => l.startsWith('test,')).map((l) => {
-    const [, date, label, prob] = l.split(',');
-    return { date, label: Number(label), prob: Number(prob) };
-  });
-}
-
-/** The parts of a train run's config the dataset is built from. */
-interface SpecParts {
-  seed: number;
-  model: { context_length: number };
-  data: LoadConfig['data'];
-  split: LoadConfig['split'];
-  horizon: LoadConfig['horizon'];
-  target: LoadConfig['target'];
 }

@@ -1,12 +1,15 @@
 // The run page's API: GET /api/run/:id (config, overrides, choices, info), /metrics (every metric as a
-// chart), /evaluation (calibration plot, equity curve), /log, /artifacts. :id is an id, unique prefix or folder.
+// chart), /evaluation (calibration plot, equity curve), /log, /artifacts, /infer (the in-browser inference
+// check's windows and expected probabilities: 409 when the run cannot be scored). :id is an id, unique prefix or folder.
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Db } from '../../tracking/db.js';
 import { runEquity, type Equity } from '../backtest.js';
 import { runOr404, withIndex, type UiContext } from '../context.js';
+import { InferenceError, inferencePayload } from '../infer/index.js';
 import { calibrationSpec, equitySpec, scoresSpec, seriesSpec, type CalibrationBin, type SeriesPoint } from '../specs.js';
 
 export interface Chart {
@@ -133,6 +136,17 @@ export function runRoutes(ctx: UiContext): Hono {
   app.get('/run/:id/artifacts', (c) => {
     const run = withIndex(ctx, (db) => runOr404(db, ctx, c.req.param('id')));
     return c.json({ dir: run.dir, files: artifacts(folder(run)) });
+  });
+  app.get('/run/:id/infer', async (c) => {
+    const run = withIndex(ctx, (db) => runOr404(db, ctx, c.req.param('id')));
+    const windows = c.req.query('windows');
+    if (windows !== undefined && !/^[1-9]\d*$/.test(windows)) throw new HTTPException(400, { message: `windows=${windows}: a positive whole number of test windows, e.g. windows=32` });
+    try {
+      return c.json(await inferencePayload(folder(run), { windows: windows === undefined ? undefined : Number(windows) }));
+    } catch (e) {
+      if (e instanceof InferenceError) throw new HTTPException(409, { message: e.message });
+      throw e;
+    }
   });
   return app;
 }

@@ -3,7 +3,9 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { it } from 'vitest';
+import Database from 'better-sqlite3';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { compose } from '../../../runner/compose/index.js';
 import { runLaunchCommand } from '../../../runner/cli/launch.js';
 import '../../../runner/tasks/builtin.js';
@@ -29,11 +31,11 @@ export function requireChromiumUnderCi(missing: string | null): void {
 
 export const newOutputs = () => mkdtempSync(join(tmpdir(), 'ladder-ui-'));
 
-/** `npx run [-m] <overrides>` in-process into `outputsDir`; throws unless every job completed. */
-export async function launch(outputsDir: string, overrides: string[], multirun: boolean): Promise<void> {
+/** `npx run [-m] <overrides> [--zip keys]` in-process into `outputsDir`; throws unless every job completed. */
+export async function launch(outputsDir: string, overrides: string[], multirun: boolean, zip: string[][] = []): Promise<void> {
   const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: outputsDir };
   const code = await runLaunchCommand({
-    overrides, multirun, zip: [], dryRun: false, json: false,
+    overrides, multirun, zip, dryRun: false, json: false,
     configDir: confWithTasks(), configName: 'config', outputsDir, indexPath: join(outputsDir, 'index.sqlite'),
   }, compose, quiet);
   if (code !== 0) throw new Error(`run ${overrides.join(' ')} exited ${code}`);
@@ -42,3 +44,28 @@ export async function launch(outputsDir: string, overrides: string[], multirun: 
 /** The server on a free loopback port over `outputsDir`. */
 export const serveOutputs = (outputsDir: string): Promise<UiServer> =>
   startUi({ outputsDir, indexPath: join(outputsDir, 'index.sqlite') }, { host: '127.0.0.1', port: 0 });
+
+/** GET `path` from `server`, expecting 200; its JSON. */
+export async function getJson(server: UiServer, path: string): Promise<any> {
+  const res = await fetch(new URL(path, server.url));
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
+
+/** The rows of `sql` over the outputs dir's index, read-only. */
+export function indexRows<T>(outputsDir: string, sql: string): T[] {
+  const db = new Database(join(outputsDir, 'index.sqlite'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Headless Chromium with one page `width` × 900 px; an error thrown in the page fails the test. */
+export async function openPage(width: number): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on('pageerror', (e) => { throw e; });
+  return { browser, page };
+}

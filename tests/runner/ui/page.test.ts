@@ -3,29 +3,22 @@
 // view (runs table, run page, compare, sweep heat maps) and a screenshot of each lands in the temp dir.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UiServer } from '../../../runner/ui/index.js';
-import { CHROMIUM, chromiumMissing, launch, newOutputs, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
+import { chromiumMissing, getJson, indexRows, launch, newOutputs, openPage, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
 
 const outputs = newOutputs();
 let server: UiServer;
 let runs: { id: string; dir: string; budget: string; horizon: string; best_val_loss: number; test_auc: number; sweep_id: string }[];
 
-const get = async (path: string) => {
-  const res = await fetch(new URL(path, server.url));
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as any;
-};
+const get = (path: string) => getJson(server, path);
 const lastMetric = (dir: string, name: string) =>
   readFileSync(join(outputs, dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.name === name).at(-1)?.value as number;
 
 beforeAll(async () => {
   await launch(outputs, [...TINY_TRAIN, 'budget=2m,20m', 'horizon=h1,h3'], true);
-  const db = new Database(join(outputs, 'index.sqlite'), { readonly: true });
-  runs = db.prepare('SELECT id, dir, budget, horizon, best_val_loss, test_auc, sweep_id FROM run_summary ORDER BY job').all() as typeof runs;
-  db.close();
+  runs = indexRows(outputs, 'SELECT id, dir, budget, horizon, best_val_loss, test_auc, sweep_id FROM run_summary ORDER BY job');
   server = await serveOutputs(outputs);
 }, 900_000);
 afterAll(() => server?.close());
@@ -110,9 +103,7 @@ describe.skipIf(missing !== null)(`the page in Chromium${missing ? ` (skipped: $
   }, key);
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => { throw e; });
+    ({ browser, page } = await openPage(1400));
   });
   afterAll(() => browser?.close());
 

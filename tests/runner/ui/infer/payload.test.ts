@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceError, inferencePayload, TOLERANCE, type InferencePayload } from '../../../../runner/ui/infer/index.js';
-import { testPredictions } from '../../../../runner/ui/infer/payload.js';
+import { testPredictions } from '../../../../runner/ui/run-data.js';
 import { TINY, train } from '../../tasks/train/helpers.js';
 
 let runDir: string;
