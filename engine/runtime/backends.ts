@@ -75,7 +75,10 @@ export interface SessionOptions {
 export interface RuntimeMemory {
   memPattern?: boolean;
   arena?: boolean;
-  /** Write the step's new parameters, optimizer slots and buffers into the old ones' memory (default on). */
+  /**
+   * Write the step's new parameters, optimizer slots and buffers into the old ones' memory (default on; the
+   * node backend only: onnxruntime-web reads a fed buffer after writing an output into it, which changes results).
+   */
   inPlace?: boolean;
 }
 

@@ -194,7 +194,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
       memory: opts.memory,
-      inPlace: opts.memory?.inPlace === false ? {} : compiled.inPlace,
+      // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
+      inPlace: opts.memory?.inPlace === false || (opts.backend ?? 'node') !== 'node' ? {} : compiled.inPlace,
     };
     const buffers = [req.train.bytes, req.eval.bytes, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);

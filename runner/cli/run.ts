@@ -121,8 +121,10 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
     };
     config = { ladder, ...(tree.hydra.used ? hydra : {}), ...config };
   }
-  // the launcher says how jobs run: like Hydra's hydra.launcher, in `--cfg all` but not in the job's config
-  if (args.cfg === 'job' && args.package?.split('.')[0] !== 'launcher') config = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'launcher'));
+  // the launcher and the sweeper say how jobs run and are chosen: like Hydra's hydra.launcher and
+  // hydra.sweeper, in `--cfg all` but not in the job's config
+  const top = args.package?.split('.')[0];
+  if (args.cfg === 'job') config = Object.fromEntries(Object.entries(config).filter(([key]) => !['launcher', 'sweeper'].includes(key) || key === top));
   const selected = args.package ? pick(config, args.package) : config;
   const body = selected === null || typeof selected !== 'object' ? `${String(selected)}\n` : stringifyConfig(selected, { lineWidth: 0 });
   return args.package ? `# @package ${args.package}\n${body}` : body;

@@ -19,7 +19,7 @@ beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-cli-autobatch-'));
   cacheDir = path.join(project, 'cache');
   fs.cpSync(path.resolve('conf'), path.join(project, 'conf'), { recursive: true });
-  process.env.LADDER_MEMORY_LIMIT = '4GiB';
+  process.env.LADDER_MEMORY_LIMIT = '1536MiB';
 });
 afterAll(() => {
   if (before === undefined) delete process.env.LADDER_MEMORY_LIMIT;
@@ -43,9 +43,9 @@ describe('npx run trainer.batch_size=auto --dry-run', () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`#0  ${job().join(' ')}`);
-    expect(lines[1]).toBe('    trainer.batch_size=auto (mode max): limit 3.2 GiB (trainer.auto_batch.memory_fraction=0.8 of 4.0 GiB free, LADDER_MEMORY_LIMIT)');
-    // 2m: about 7 GiB at 64 (conf/trainer/default.yaml), so 8 and 16 fit 3.2 GiB and 32 does not
-    expect(lines.slice(2, 4)).toEqual([expect.stringMatching(/^ {6}batch 8 +estimate [\d.]+ GiB$/), expect.stringMatching(/^ {6}batch 16 +estimate [\d.]+ GiB$/)]);
+    expect(lines[1]).toBe('    trainer.batch_size=auto (mode max): limit 1.2 GiB (trainer.auto_batch.memory_fraction=0.8 of 1.5 GiB free, LADDER_MEMORY_LIMIT)');
+    // 2m: about 0.6 GiB at 8 and 0.9 at 16 (conf/trainer/default.yaml), so 8 and 16 fit 1.2 GiB and 32 (1.6) does not
+    expect(lines.slice(2, 4)).toEqual([expect.stringMatching(/^ {6}batch 8 +estimate [\d.]+ MiB$/), expect.stringMatching(/^ {6}batch 16 +estimate [\d.]+ MiB$/)]);
     expect(lines[4]).toMatch(/^ {6}batch 32 +estimate [\d.]+ GiB: over the limit, not tried$/);
     expect(lines[5]).toBe('      2 candidates to try, each in its own process, until one does not fit or pay');
     expect(lines[6]).toBe('1 job, each composed and validated; nothing was run');

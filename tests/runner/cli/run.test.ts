@@ -43,6 +43,7 @@ describe('npx run --cfg', () => {
     expect(stdout).toMatch(/\nbudget:\n {2}name: 2b\n {2}params: 2000000000\n {2}tolerance: 0.5\n {2}strict: false\n {2}lr: 0.00025\n {2}dropout: 0.22\n {2}weight_decay: 0.0005\n {2}warmup_steps: 200\n {2}epochs: 50\n/);
     expect(stdout).toMatch(/\nhorizon:\n {2}name: h3\n {2}days: 3\ntarget:\n {2}name: threshold_1pct\n {2}threshold: 0.01\nsplit:\n {2}name: contiguous\n/);
     expect(stdout).toMatch(/\ntask:\n {2}name: train\nmonitor:\n {2}name: default\n[^]*\nseed: 42\n$/);
+    expect(stdout).not.toMatch(/^(launcher|sweeper):/m); // how jobs run and are chosen is not the job's config
     // interpolations are printed as written
     expect(stdout).toContain('\n  dropout: ${budget.dropout}\n');
     expect(stdout).toContain('\n  lr: ${budget.lr}\n');
