@@ -1,6 +1,9 @@
 // The results page's charts as Vega-Lite specs, data inline: the server builds them from the index and
 // the run folders, the page hands them to vega-embed. Every chart of the page comes from here.
 import type { TopLevelSpec } from 'vega-lite';
+import type { CalibrationBin } from '../tasks/train/index.js';
+
+export type { CalibrationBin };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 420;
@@ -60,14 +63,6 @@ export function scoresSpec(title: string, points: SeriesPoint[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** A calibration bin as evaluation.json stores it (runner/tasks/train/metrics.ts). */
-export interface CalibrationBin {
-  lo: number;
-  hi: number;
-  count: number;
-  meanProb: number | null;
-  positiveRate: number | null;
-}
 
 /** The reliability diagram: observed positive rate against mean predicted probability per bin, the diagonal for reference, point size = samples. */
 export function calibrationSpec(title: string, splits: { split: string; bins: CalibrationBin[] }[]): TopLevelSpec {

@@ -6,6 +6,7 @@ import type { TrainSpec } from './check.js';
 import type { PreflightJob } from './preflight.js';
 
 export { checkTrainSpec, CHECKPOINTS, type TrainSpec } from './check.js';
+export type { CalibrationBin } from './metrics.js';
 export type { PreflightJob };
 
 /** The launch preflight's lines for train jobs (preflight.ts, loaded when a launch asks). */
