@@ -79,7 +79,13 @@ describe('sweep=hpo', () => {
     });
     // the first trial of each study is planned (composed and validated), its overrides the cell's then the trial's
     expect(p.jobs.map((j) => j.overrides.slice(0, 2))).toEqual(studies.map((s) => s.spec.cell));
-    expect(p.jobs.every((j) => j.overrides.length === 10 && !('sweeper' in (j.config as object)))).toBe(true);
+    expect(p.jobs.every((j) => j.overrides.length === 11 && !('sweeper' in (j.config as object)))).toBe(true);
+    // d_ff follows the proposed d_model, so the job trains the model the budget constraint counted
+    for (const job of p.jobs) {
+      const d = Number(job.overrides.find((o) => o.startsWith('model.d_model='))!.split('=')[1]);
+      expect(job.overrides.at(-1)).toBe(`model.d_ff=${4 * d}`);
+      expect((job.config as { model: { d_ff: number } }).model.d_ff).toBe(4 * d);
+    }
   });
 
   it('takes sweeper keys from the command line over the preset\'s', () => {
