@@ -108,6 +108,7 @@ describe('sweeper.pruner=median on task=objective', () => {
     });
     expect(code).toBe(0);
     const prunedRows = stdout.split('\n').filter((l) => /^\d+\s+pruned\s/.test(l));
+    expect(prunedRows.length).toBeGreaterThan(0);
     expect(prunedRows.map((l) => Number(l.split(/\s+/)[0]))).toEqual(run.file.trials.filter((t) => t.state === 'pruned').map((t) => t.number));
   });
 });
