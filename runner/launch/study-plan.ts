@@ -28,7 +28,7 @@ export interface StudyPlanOptions {
   /** Default: the budget-constrained architecture of the cell's composed config (cellArchitecture). */
   constraintFor?: ConstraintFor;
   /** A resumed sweep's studies: their trials so far, by cell index. */
-  restored?: Map<number, { id: string; trials: TrialRecord[] }>;
+  restored?: Map<number, { id: string; trials: TrialRecord[]; rejected?: number }>;
 }
 
 /**
@@ -60,7 +60,7 @@ export function planStudies(opts: StudyPlanOptions): StudyDriver {
       id: restored?.id ?? '', index, cell: cell.overrides, sampler: cfg.name, params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])),
       conditions, n_trials: cfg.n_trials, seed: cfg.seed, objective: cfg.objective, direction: cfg.direction, pruner: prunerSpec(cfg), constraint: constraint?.describe ?? null,
     };
-    return new Study(spec, space, sampler, restored?.trials ?? []);
+    return new Study(spec, space, sampler, restored?.trials ?? [], restored?.rejected ?? 0);
   });
   return new StudyDriver(studies, cfg, opts.compose);
 }

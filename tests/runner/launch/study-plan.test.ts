@@ -129,6 +129,14 @@ describe('sweep=hpo budget=2m proposes only architectures within the budget', ()
   }, 120_000);
 });
 
+describe('a resumed study', () => {
+  it('keeps counting the rejections of its earlier sessions (study.json\'s rejected)', () => {
+    const p = plan(['sweep=hpo', 'budget=2m'], { studies: new Map([[0, { id: 'abc-0', trials: [], rejected: 1000 }]]) });
+    p.study!.next(0);
+    expect(p.study!.studies[0].rejected).toBeGreaterThanOrEqual(1000);
+  });
+});
+
 describe('conditional parameters in a study', () => {
   const conditional = (condition: string) => confWith({ 'sweep/c.yaml': `sweeper:\n  name: random\n  n_trials: 12\n  params:\n    objective.function: choice(quadratic, branin)\n    objective.x3: interval(-5.0, 5.0)\n  conditions:\n    objective.x3: ${condition}\n` });
 
