@@ -74,7 +74,7 @@ export const randomSweeperSchema = {
 export const tpeSweeperSchema = {
   type: 'object',
   additionalProperties: false,
-  required: [...STUDY_REQUIRED, 'n_startup_trials', 'n_ei_candidates', 'gamma', 'prior_weight', 'consider_magic_clip', 'consider_endpoints', 'constant_liar'],
+  required: [...STUDY_REQUIRED, 'n_startup_trials', 'n_ei_candidates', 'gamma', 'prior_weight', 'consider_magic_clip', 'consider_endpoints', 'constant_liar', 'multivariate'],
   properties: {
     name: { const: 'tpe' },
     ...STUDY_COMMON,
@@ -85,6 +85,7 @@ export const tpeSweeperSchema = {
     consider_magic_clip: { type: 'boolean', description: "Keep the kernels from becoming too narrow (Optuna's magic clip)" },
     consider_endpoints: { type: 'boolean', description: 'Let the kernel widths reach the interval ends' },
     constant_liar: { type: 'boolean', description: 'Running trials count as worst so parallel proposals spread out' },
+    multivariate: { type: 'boolean', description: "Model the unconditional keys jointly (Optuna's multivariate TPE); false: each key on its own" },
   },
 } as const;
 

@@ -41,7 +41,7 @@ export interface PlanOptions {
    * Multirun, sweeper=random|tpe being resumed: each study's id and trials so far, by cell index; the trials
    * still `running` are the first jobs (numbered as recorded), `replay` is ignored.
    */
-  studies?: Map<number, { id: string; trials: TrialRecord[] }>;
+  studies?: Map<number, { id: string; trials: TrialRecord[]; rejected?: number }>;
   /** The constraint a study cell puts on its search space (the budget-constrained architecture). */
   constraintFor?: ConstraintFor;
 }

@@ -138,7 +138,7 @@ export function resumeSweep(dir: string, compose: ComposeFn, launcher: string[] 
 function studiesOf(dir: string, kept: SweepResume['kept'], starts: Map<number, JobStart>) {
   const root = join(dir, STUDIES_DIR);
   if (!existsSync(root)) return null;
-  const restored = new Map<number, { id: string; trials: TrialRecord[] }>();
+  const restored = new Map<number, { id: string; trials: TrialRecord[]; rejected: number }>();
   const counts = { kept: 0, continued: 0, rerun: 0, fresh: 0 };
   for (const name of readdirSync(root).filter((n) => /^\d+$/.test(n))) {
     const file = readStudyFile(join(root, name));
@@ -150,7 +150,7 @@ function studiesOf(dir: string, kept: SweepResume['kept'], starts: Map<number, J
       else if (starts.get(trial.job)!.resuming) counts.continued++;
       else counts.rerun++;
     }
-    restored.set(file.spec.index, { id: file.spec.id, trials: file.trials });
+    restored.set(file.spec.index, { id: file.spec.id, trials: file.trials, rejected: file.rejected ?? 0 });
   }
   return { restored, counts };
 }

@@ -4,6 +4,8 @@
 // and keeps each study's state in <sweep>/studies/<index>/study.json, written at once on every change.
 import { mkdirSync } from 'node:fs';
 import type { StudySweeperConfig } from '../../schemas/sweeper.js';
+import { architectureOverrides } from '../../sweeps/architecture.js';
+import { readReports } from '../../sweeps/pruners/index.js';
 import type { PrunerSpec } from '../../sweeps/pruners/types.js';
 import { Study, studyDir, trialEnd, trialOverrides, writeStudyFile, type TrialRecord } from '../../sweeps/study/index.js';
 import type { JobOutcome, PlannedJob, StudyPlan } from './types.js';
@@ -58,6 +60,7 @@ export class StudyDriver implements StudyPlan {
   next(num: number): PlannedJob | null {
     const study = this.studies.filter((s) => s.open).sort((a, b) => a.trials.length - b.trials.length || a.spec.index - b.spec.index)[0];
     if (!study) return null;
+    this.readIntermediate(study);
     const trial = study.propose(num)!;
     let job: PlannedJob;
     try {
@@ -73,13 +76,23 @@ export class StudyDriver implements StudyPlan {
 
   /** The job that runs `trial` (again, on resume): composed, with its TrialLink once the sweep folder is known. */
   trialJob(study: Study, trial: TrialRecord): PlannedJob {
-    const job = this.compose(trial.job, [...study.spec.cell, ...trialOverrides(trial.params)]);
+    // d_ff follows a searched d_model (4·d_model), so the job trains the model the constraint counted
+    const overrides = [...study.spec.cell, ...trialOverrides(trial.params), ...architectureOverrides(study.space, trial.params)];
+    const job = this.compose(trial.job, overrides);
     this.jobs.set(trial.job, job);
     this.link(study, trial);
     return job;
   }
 
   private readonly jobs = new Map<number, PlannedJob>();
+
+  /** Each trial's intermediate values from the study's report files (the pruner's record), for the sampler (TPE ranks pruned trials by them). */
+  private readIntermediate(study: Study): void {
+    if (!this.sweepDir) return;
+    for (const reported of readReports(studyDir(this.sweepDir, study.spec.index))) {
+      if (study.trials[reported.number]) study.update(reported.number, { intermediate: reported.intermediate });
+    }
+  }
 
   private link(study: Study, trial: TrialRecord): void {
     const job = this.jobs.get(trial.job);
@@ -101,6 +114,7 @@ export class StudyDriver implements StudyPlan {
     const found = this.byJob.get(outcome.num);
     if (!found) return;
     const { objective, direction } = found.study.spec;
+    this.readIntermediate(found.study);
     found.study.update(found.trial.number, trialEnd({ status: outcome.status, results: outcome.results, metrics }, objective, direction));
     this.save(found.study, found.trial);
   }

@@ -2,10 +2,12 @@
 // preset's params) gives the cells, `sweeper.params` the search space of each. Everything a study could
 // trip over is checked here, before any trial runs: the space's grammar and ranges, keys missing from the
 // composed config, an architecture space with no valid point.
+import { featureColumns } from '../../data/index.js';
 import type { StudySweeperConfig } from '../../schemas/sweeper.js';
-import type { Constraint, ParamValue, Sampler } from '../../sweeps/samplers/types.js';
+import { architectureConstraint, type ArchitectureCell } from '../../sweeps/architecture.js';
+import { createSampler, validCombinations, type Constraint, type Sampler } from '../../sweeps/samplers/index.js';
 import type { SearchSpace } from '../../sweeps/space.js';
-import { SeededRandomSampler, Study, StudyError, studySpace, type TrialRecord } from '../../sweeps/study/index.js';
+import { Study, StudyError, studySpace, type TrialRecord } from '../../sweeps/study/index.js';
 import { isDict, type ConfigValue } from '../compose/index.js';
 import { nearest } from '../suggest.js';
 import { prunerSpec, StudyDriver, type ComposeTrial } from './study-driver.js';
@@ -23,9 +25,10 @@ export interface StudyPlanOptions {
   presetConditions?: Record<string, string>;
   groupOptions: (group: string) => string[];
   compose: ComposeTrial;
+  /** Default: the budget-constrained architecture of the cell's composed config (cellArchitecture). */
   constraintFor?: ConstraintFor;
   /** A resumed sweep's studies: their trials so far, by cell index. */
-  restored?: Map<number, { id: string; trials: TrialRecord[] }>;
+  restored?: Map<number, { id: string; trials: TrialRecord[]; rejected?: number }>;
 }
 
 /**
@@ -40,7 +43,7 @@ export function planStudies(opts: StudyPlanOptions): StudyDriver {
   if (Object.keys(params).length === 0) {
     throw new StudyError(`sweeper=${cfg.name}: the search space sweeper.params is empty; give it keys in a sweeper config or a preset, e.g. sweep=hpo, or use sweeper=basic for a grid`);
   }
-  const space = studySpace(params, opts.groupOptions);
+  const space = studySpace(params, opts.groupOptions, conditions);
   for (const { key } of space) {
     if (opts.cells.some((c) => c.overrides.some((o) => o.trim().startsWith(`${key}=`)))) {
       // a fixed override of a searched key is overridden by every trial: say so rather than ignore it
@@ -49,7 +52,7 @@ export function planStudies(opts: StudyPlanOptions): StudyDriver {
   }
   const studies = opts.cells.map((cell, index) => {
     checkKeys(space, cell.config);
-    const constraint = opts.constraintFor?.(cell, space) ?? null;
+    const constraint = (opts.constraintFor ?? cellArchitecture)(cell, space);
     if (constraint) checkFeasible(constraint, space, cell);
     const sampler = studySampler(cfg, constraint);
     const restored = opts.restored?.get(index);
@@ -57,17 +60,29 @@ export function planStudies(opts: StudyPlanOptions): StudyDriver {
       id: restored?.id ?? '', index, cell: cell.overrides, sampler: cfg.name, params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])),
       conditions, n_trials: cfg.n_trials, seed: cfg.seed, objective: cfg.objective, direction: cfg.direction, pruner: prunerSpec(cfg), constraint: constraint?.describe ?? null,
     };
-    return new Study(spec, space, sampler, restored?.trials ?? []);
+    return new Study(spec, space, sampler, restored?.trials ?? [], restored?.rejected ?? 0);
   });
   return new StudyDriver(studies, cfg, opts.compose);
 }
 
-/**
- * The sampler of one study. Until the samplers of sweeps/samplers (issue 14's TPE) are on the seam, every
- * study sweeper proposes seeded random trials: swap in createSampler(cfg.name, cfg.seed, {...}) here.
- */
+/** The sampler of one study: sweeper=random or tpe with its own keys (n_startup_trials, gamma, ...), honouring the constraint. */
 function studySampler(cfg: StudySweeperConfig, constraint: Constraint | null): Sampler {
-  return new SeededRandomSampler(cfg.seed, constraint);
+  const constraints = constraint ? [constraint] : [];
+  if (cfg.name === 'random') return createSampler('random', cfg.seed, { constraints });
+  const { n_startup_trials, n_ei_candidates, gamma, prior_weight, consider_magic_clip, consider_endpoints, constant_liar, multivariate } = cfg;
+  return createSampler('tpe', cfg.seed, { constraints, n_startup_trials, n_ei_candidates, gamma, prior_weight, consider_magic_clip, consider_endpoints, constant_liar, multivariate });
+}
+
+/**
+ * The budget-constrained architecture of a cell (sweeps/architecture.ts): from its composed model, its data's
+ * channel count and its budget; null when the space searches no architecture key or the config has no model
+ * and budget (a task other than train).
+ */
+export function cellArchitecture(cell: PlannedJob, space: SearchSpace): Constraint | null {
+  const config = cell.config as { model?: ArchitectureCell['model']; budget?: ArchitectureCell['budget']; data?: { features?: unknown } };
+  if (!isDict(config.model as ConfigValue) || !isDict(config.budget as ConfigValue) || !config.data) return null;
+  const channels = featureColumns(config.data.features as Parameters<typeof featureColumns>[0]).length;
+  return architectureConstraint(space, { model: config.model!, channels, budget: config.budget! });
 }
 
 /** Every search-space key (a `+key` adds one, so it is not looked up) names a key of the composed config. */
@@ -89,20 +104,14 @@ function flatKeys(config: ConfigValue, prefix = ''): string[] {
   return Object.entries(config).flatMap(([k, v]) => [`${prefix}${k}`, ...flatKeys(v, `${prefix}${k}.`)]);
 }
 
-/** Enumerates the constraint's keys (categorical) and refuses a cell where no combination is valid. */
+/** Refuses a cell where no combination of the constraint's keys is valid (validCombinations enumerates them). */
 function checkFeasible(constraint: Constraint, space: SearchSpace, cell: PlannedJob): void {
-  const axes = constraint.keys.map((key) => {
-    const d = space.find((p) => p.key === key)?.distribution;
-    return { key, values: d?.type === 'categorical' ? d.choices : [] as ParamValue[] };
-  });
-  if (axes.some((a) => a.values.length === 0)) return; // a key searched on an interval: the sampler rejects and resamples
-  const point: Record<string, ParamValue> = {};
-  const any = (i: number): boolean => {
-    if (i === axes.length) return constraint.valid(point);
-    return axes[i].values.some((v) => ((point[axes[i].key] = v), any(i + 1)));
-  };
-  if (!any(0)) {
+  try {
+    validCombinations(space, constraint);
+  } catch (e) {
     const where = cell.overrides.length ? ` for ${cell.overrides.join(' ')}` : '';
-    throw new StudyError(`sweeper.params: no combination of ${constraint.keys.join(' × ')} satisfies ${constraint.describe}${where}; widen those choices, or raise the budget's tolerance`);
+    const tooMany = !(e as Error).message.startsWith('no combination');
+    if (tooMany) throw new StudyError(`sweeper.params: ${(e as Error).message}`, { cause: e });
+    throw new StudyError(`sweeper.params: no combination of ${constraint.keys.join(' × ')} satisfies ${constraint.describe}${where}; widen those choices, or raise the budget's tolerance`, { cause: e });
   }
 }

@@ -13,7 +13,7 @@ export const BASIC_SWEEPER: SweeperConfig = { name: 'basic' };
 export const TPE_SWEEPER: TpeSweeperConfig = {
   name: 'tpe', params: {}, conditions: {}, n_trials: 20, seed: 0, objective: 'val_loss', direction: 'minimize', n_jobs: 1,
   pruner: 'none', median: { n_startup_trials: 5, n_warmup_steps: 0, interval_steps: 1 }, asha: { min_resource: 1, reduction_factor: 4, min_early_stopping_rate: 0 },
-  n_startup_trials: 10, n_ei_candidates: 24, gamma: 0.1, prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false, constant_liar: true,
+  n_startup_trials: 10, n_ei_candidates: 24, gamma: 0.1, prior_weight: 1.0, consider_magic_clip: true, consider_endpoints: false, constant_liar: true, multivariate: false,
 };
 
 /** Whether an override sets the sweeper or a key under it: `sweeper=tpe`, `sweeper.n_trials=8`, `~sweeper`. */

@@ -3,6 +3,7 @@
 // falls from 1 + 2·f(x) to f(x) at the last epoch (so every epoch ranks trials as f does, and a pruner has
 // intermediate values to judge), plus optional Gaussian noise of objective.noise, seeded by the run's seed.
 // best_val_loss is its headline, as for task=train, so a study's default objective reads it unchanged.
+import { reportAndShouldPrune } from '../../sweeps/pruners/index.js';
 import { ndtri } from '../../sweeps/samplers/normal.js';
 import { trialRng } from '../../sweeps/samplers/rng.js';
 import type { RunContext, TaskResult } from './types.js';
@@ -69,6 +70,9 @@ export function objectiveCurve(cfg: ObjectiveConfig, seed: number, epoch: number
   return f + (1 + f) * left * left + noise;
 }
 
+/** The objectives this task knows while it runs (the val loss, judged by its values or their best). */
+const VAL_LOSS = new Set(['val_loss', 'best_val_loss']);
+
 export async function objectiveTask(spec: { seed: number; objective: ObjectiveConfig }, ctx: RunContext): Promise<TaskResult> {
   const cfg = spec.objective;
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
@@ -76,6 +80,10 @@ export async function objectiveTask(spec: { seed: number; objective: ObjectiveCo
     const value = objectiveCurve(cfg, spec.seed, epoch);
     ctx.logMetric({ name: 'val_loss', value, epoch, step: epoch });
     ctx.progress({ current: epoch, total: cfg.epochs, status: `epoch ${epoch}/${cfg.epochs} · val_loss ${value.toFixed(4)}` });
+    // a study's trial reports each epoch's val_loss (step = epoch) and stops when its pruner says so
+    if (ctx.trial && VAL_LOSS.has(ctx.trial.objective) && reportAndShouldPrune(ctx.trial, epoch, value)) {
+      return { status: 'pruned', reason: `pruned by sweeper.pruner=${ctx.trial.pruner.name} at epoch ${epoch}/${cfg.epochs}: val_loss ${value.toFixed(4)}` };
+    }
     await new Promise((resolve) => setImmediate(resolve)); // let a pruning hook or Ctrl-C be heard between epochs
   }
 }

@@ -1,4 +1,3 @@
-export { SeededRandomSampler } from './interim-sampler.js';
 export { Study, type StudySpec, type TrialRecord } from './study.js';
 export { spaceText, StudyError, studySpace } from './space.js';
 export { bestTrial, objectiveValue, orient, paramOverride, shownValue, trialEnd, trialOverrides, type TrialEnd } from './trials.js';

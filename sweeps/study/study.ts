@@ -45,6 +45,8 @@ export class Study {
     readonly space: SearchSpace,
     private readonly sampler: Sampler,
     trials: TrialRecord[] = [],
+    /** Rejections recorded before this session (a resumed study's study.json). */
+    private readonly rejectedBefore = 0,
   ) {
     this.trials = [...trials].sort((a, b) => a.number - b.number);
   }
@@ -76,9 +78,9 @@ export class Study {
     return trial;
   }
 
-  /** Rejections of the sampler so far (proposals that broke the constraint). */
+  /** Rejections of the sampler so far, over every session of the study (proposals that broke the constraint). */
   get rejected(): number {
-    return this.sampler.rejected;
+    return this.rejectedBefore + this.sampler.rejected;
   }
 
   best(): TrialRecord | null {

@@ -8,6 +8,9 @@ import { compose, ConfigError } from '../../../runner/compose/index.js';
 import { planJobs, type PlanOptions } from '../../../runner/launch/plan.js';
 import '../../../runner/tasks/builtin.js';
 import type { Constraint } from '../../../sweeps/samplers/types.js';
+import { featureColumns } from '../../../data/index.js';
+import { countParams } from '../../../engine/index.js';
+import type { JobOutcome, PlannedJob } from '../../../runner/launch/types.js';
 
 const CONF = resolve('conf');
 const plan = (overrides: string[], extra: Partial<PlanOptions> = {}, configDir = CONF) =>
@@ -79,13 +82,83 @@ describe('sweep=hpo', () => {
     });
     // the first trial of each study is planned (composed and validated), its overrides the cell's then the trial's
     expect(p.jobs.map((j) => j.overrides.slice(0, 2))).toEqual(studies.map((s) => s.spec.cell));
-    expect(p.jobs.every((j) => j.overrides.length === 10 && !('sweeper' in (j.config as object)))).toBe(true);
+    expect(p.jobs.every((j) => j.overrides.length === 11 && !('sweeper' in (j.config as object)))).toBe(true);
+    // d_ff follows the proposed d_model, so the job trains the model the budget constraint counted
+    for (const job of p.jobs) {
+      const d = Number(job.overrides.find((o) => o.startsWith('model.d_model='))!.split('=')[1]);
+      expect(job.overrides.at(-1)).toBe(`model.d_ff=${4 * d}`);
+      expect((job.config as { model: { d_ff: number } }).model.d_ff).toBe(4 * d);
+    }
   });
 
   it('takes sweeper keys from the command line over the preset\'s', () => {
     const p = plan(['sweep=hpo', 'sweeper.n_trials=8', 'sweeper=random']);
     expect(p.study!.cfg).toMatchObject({ name: 'random', n_trials: 8 });
     expect(p.jobs[0].overrides.some((o) => o.startsWith('sweeper'))).toBe(false);
+  });
+});
+
+describe('sweep=hpo budget=2m proposes only architectures within the budget', () => {
+  it('every trial, random start-up and TPE alike: exact count within 2m ± 50%, n_heads | d_model, d_ff = 4·d_model', () => {
+    const p = plan(['sweep=hpo', 'budget=2m', 'horizon=h3', 'trainer=smoke', 'sweeper.n_trials=24']);
+    const driver = p.study!;
+    const jobs: PlannedJob[] = [...p.jobs];
+    // no training: each trial "completes" with a made-up objective, so TPE takes over after its 10 start-up trials
+    const end = (job: PlannedJob) => {
+      const m = (job.config as { model: { d_model: number; n_layers: number } }).model;
+      driver.ended({ num: job.num, status: 'completed', results: { best_val_loss: Math.abs(Math.log2(m.d_model / 128)) + m.n_layers / 100 } } as unknown as JobOutcome, {});
+    };
+    end(jobs[0]);
+    for (let num = 1; ; num++) {
+      const job = driver.next(num);
+      if (!job) break;
+      jobs.push(job);
+      end(job);
+    }
+    expect(jobs).toHaveLength(24);
+    const study = driver.studies[0];
+    expect(study.spec.constraint).toBe('exact count within budget=2m (2,000,000 ± 50%), n_heads | d_model, d_ff = 4·d_model');
+    expect(study.rejected).toBeGreaterThan(0); // 66 of the 900 combinations are valid at 2m: the sampler drew invalid ones again
+    for (const job of jobs) {
+      const { model, data } = job.config as { model: Parameters<typeof countParams>[0]; data: { features: Parameters<typeof featureColumns>[0] } };
+      const n = countParams(model, featureColumns(data.features).length);
+      expect(Math.abs(n - 2_000_000), job.overrides.join(' ')).toBeLessThanOrEqual(1_000_000);
+      expect(model.d_model % model.n_heads).toBe(0);
+      expect(model.d_ff).toBe(4 * model.d_model);
+    }
+  }, 120_000);
+});
+
+describe('a resumed study', () => {
+  it('keeps counting the rejections of its earlier sessions (study.json\'s rejected)', () => {
+    const p = plan(['sweep=hpo', 'budget=2m'], { studies: new Map([[0, { id: 'abc-0', trials: [], rejected: 1000 }]]) });
+    p.study!.next(0);
+    expect(p.study!.studies[0].rejected).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('conditional parameters in a study', () => {
+  const conditional = (condition: string) => confWith({ 'sweep/c.yaml': `sweeper:\n  name: random\n  n_trials: 12\n  params:\n    objective.function: choice(quadratic, branin)\n    objective.x3: interval(-5.0, 5.0)\n  conditions:\n    objective.x3: ${condition}\n` });
+
+  it('a key exists in a trial, and in its job\'s overrides, only when its condition holds', () => {
+    const p = plan(['sweep=c', 'task=objective'], {}, conditional('objective.function=quadratic'));
+    const jobs = [...p.jobs];
+    for (let num = 1; ; num++) {
+      const job = p.study!.next(num);
+      if (!job) break;
+      jobs.push(job);
+    }
+    const trials = p.study!.studies[0].trials;
+    expect(new Set(trials.map((t) => t.params['objective.function']))).toEqual(new Set(['objective.function=quadratic', 'objective.function=branin']));
+    for (const [i, t] of trials.entries()) {
+      const quadratic = t.params['objective.function'] === 'objective.function=quadratic';
+      expect('objective.x3' in t.params).toBe(quadratic);
+      expect(jobs[i].overrides.some((o) => o.startsWith('objective.x3='))).toBe(quadratic);
+    }
+  });
+
+  it('a condition on a value the parent cannot take is a config error naming sweeper.conditions', () => {
+    expect(refused(() => plan(['sweep=c', 'task=objective'], {}, conditional('objective.function=rosenbrock')))).toMatch(/^sweeper\.conditions\.objective\.x3=.*rosenbrock is not one of objective\.function's choices/);
   });
 });
 
