@@ -73,6 +73,14 @@ export function architectureConstraint(space: SearchSpace, cell: ArchitectureCel
 
 /** The overrides a trial adds for its architecture: `model.d_ff=<4·d_model>` when d_model is searched and d_ff is not. */
 export function architectureOverrides(space: SearchSpace, params: Readonly<Record<string, ParamValue>>): string[] {
-  if (!searched(space, 'model.d_model') || searched(space, 'model.d_ff') || !('model.d_model' in params)) return [];
+  return derivedOverrides(space.map((p) => p.key), params);
+}
+
+/**
+ * architectureOverrides for a study known by its searched keys only (as the index stores it): what re-running
+ * or exporting a trial must set besides its parameters to build the model it trained.
+ */
+export function derivedOverrides(searchedKeys: readonly string[], params: Readonly<Record<string, ParamValue>>): string[] {
+  if (!searchedKeys.includes('model.d_model') || searchedKeys.includes('model.d_ff') || !('model.d_model' in params)) return [];
   return [`model.d_ff=${4 * numericValue(params['model.d_model'])}`];
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { derivedOverrides } from '../../sweeps/index.js';
 import { openIndexReadOnly } from '../tracking/db.js';
 import { findStudy, listStudies, type StudyRows } from '../tracking/studies.js';
 import { formatTable } from '../progress/format.js';
@@ -56,7 +57,7 @@ export function studyCommand(req: StudyRequest): number {
   if (!best) throw new StudyNotFound(`study ${study.id} has no complete trial: nothing to export`);
   const file = path.resolve(req.cwd, req.exportTo);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, bestConfig(study, rows.params.get(best.number) ?? []));
+  writeFileSync(file, bestConfig(study, trialParams(rows, best.number)));
   const group = path.basename(path.dirname(file));
   const name = path.basename(file).replace(/\.ya?ml$/, '');
   req.stdout.write(`wrote ${shown(file, req.cwd)}: trial ${best.number} of study ${study.id} (${study.objective} ${best.value}); compose it with +${group}=${name}, e.g.\n  npx run ${[...study.cell, `+${group}=${name}`].join(' ')}\n`);
@@ -84,6 +85,16 @@ export function bestConfig(study: StudyShown, params: [string, number | string][
   return `${header.join('\n')}\n${stringify(root)}`;
 }
 
+/**
+ * A trial's parameters as [key, value] pairs, then what its architecture derives from them (model.d_ff =
+ * 4·d_model, sweeps/architecture.ts): what re-running or exporting it must set to build the model it trained.
+ */
+export function trialParams(rows: StudyRows, number: number): [string, number | string][] {
+  const params = rows.params.get(number) ?? [];
+  const derived = derivedOverrides(Object.keys(JSON.parse(rows.study.space) as object), Object.fromEntries(params));
+  return [...params, ...derived.map((o): [string, number] => [o.slice(0, o.indexOf('=')), Number(o.slice(o.indexOf('=') + 1))])];
+}
+
 /** The index rows as StudyShown: folders relative to the working directory, numbers as the user reads them. */
 export function shownFromRows(rows: StudyRows, outputsDir: string, cwd: string): StudyShown {
   const { study } = rows;
@@ -91,7 +102,7 @@ export function shownFromRows(rows: StudyRows, outputsDir: string, cwd: string):
     id: study.id, cell: JSON.parse(study.cell) as string[], sampler: String(study.sampler), objective: String(study.objective), direction: study.direction,
     n_trials: Number(study.n_trials), rejected: Number(study.rejected), constraint: (study.constraint_text as string | null) ?? null,
     trials: rows.trials.map((t) => {
-      const params = rows.params.get(t.number) ?? [];
+      const params = trialParams(rows, t.number);
       return {
         number: t.number, state: t.state, value: t.value, run_id: t.run_id,
         params: Object.fromEntries(params.map(([k, v]) => [k, short(v)])),

@@ -1,6 +1,7 @@
 // What a study shows: the trials table and the best trial (value, parameters, run folder, and the
 // override line that runs it again), at the end of `npx run -m` and in `npx runs study <id>`.
 import { join, relative } from 'node:path';
+import { architectureOverrides } from '../../sweeps/index.js';
 import { orient, shownValue, trialOverrides, type Study } from '../../sweeps/study/index.js';
 import { formatTable } from '../progress/format.js';
 
@@ -80,14 +81,14 @@ export function formatStudy(study: StudyShown): string {
 
 /** The driver's studies as shown at the end of a run: their trials' folders inside the sweep folder `sweepDir`. */
 export function shownFromStudies(studies: readonly Study[], sweepDir: string, cwd: string): StudyShown[] {
-  return studies.map(({ spec, trials, rejected }) => ({
+  return studies.map(({ spec, trials, rejected, space }) => ({
     id: spec.id, cell: spec.cell, sampler: spec.sampler, objective: spec.objective, direction: spec.direction, n_trials: spec.n_trials,
     rejected, constraint: spec.constraint,
     trials: trials.map((t) => ({
       number: t.number, state: t.state, run_id: t.run_id,
       value: t.value === null ? null : orient(t.value, spec.direction),
       params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, typeof v === 'number' ? String(Number(v.toPrecision(4))) : shownValue(k, v)])),
-      overrides: trialOverrides(t.params),
+      overrides: [...trialOverrides(t.params), ...architectureOverrides(space, t.params)],
       dir: t.dir === null ? null : shownDir(join(sweepDir, t.dir), cwd),
     })),
   }));

@@ -84,3 +84,22 @@ describe('runs study', () => {
     expect(`trainer.warmup_steps=${(config as any).trainer.warmup_steps}`).toBe(b.params['trainer.warmup_steps']);
   });
 });
+
+describe('a study over the architecture', () => {
+  it('re-runs and exports the model the trial trained: model.d_ff = 4·d_model goes with the parameters', async () => {
+    const { trialParams, shownFromRows, bestConfig } = await import('../../../runner/cli/runs-study.js');
+    const space = JSON.stringify({ 'model.d_model': 'choice(64,128)', 'model.n_layers': 'choice(2,4)', 'trainer.lr': 'interval(1e-4,1e-3)' });
+    const rows = {
+      study: { id: 's-0', cell: '["budget=2m"]', space, direction: 'minimize' as const, sweep_dir: 'multirun/x', sampler: 'tpe', objective: 'val_loss', n_trials: 1, rejected: 0, constraint_text: null },
+      trials: [{ number: 0, state: 'complete', value: 0.5, run_id: 'r0', dir: 'multirun/x/0' }],
+      params: new Map([[0, [['model.d_model', '128'], ['model.n_layers', '4'], ['trainer.lr', 0.0005]] as [string, string | number][]]]),
+    };
+    expect(trialParams(rows, 0)).toContainEqual(['model.d_ff', 512]);
+    const shown = shownFromRows(rows, '/o', '/o');
+    expect(shown.trials[0].overrides).toEqual(['model.d_model=128', 'model.n_layers=4', 'trainer.lr=0.0005', 'model.d_ff=512']);
+    expect(bestConfig(shown, trialParams(rows, 0))).toMatch(/model:\n {2}d_model: 128\n {2}n_layers: 4\n {2}d_ff: 512\n/);
+    // a study that searches d_ff itself keeps its own value
+    const own = { ...rows, study: { ...rows.study, space: JSON.stringify({ 'model.d_model': 'choice(64,128)', 'model.d_ff': 'choice(256,1024)' }) }, params: new Map([[0, [['model.d_model', '128'], ['model.d_ff', '256']] as [string, string | number][]]]) };
+    expect(trialParams(own, 0)).toEqual([['model.d_model', '128'], ['model.d_ff', '256']]);
+  });
+});
