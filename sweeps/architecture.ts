@@ -29,6 +29,12 @@ export function numericValue(value: ParamValue | undefined): number {
 
 const searched = (space: SearchSpace, key: string) => space.some((p) => p.key === key);
 
+/** d_ff per d_model where d_ff follows d_model (the study's and PatchTST's ratio). */
+const D_FF_RATIO = 4;
+
+/** The one rule: d_ff follows d_model when model.d_model is searched and model.d_ff is not. */
+const dffFollows = (searchedKeys: readonly string[]) => searchedKeys.includes('model.d_model') && !searchedKeys.includes('model.d_ff');
+
 /** The model a trial's architecture values give: the cell's model with the searched keys replaced, d_ff following d_model. */
 export function trialModel(space: SearchSpace, cell: ArchitectureCell, params: Readonly<Record<string, ParamValue>>): ModelConfig {
   const model = { ...cell.model };
@@ -39,7 +45,7 @@ export function trialModel(space: SearchSpace, cell: ArchitectureCell, params: R
   take('n_layers');
   take('n_heads');
   take('d_ff');
-  if (searched(space, 'model.d_model') && !searched(space, 'model.d_ff')) model.d_ff = 4 * model.d_model;
+  if (dffFollows(space.map((p) => p.key))) model.d_ff = D_FF_RATIO * model.d_model;
   return model;
 }
 
@@ -53,7 +59,7 @@ export function architectureConstraint(space: SearchSpace, cell: ArchitectureCel
   if (!['model.d_model', 'model.n_layers', 'model.n_heads'].some((k) => searched(space, k))) return null;
   const keys = ARCHITECTURE_KEYS.filter((k) => searched(space, k));
   const { name, params, tolerance } = cell.budget;
-  const dff = searched(space, 'model.d_ff') ? '' : searched(space, 'model.d_model') ? ', d_ff = 4·d_model' : '';
+  const dff = dffFollows(keys) ? `, d_ff = ${D_FF_RATIO}·d_model` : '';
   return {
     keys,
     describe: `exact count within budget=${name} (${params.toLocaleString('en-US')} ± ${Math.round(tolerance * 100)}%), n_heads | d_model${dff}`,
@@ -71,16 +77,12 @@ export function architectureConstraint(space: SearchSpace, cell: ArchitectureCel
   };
 }
 
-/** The overrides a trial adds for its architecture: `model.d_ff=<4·d_model>` when d_model is searched and d_ff is not. */
-export function architectureOverrides(space: SearchSpace, params: Readonly<Record<string, ParamValue>>): string[] {
-  return derivedOverrides(space.map((p) => p.key), params);
-}
-
 /**
- * architectureOverrides for a study known by its searched keys only (as the index stores it): what re-running
- * or exporting a trial must set besides its parameters to build the model it trained.
+ * The overrides a trial adds for its architecture (`model.d_ff=<4·d_model>` when d_ff follows d_model), for a
+ * study known by its searched keys (`space.map((p) => p.key)`, or the keys the index stores): what running,
+ * re-running or exporting the trial must set besides its parameters to build the model the constraint counted.
  */
 export function derivedOverrides(searchedKeys: readonly string[], params: Readonly<Record<string, ParamValue>>): string[] {
-  if (!searchedKeys.includes('model.d_model') || searchedKeys.includes('model.d_ff') || !('model.d_model' in params)) return [];
-  return [`model.d_ff=${4 * numericValue(params['model.d_model'])}`];
+  if (!dffFollows(searchedKeys) || !('model.d_model' in params)) return [];
+  return [`model.d_ff=${D_FF_RATIO * numericValue(params['model.d_model'])}`];
 }

@@ -1,8 +1,8 @@
 // What a study shows: the trials table and the best trial (value, parameters, run folder, and the
 // override line that runs it again), at the end of `npx run -m` and in `npx runs study <id>`.
 import { join, relative } from 'node:path';
-import { architectureOverrides } from '../../sweeps/index.js';
-import { orient, shownValue, trialOverrides, type Study } from '../../sweeps/study/index.js';
+import { derivedOverrides, trialOverrides } from '../../sweeps/index.js';
+import { orient, shownValue, type Study } from '../../sweeps/study/index.js';
 import { formatTable } from '../progress/format.js';
 
 /** A study as shown: its trials' values as the run gave them (not negated for direction=maximize). */
@@ -88,7 +88,7 @@ export function shownFromStudies(studies: readonly Study[], sweepDir: string, cw
       number: t.number, state: t.state, run_id: t.run_id,
       value: t.value === null ? null : orient(t.value, spec.direction),
       params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, typeof v === 'number' ? String(Number(v.toPrecision(4))) : shownValue(k, v)])),
-      overrides: [...trialOverrides(t.params), ...architectureOverrides(space, t.params)],
+      overrides: [...trialOverrides(space, t.params), ...derivedOverrides(space.map((p) => p.key), t.params)],
       dir: t.dir === null ? null : shownDir(join(sweepDir, t.dir), cwd),
     })),
   }));

@@ -4,10 +4,11 @@
 // and keeps each study's state in <sweep>/studies/<index>/study.json, written at once on every change.
 import { mkdirSync } from 'node:fs';
 import type { StudySweeperConfig } from '../../schemas/sweeper.js';
-import { architectureOverrides } from '../../sweeps/architecture.js';
+import { derivedOverrides } from '../../sweeps/architecture.js';
 import { readReports } from '../../sweeps/pruners/index.js';
 import type { PrunerSpec } from '../../sweeps/pruners/types.js';
-import { Study, studyDir, trialEnd, trialOverrides, writeStudyFile, type TrialRecord } from '../../sweeps/study/index.js';
+import { trialOverrides } from '../../sweeps/space.js';
+import { Study, studyDir, trialEnd, writeStudyFile, type TrialRecord } from '../../sweeps/study/index.js';
 import type { JobOutcome, PlannedJob, StudyPlan } from './types.js';
 
 /** PrunerSpec from the sweeper node (sweeper.pruner with its sweeper.median / sweeper.asha keys). */
@@ -77,7 +78,7 @@ export class StudyDriver implements StudyPlan {
   /** The job that runs `trial` (again, on resume): composed, with its TrialLink once the sweep folder is known. */
   trialJob(study: Study, trial: TrialRecord): PlannedJob {
     // d_ff follows a searched d_model (4·d_model), so the job trains the model the constraint counted
-    const overrides = [...study.spec.cell, ...trialOverrides(trial.params), ...architectureOverrides(study.space, trial.params)];
+    const overrides = [...study.spec.cell, ...trialOverrides(study.space, trial.params), ...derivedOverrides(study.space.map((p) => p.key), trial.params)];
     const job = this.compose(trial.job, overrides);
     this.jobs.set(trial.job, job);
     this.link(study, trial);

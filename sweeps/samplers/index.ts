@@ -6,7 +6,7 @@
 //   if (constraint) validCombinations(space, constraint);                         // SweepError up front when nothing is valid
 //   const sampler = createSampler(cfg.name, cfg.seed, { ...tpeKeys, constraints: constraint ? [constraint] : [] });
 //   const params = sampler.sample(space, trials, number);                         // trials: every earlier one, running too
-//   const overrides = [...trialOverrides(space, params), ...architectureOverrides(space, params)];
+//   const overrides = [...trialOverrides(space, params), ...derivedOverrides(space.map((p) => p.key), params)];
 import { SweepError } from '../product.js';
 import { RandomSampler } from './random.js';
 import { defaultGamma, TPE_DEFAULTS, TpeSampler, type TpeOptions } from './tpe.js';

@@ -1,15 +1,6 @@
-// A study's trials as the driver keeps them: proposals turned into job overrides, finished jobs into
-// trial states and oriented values (lower is better, as every sampler and pruner reads them), the best.
+// A study's trials as the driver keeps them: a proposal's values as the user reads them, finished jobs
+// into trial states and oriented values (lower is better, as every sampler and pruner reads them), the best.
 import type { ParamValue, StudyTrial } from '../samplers/types.js';
-
-/** The job override that sets `key` to a proposed value: a categorical choice is already one (`key=v`, `~key`). */
-export function paramOverride(key: string, value: ParamValue): string {
-  if (typeof value === 'number') return `${key}=${String(value)}`;
-  return value === key || value.startsWith(`${key}=`) ? value : `${key}=${value}`;
-}
-
-/** A proposal's job overrides, in search-space order. */
-export const trialOverrides = (params: Record<string, ParamValue>): string[] => Object.entries(params).map(([key, value]) => paramOverride(key, value));
 
 /** The value of a proposed parameter as the user reads it: a number, or the choice's value text. */
 export function shownValue(key: string, value: ParamValue): string {

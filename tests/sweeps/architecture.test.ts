@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { featureColumns } from '../../data/index.js';
 import { countParams } from '../../engine/index.js';
 import { compose } from '../../runner/compose/index.js';
-import { architectureConstraint, architectureOverrides, numericValue, trialModel, type ArchitectureCell } from '../../sweeps/architecture.js';
+import { architectureConstraint, derivedOverrides, numericValue, trialModel, type ArchitectureCell } from '../../sweeps/architecture.js';
 import { createSampler, validCombinations, type StudyTrial } from '../../sweeps/samplers/index.js';
 import { searchSpace } from '../../sweeps/space.js';
 import { noGroups, runStudy } from './samplers/helpers.js';
@@ -26,7 +26,7 @@ function cell(budget: string, model = 'patchtst'): ArchitectureCell {
 /** The count and the check the constraint promises, recomputed here from the trial's overrides. */
 function holds(c: ArchitectureCell, params: StudyTrial['params']): boolean {
   const d = numericValue(params['model.d_model']);
-  const extra = architectureOverrides(space, params);
+  const extra = derivedOverrides(space.map((p) => p.key), params);
   expect(extra).toEqual([`model.d_ff=${4 * d}`]);
   const model = { ...c.model, d_model: d, n_layers: numericValue(params['model.n_layers']), n_heads: numericValue(params['model.n_heads']), d_ff: 4 * d };
   const n = countParams(model, c.channels);
@@ -73,7 +73,7 @@ describe('the architecture constraint', () => {
     const withFf = searchSpace([...HPO, 'model.d_ff=choice(256,512)'], noGroups);
     const c = cell('2m');
     expect(architectureConstraint(withFf, c)!.keys).toEqual(['model.d_model', 'model.n_layers', 'model.n_heads', 'model.d_ff']);
-    expect(architectureOverrides(withFf, { 'model.d_model': 'model.d_model=64' })).toEqual([]);
+    expect(derivedOverrides(withFf.map((p) => p.key), { 'model.d_model': 'model.d_model=64' })).toEqual([]);
     expect(trialModel(withFf, c, { 'model.d_model': 'model.d_model=64', 'model.d_ff': 'model.d_ff=512' }).d_ff).toBe(512);
     expect(architectureConstraint(searchSpace(['model.dropout=interval(0.1, 0.3)'], noGroups), c)).toBeNull();
   });
