@@ -3,8 +3,8 @@ export { createLauncher, DEFAULT_LAUNCHER, launcherDefaults, LocalLauncher, Pool
 export { CHILD_EXIT, childCommand, forwardEvent, jobFileOf, parseEvent, writeJobFile, type ChildEvent, type JobFile } from './child-protocol.js';
 export { preflight } from './preflight.js';
 export { planJobs, PlanError, type ComposeFn, type PlanOptions } from './plan.js';
-export { launch, newId, SweepRun, type LaunchOptions } from './sweep-run.js';
+export { launch, SweepRun, type LaunchOptions } from './sweep-run.js';
 export type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
 export { resumeSweep, type JobStart, type ResumeSetup, type SweepResume } from './resume.js';
-export { findSweep, sweepKey, sweepProgress } from './sweep-record.js';
+export { findSweep, newId, sweepKey, sweepProgress } from './sweep-record.js';
 export { ATTEMPTS_DIR, prepareAttempt } from './attempts.js';

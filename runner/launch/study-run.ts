@@ -1,8 +1,23 @@
-// The study loop of a sweep run: keeps up to n_jobs trials running on the launcher, each in a launch of
-// its own, and asks the study driver for a new proposal as soon as a trial ends (so a finished trial
-// frees its slot at once, and every proposal sees the trials still running).
+// The study branch of a sweep run: the studies opened in the sweep folder (their changes mirrored into the
+// index), and the loop that keeps up to n_jobs trials running on the launcher, each in a launch of its own,
+// asking the study driver for a new proposal as soon as a trial ends (so a finished trial frees its slot at
+// once, and every proposal sees the trials still running).
+import type { SweepRecord } from '../outputs/index.js';
+import type { IndexMirror } from './index-mirror.js';
 import type { LaunchContext, Launcher } from './launchers/types.js';
 import type { PlannedJob, StudyPlan } from './types.js';
+
+/**
+ * The studies get their folders and ids in the sweep `record` at `root`; each change of a study or trial is
+ * mirrored into the index. Returns the jobs among `jobs` (a resumed study's trials) that the record lacks, as
+ * when the driver stopped between the two writes: the caller records them before they run.
+ */
+export function openStudies(driver: StudyPlan, root: string, record: SweepRecord, jobs: readonly PlannedJob[], index: IndexMirror): PlannedJob[] {
+  driver.listener = (s, trial) => index.write((w) => w.study(record.id, s.spec, trial ? [trial] : s.trials, s.rejected));
+  driver.open(root, record.id);
+  const recorded = new Set(record.jobs.map((j) => j.num));
+  return jobs.filter((j) => !recorded.has(j.num));
+}
 
 export interface TrialLoop {
   driver: StudyPlan;
@@ -10,8 +25,8 @@ export interface TrialLoop {
   first: PlannedJob[];
   launcher: Launcher;
   ctx: LaunchContext;
-  /** The number of the next job. */
-  nextNum: number;
+  /** The jobs the sweep record holds (a resumed sweep's too): the next job is numbered after them and after `first`. */
+  recorded: readonly { num: number }[];
   /** Records a new trial's job (multirun.yaml, the reporter) before it starts. */
   added(job: PlannedJob): void;
   /** The job again when its failed attempt is to be retried (and takes it off the retry queue), else undefined. */
@@ -29,7 +44,7 @@ export async function runTrials(loop: TrialLoop): Promise<void> {
   const slots = trialSlots(driver, launcher);
   const queue = [...loop.first];
   const running = new Map<number, Promise<void>>();
-  let num = loop.nextNum;
+  let num = Math.max(0, ...loop.recorded.map((j) => j.num + 1), ...loop.first.map((j) => j.num + 1));
   let failure: { error: unknown } | null = null;
   const runOne = async (job: PlannedJob) => {
     for (let j: PlannedJob | undefined = job; j && !ctx.signal.aborted; j = loop.retry(j.num)) await launcher.launch([j], ctx);

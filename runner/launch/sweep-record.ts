@@ -1,10 +1,38 @@
-// The sweep record's identity: which jobs a sweep is made of (sweepKey), and finding an earlier sweep
-// of the same jobs under the outputs dir, so that running a multirun command twice does not run its
-// finished jobs again unasked (the second run is refused with --resume <dir> or --new to choose).
-import { createHash } from 'node:crypto';
+// The sweep record (multirun.yaml): a new sweep's first record, its identity (which jobs a sweep is made
+// of, sweepKey), and finding an earlier sweep of the same jobs under the outputs dir, so that running a
+// multirun command twice does not run its finished jobs again unasked (the second run is refused with
+// --resume <dir> or --new to choose).
+import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { FILES, readSweepRecord, walkFolders, type SweepRecord } from '../outputs/index.js';
+import { environment, FILES, readSweepRecord, selfOwner, walkFolders, type SweepCommand, type SweepJob, type SweepRecord } from '../outputs/index.js';
 import { isLauncherOverride } from './launchers/config.js';
+import type { Plan, PlannedJob } from './types.js';
+
+/** A fresh run or sweep id: 8 hex digits. */
+export const newId = () => randomBytes(4).toString('hex');
+
+/** A job's first line in multirun.yaml: not started, in batch `batch`. */
+export const sweepJob = (j: PlannedJob, batch: number): SweepJob => ({ num: j.num, overrides: j.overrides, batch, dir: null, run_id: null, status: 'not started', attempt: 0 });
+
+/** The `running` record of a sweep of `plan` started at `started` by this process, typed as `command`. */
+export function newSweepRecord(plan: Plan, command: SweepCommand, started: Date): SweepRecord {
+  const owner = selfOwner();
+  return {
+    id: newId(),
+    status: 'running',
+    started_at: started.toISOString(),
+    finished_at: null,
+    overrides: plan.overrides,
+    preset: plan.preset,
+    zip: plan.zip,
+    jobs: plan.jobs.map((j) => sweepJob(j, 0)),
+    hostname: environment().host.hostname,
+    pid: owner.pid,
+    pid_started: owner.started,
+    key: sweepKey(command.config_dir, command.config_name, plan.jobs.map((j) => j.overrides)),
+    command,
+  };
+}
 
 
 /**

@@ -2,15 +2,13 @@
 // a launcher that runs each batch. Between batches it asks the plan for more (an adaptive sweep),
 // telling it every finished trial. Keeps going after a failed job (retrying it up to `retries` times,
 // stopping after `maxFailures`), stops on interrupt. With `resume` it goes on with a recorded sweep.
-import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { OutputsError } from '../errors.js';
 import {
   createRunDir,
   createUniqueDir,
   DEFAULT_PATTERNS,
-  environment,
   formatPattern,
   readMetrics,
   selfOwner,
@@ -23,15 +21,17 @@ import {
   type SweepRecord,
   writeFailure,
 } from '../outputs/index.js';
-import { IndexWriter, openIndex, relativeDir, type Db } from '../tracking/index.js';
+import { relativeDir } from '../tracking/index.js';
 import type { Trial } from '../../sweeps/index.js';
 import { prepareAttempt } from './attempts.js';
+import { IndexMirror } from './index-mirror.js';
 import { LocalLauncher } from './launchers/local.js';
 import type { JobStart, SweepResume } from './resume.js';
-import { sweepKey } from './sweep-record.js';
 import type { JobTicket, LaunchContext, Launcher } from './launchers/types.js';
+import { checkHydraDirs, checkWritable } from './output-checks.js';
+import { newId, newSweepRecord, sweepJob } from './sweep-record.js';
+import { openStudies, runTrials } from './study-run.js';
 import type { JobOutcome, LaunchReporter, LaunchResult, Plan, PlannedJob } from './types.js';
-import { runTrials } from './study-run.js';
 
 export interface LaunchOptions {
   outputsDir: string;
@@ -54,18 +54,13 @@ export interface LaunchOptions {
   retries?: number;
 }
 
-/** A fresh run or sweep id: 8 hex digits. */
-export const newId = () => randomBytes(4).toString('hex');
-
 const decode = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 
 export class SweepRun {
   private readonly now: () => Date;
   private readonly launcher: Launcher;
-  private db: Db | null = null;
-  private writer: IndexWriter | null = null;
-  /** The first index failure, told once at the end (unless the outputs' disk is full: that is said anyway). */
-  private indexProblem: string | null = null;
+  /** Told its first failure once at the end (unless the outputs' disk is full: that is said anyway). */
+  private readonly index: IndexMirror;
   private sweep: { record: SweepRecord; dir: string } | null = null;
   private readonly outcomes: JobOutcome[] = [];
   /** Jobs handed to a scheduler and not waited for (LaunchContext.submitted). */
@@ -90,6 +85,7 @@ export class SweepRun {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.launcher = opts.launcher ?? new LocalLauncher();
+    this.index = new IndexMirror(opts.indexPath);
     for (const [num, start] of opts.resume?.starts ?? []) this.starts.set(num, start);
     for (const { outcome, metrics } of opts.resume?.kept ?? []) {
       this.outcomes.push(outcome);
@@ -106,9 +102,12 @@ export class SweepRun {
     Object.values(patterns).forEach((p) => formatPattern(p, started)); // a bad pattern fails before anything starts
     plan.jobs.forEach((job) => checkHydraDirs(job, opts.outputsDir));
     checkWritable(opts.outputsDir);
-    this.openIndex();
+    this.index.open();
     const root = plan.multirun ? (opts.resume ? this.reopenSweep() : this.openSweep(started)) : null;
-    if (plan.study && root) this.openStudies(root);
+    if (plan.study && root) {
+      const unrecorded = openStudies(plan.study, root, this.sweep!.record, plan.jobs, this.index);
+      if (unrecorded.length) this.addBatch(unrecorded);
+    }
     opts.reporter?.start(plan, root ?? opts.outputsDir);
     let firstDir: string | null = null;
     const stop = new AbortController(); // the outputs cannot be written, or too many jobs failed: start no further job
@@ -164,18 +163,12 @@ export class SweepRun {
     let launched = opts.resume ? opts.resume.record.jobs.length - plan.jobs.length : 0;
     try {
       if (plan.study) {
-        await runTrials({
-          driver: plan.study, first: batch, launcher: this.launcher, ctx, nextNum: Math.max(0, ...(this.sweep?.record.jobs ?? []).map((j) => j.num + 1), ...batch.map((j) => j.num + 1)),
-          added: (job) => {
-            checkHydraDirs(job, opts.outputsDir);
-            this.addBatch([job]);
-          },
-          retry: (num) => {
-            const queued = this.retryQueue.get(num);
-            this.retryQueue.delete(num);
-            return queued?.job;
-          },
-        });
+        const retry = (num: number) => {
+          const queued = this.retryQueue.get(num);
+          this.retryQueue.delete(num);
+          return queued?.job;
+        };
+        await runTrials({ driver: plan.study, first: batch, recorded: this.sweep?.record.jobs ?? [], launcher: this.launcher, ctx, added: (job) => this.addBatch([job]), retry });
       }
       while (!plan.study && batch.length && !jobSignal.aborted) {
         await this.launcher.launch(batch, ctx);
@@ -187,7 +180,6 @@ export class SweepRun {
         launched += batch.length;
         if (jobSignal.aborted || !plan.next) break;
         batch = plan.next(this.trials(), launched);
-        batch.forEach((job) => checkHydraDirs(job, opts.outputsDir));
         if (batch.length) this.addBatch(batch);
       }
       this.giveUpRetries();
@@ -212,22 +204,7 @@ export class SweepRun {
   private openSweep(started: Date): string {
     const { plan, opts } = this;
     const command = opts.command ?? { overrides: plan.overrides, zip: plan.zip, config_dir: 'conf', config_name: 'config' };
-    const owner = selfOwner();
-    const record: SweepRecord = {
-      id: newId(),
-      status: 'running',
-      started_at: started.toISOString(),
-      finished_at: null,
-      overrides: plan.overrides,
-      preset: plan.preset,
-      zip: plan.zip,
-      jobs: plan.jobs.map((j) => sweepJob(j, 0)),
-      hostname: environment().host.hostname,
-      pid: owner.pid,
-      pid_started: owner.started,
-      key: sweepKey(command.config_dir, command.config_name, plan.jobs.map((j) => j.overrides)),
-      command,
-    };
+    const record = newSweepRecord(plan, command, started);
     let root: string | null = null;
     try {
       const hydraRoot = plan.jobs[0]?.hydra?.sweepDir;
@@ -237,24 +214,12 @@ export class SweepRun {
       const cannotWrite = writeFailure(e);
       if (!cannotWrite) throw e;
       if (root) rmSync(root, { recursive: true, force: true }); // the folder this call just made, still empty
-      this.db?.close();
+      this.index.close();
       throw new OutputsError(`${cannotWrite} (the outputs dir ${opts.outputsDir}); nothing was run`);
     }
     this.sweep = { record, dir: root };
-    this.index((w) => w.sweep(record, relativeDir(opts.outputsDir, root)));
+    this.index.write((w) => w.sweep(record, relativeDir(opts.outputsDir, root)));
     return root;
-  }
-
-  /** The studies get their folders and ids in the sweep; each change of a study or trial is mirrored into the index. */
-  private openStudies(root: string): void {
-    const study = this.plan.study!;
-    const sweepId = this.sweep!.record.id;
-    study.listener = (s, trial) => this.index((w) => w.study(sweepId, s.spec, trial ? [trial] : s.trials, s.rejected));
-    study.open(root, sweepId);
-    // a resumed study's trials whose job the record lacks (the driver stopped between the two writes)
-    const recorded = new Set(this.sweep!.record.jobs.map((j) => j.num));
-    const missing = this.plan.jobs.filter((j) => !recorded.has(j.num));
-    if (missing.length) this.addBatch(missing);
   }
 
   /** A recorded sweep goes on in its folder: `running` again, owned by this process. */
@@ -296,9 +261,7 @@ export class SweepRun {
       this.sweep.record.finished_at = this.now().toISOString();
       this.saveSweep();
     }
-    this.db?.close();
-    this.db = null;
-    this.writer = null;
+    this.index.close();
   }
 
   /**
@@ -315,7 +278,7 @@ export class SweepRun {
     if (start) {
       attempts = prepareAttempt(dir, resuming);
       if (resuming) carried = readMetrics(dir);
-      else this.index((w) => w.forgetRun(runId));
+      else this.index.write((w) => w.forgetRun(runId));
     }
     const last: Record<string, number> = {};
     const fold = (ms: MetricRecord[]) => ms.forEach((m) => (last[m.name] = decode(m.value)));
@@ -334,18 +297,18 @@ export class SweepRun {
         progress: (p) => this.opts.reporter?.jobProgress(job, p),
         warn: (message) => this.opts.reporter?.jobWarn(job, message),
         record: (r) => {
-          this.index((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config));
-          if (carried) this.index((w) => w.replaceMetrics(runId, carried!));
+          this.index.write((w) => w.run(r, relativeDir(this.opts.outputsDir, dir), job.stored ?? job.config));
+          if (carried) this.index.write((w) => w.replaceMetrics(runId, carried!));
           carried = null;
         },
         metric: (id, m: MetricRecord) => {
           last[m.name] = decode(m.value);
-          this.index((w) => w.metric(id, m));
+          this.index.write((w) => w.metric(id, m));
         },
         rewind: (id, kept) => {
           for (const name of Object.keys(last)) delete last[name];
           fold(kept);
-          this.index((w) => w.replaceMetrics(id, kept));
+          this.index.write((w) => w.replaceMetrics(id, kept));
         },
       },
     };
@@ -364,7 +327,9 @@ export class SweepRun {
       }));
   }
 
+  /** Records jobs the sweeper added (refusing a hydra dir outside the outputs dir) in multirun.yaml, and tells the reporter. */
   private addBatch(batch: PlannedJob[]): void {
+    batch.forEach((job) => checkHydraDirs(job, this.opts.outputsDir));
     if (this.sweep) {
       this.batchNo++;
       this.sweep.record.jobs.push(...batch.map((j) => sweepJob(j, this.batchNo)));
@@ -400,10 +365,8 @@ export class SweepRun {
         // a full disk refused even the in-place rewrite: the index (if it could be written) still says how it ended
       }
     }
-    this.db?.close();
-    this.db = null;
-    this.writer = null;
-    if (this.indexProblem && !cannotWrite) this.opts.reporter?.warn(this.indexProblem);
+    this.index.close();
+    if (this.index.problem && !cannotWrite) this.opts.reporter?.warn(this.index.problem);
     const submitted = this.submitted.length ? { submitted: [...this.submitted] } : {};
     return {
       sweepId: this.sweep?.record.id ?? null, dir, status, outcomes: [...outcomes], notStarted, ...submitted,
@@ -417,77 +380,11 @@ export class SweepRun {
     try {
       writeSweepRecord(dir, record);
     } finally {
-      this.index((w) => w.sweep(record, relativeDir(this.opts.outputsDir, dir)));
+      this.index.write((w) => w.sweep(record, relativeDir(this.opts.outputsDir, dir)));
     }
   }
 
-  private openIndex(): void {
-    if (!this.opts.indexPath) return;
-    try {
-      this.db = openIndex(this.opts.indexPath);
-      this.writer = new IndexWriter(this.db);
-    } catch (e) {
-      this.indexFailed(e);
-    }
-  }
-
-  /** Index writes never fail a run: the folders hold everything, and `runs reindex` catches up. */
-  private index(write: (w: IndexWriter) => void): void {
-    if (!this.writer) return;
-    try {
-      write(this.writer);
-    } catch (e) {
-      this.indexFailed(e);
-    }
-  }
-
-  private indexFailed(e: unknown): void {
-    this.indexProblem ??= `index ${this.opts.indexPath} not updated (${(e as Error).message.split('\n')[0]}); \`runs reindex\` rebuilds it from the run folders`;
-  }
 }
-
-/**
- * A Hydra project's hydra.run.dir / hydra.sweep.dir must lie inside the outputs dir, like the runDir and
- * sweepDir patterns: refused before anything is written, with the fix.
- */
-function checkHydraDirs(job: PlannedJob, outputsDir: string): void {
-  for (const [key, dir] of [['hydra.run.dir', job.hydra?.runDir], ['hydra.sweep.dir', job.hydra?.sweepDir]] as const) {
-    if (!dir) continue;
-    const rel = relative(realish(outputsDir), realish(dir)); // a symlink on the way must not lead out
-    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) continue;
-    throw new OutputsError(
-      `${key} (${dir}) must name a folder inside the outputs dir ${outputsDir}: change ${key}, or set "outputsDir" in the ladder settings to a folder that holds it`,
-    );
-  }
-}
-
-/** `path` with its deepest existing folder resolved through symlinks (the rest is yet to be made). */
-function realish(path: string): string {
-  let head = resolve(path);
-  const rest: string[] = [];
-  while (!existsSync(head) && dirname(head) !== head) {
-    rest.unshift(basename(head));
-    head = dirname(head);
-  }
-  return join(realpathSync(head), ...rest);
-}
-
-/**
- * Refuses, before anything is written, an outputs dir that cannot be created or written (no permission,
- * a read-only file system): OutputsError names the folder and the fix.
- */
-function checkWritable(outputsDir: string): void {
-  try {
-    mkdirSync(outputsDir, { recursive: true });
-    accessSync(outputsDir, constants.W_OK);
-  } catch (e) {
-    const { code, message } = e as NodeJS.ErrnoException;
-    throw new OutputsError(`cannot write to the outputs dir ${outputsDir} (${code ?? message}); make it writable, or set "outputsDir" in the ladder settings`);
-  }
-}
-
-/** A job's first line in multirun.yaml. */
-const sweepJob = (j: PlannedJob, batch: number): SweepJob => ({ num: j.num, overrides: j.overrides, batch, dir: null, run_id: null, status: 'not started', attempt: 0 });
 
 /** Runs a plan to its end: `new SweepRun(plan, opts).run()`. */
 export const launch = (plan: Plan, opts: LaunchOptions): Promise<LaunchResult> => new SweepRun(plan, opts).run();
