@@ -48,19 +48,8 @@ export interface ScalingOptions {
   metric?: string;
 }
 
-interface Row {
-  id: string;
-  sweep_id: string | null;
-  job: number | null;
-  model: string | null;
-  budget: string | null;
-  horizon: string | null;
-  dir: string;
-  status: string;
-  n_info: unknown;
-  n_metric: number | null;
-  y: number | null;
-}
+/** A run as the query reads it: a point's columns, its status, and where N and the value may come from. */
+type Row = Omit<ScalingRun, 'n' | 'y'> & { status: string; n_info: unknown; n_metric: number | null; y: number | null };
 
 /**
  * The scaling study of a sweep (or of every run): points grouped by horizon and each group's fit of
@@ -73,22 +62,22 @@ export function scalingStudy(db: Db, opts: ScalingOptions = {}): ScalingStudy {
   const sweep = opts.sweep ? findSweep(db, opts.sweep) : null;
   const column = (SCALING_COLUMNS as readonly string[]).includes(metric);
   const value = column ? `s.${metric}` : '(SELECT m.last FROM metric_summary m WHERE m.run_id = s.id AND m.name = @metric)';
-  const rows = db.prepare(`SELECT s.id, s.sweep_id, s.job, s.model, s.budget, s.horizon, s.dir, s.status,
+  const rows = db.prepare(`SELECT s.id AS run_id, s.sweep_id, s.job, s.model, s.budget, s.horizon, s.dir, s.status,
       json_extract(r.info, '$.n_params') AS n_info, s.n_params AS n_metric, ${value} AS y
     FROM run_summary s JOIN runs r ON r.id = s.id
     ${sweep ? 'WHERE s.sweep_id = @sweep' : ''} ORDER BY s.started_at, s.job`).all({ ...(column ? {} : { metric }), ...(sweep ? { sweep: sweep.id } : {}) }) as Row[];
   const where = sweep ? `sweep ${sweep.id}` : 'the index';
   const completed = rows.filter((r) => r.status === 'completed');
   if (!completed.length) throw new IndexError(`no completed runs in ${where}${rows.length ? ` (${rows.length} run(s), none completed)` : ''}; a scaling fit needs finished runs`);
-  if (!completed.some((r) => r.y !== null)) throw new IndexError(`no completed run in ${where} has the metric '${metric}'; it has: ${metricNames(db, completed.map((r) => r.id)).join(', ') || '(no metrics)'}`);
+  if (!completed.some((r) => r.y !== null)) throw new IndexError(`no completed run in ${where} has the metric '${metric}'; it has: ${metricNames(db, completed.map((r) => r.run_id)).join(', ') || '(no metrics)'}`);
 
   const left_out: ScalingStudy['left_out'] = [];
   const points: ScalingRun[] = [];
-  for (const r of rows) {
-    const n = typeof r.n_info === 'number' ? r.n_info : r.n_metric;
-    const why = r.status !== 'completed' ? r.status : n === null || !(n > 0) ? 'no n_params recorded' : r.y === null ? `no ${metric}` : null;
-    if (why) left_out.push({ run_id: r.id, dir: r.dir, why });
-    else points.push({ run_id: r.id, sweep_id: r.sweep_id, job: r.job, model: r.model, budget: r.budget, horizon: r.horizon, dir: r.dir, n: n!, y: r.y! });
+  for (const { status, n_info, n_metric, y, ...run } of rows) {
+    const n = typeof n_info === 'number' ? n_info : n_metric;
+    const why = status !== 'completed' ? status : n === null || !(n > 0) ? 'no n_params recorded' : y === null ? `no ${metric}` : null;
+    if (why) left_out.push({ run_id: run.run_id, dir: run.dir, why });
+    else points.push({ ...run, n: n!, y: y! });
   }
   const models = new Set(points.map((p) => p.model));
   const groups = new Map<string, ScalingRun[]>();
