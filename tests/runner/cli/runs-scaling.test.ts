@@ -1,33 +1,15 @@
 // `runs scaling` on an index written by real launches of a task that records a known scaling law
 // (N = the budget's parameter count, best val loss = a·N^(−α) + c per horizon, with a small deterministic
 // wobble): the points, the fits that recover the law, the reasons where a series cannot be fitted, errors.
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compose } from '../../../runner/compose/index.js';
-import { runLaunchCommand } from '../../../runner/cli/launch.js';
-import { main } from '../../../runner/cli/runs.js';
 import { registerTask } from '../../../runner/tasks/index.js';
 import { powerLaw } from '../../../runner/tracking/index.js';
 import '../../../runner/tasks/builtin.js';
-import { confWithTasks, tempOutputs } from '../helpers.js';
+import { launchedIndex } from '../fixtures/launched-index.js';
 
-const outputsDir = tempOutputs();
-const index = path.join(outputsDir, 'index.sqlite');
-const conf = confWithTasks('t_scaling');
+const { runs, launch } = launchedIndex('t_scaling');
 const law = (days: number) => ({ a: 30, alpha: 0.25 + 0.02 * days, c: 0.4 + 0.05 * days });
 const wobble = (n: number, days: number) => 0.002 * Math.sin(Math.log(n) * 3 + days);
-
-async function runs(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...argv, '--index', index, '--outputs', outputsDir], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: outputsDir });
-  return { code, stdout, stderr };
-}
-
-async function launch(overrides: string[], multirun: boolean) {
-  const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: outputsDir };
-  return runLaunchCommand({ overrides, multirun, zip: [], dryRun: false, json: false, configDir: conf, configName: 'config', outputsDir, indexPath: index }, compose, quiet);
-}
 
 const sweepIds: string[] = [];
 

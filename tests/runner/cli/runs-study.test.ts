@@ -5,28 +5,17 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../../runner/compose/index.js';
 import { runLaunchCommand } from '../../../runner/cli/launch.js';
-import { main } from '../../../runner/cli/runs.js';
 import { readStudyFile, type StudyFile } from '../../../sweeps/study/index.js';
 import { registerTestTasks } from '../fixtures/tasks.js';
-import { confWithTasks, tempOutputs } from '../helpers.js';
+import { launchedIndex } from '../fixtures/launched-index.js';
 
 registerTestTasks();
-const outputsDir = tempOutputs();
-const index = path.join(outputsDir, 'index.sqlite');
-let conf: string;
+const { outputsDir, index, conf, runs } = launchedIndex('t_quad');
 let launchOut = '';
 let file: StudyFile;
 let sweep: string;
 
-async function runs(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...argv, '--index', index, '--outputs', outputsDir], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: outputsDir });
-  return { code, stdout, stderr };
-}
-
 beforeAll(async () => {
-  conf = confWithTasks('t_quad');
   writeFileSync(path.join(conf, 'sweep', 'quad.yaml'), 'sweeper:\n  name: tpe\n  n_trials: 4\n  params:\n    trainer.lr: tag(log, interval(1e-4, 1e-2))\n    model.dropout: interval(0.1, 0.25)\n    trainer.warmup_steps: choice(100, 300)\n');
   const io = { stdout: { write: (s: string) => (launchOut += s) }, stderr: { write: () => true }, cwd: outputsDir };
   const code = await runLaunchCommand({

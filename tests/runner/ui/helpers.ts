@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compose } from '../../../runner/compose/index.js';
 import { runLaunchCommand } from '../../../runner/cli/launch.js';
 import '../../../runner/tasks/builtin.js';
@@ -22,11 +22,18 @@ export function chromiumMissing(): string | null {
   return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install --no-install-recommends chromium (or set LADDER_CHROMIUM)`;
 }
 
-/** Under CI=true Chromium is installed (.ci/run), so its absence is a failure instead of a skip. */
-export function requireChromiumUnderCi(missing: string | null): void {
-  if (missing && process.env.CI === 'true') it('has the Chromium that .ci/run installs', () => {
+/**
+ * `describe` for tests that drive Chromium: skipped, with the reason in its title, where Chromium is missing,
+ * except under CI=true, where .ci/run installs it: there the suite runs, and a missing Chromium fails it,
+ * with a test that names the fix.
+ */
+export function describeInChromium(title: string, body: () => void): void {
+  const missing = chromiumMissing();
+  const ci = process.env.CI === 'true';
+  if (missing && ci) it('has the Chromium that .ci/run installs', () => {
     throw new Error(missing);
   });
+  describe.skipIf(missing !== null && !ci)(`${title}${missing && !ci ? ` (skipped: ${missing})` : ''}`, body);
 }
 
 export const newOutputs = () => mkdtempSync(join(tmpdir(), 'ladder-ui-'));

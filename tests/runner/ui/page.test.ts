@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UiServer } from '../../../runner/ui/index.js';
-import { chromiumMissing, getJson, indexRows, launch, newOutputs, openPage, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
+import { describeInChromium, getJson, indexRows, launch, newOutputs, openPage, serveOutputs, TINY_TRAIN } from './helpers.js';
 
 const outputs = newOutputs();
 let server: UiServer;
@@ -82,10 +82,7 @@ describe('the API over real runs', () => {
   });
 });
 
-const missing = chromiumMissing();
-requireChromiumUnderCi(missing);
-
-describe.skipIf(missing !== null)(`the page in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeInChromium('the page in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: join(outputs, `${name}.png`), fullPage: true });

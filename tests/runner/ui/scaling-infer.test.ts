@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIndexReadOnly, scalingStudy } from '../../../runner/tracking/index.js';
 import type { UiServer } from '../../../runner/ui/index.js';
-import { chromiumMissing, getJson, indexRows, launch, newOutputs, openPage, requireChromiumUnderCi, serveOutputs, TINY_TRAIN } from './helpers.js';
+import { describeInChromium, getJson, indexRows, launch, newOutputs, openPage, serveOutputs, TINY_TRAIN } from './helpers.js';
 
 const outputs = newOutputs();
 let server: UiServer;
@@ -84,10 +84,7 @@ describe('the scaling and inference API over real runs', () => {
   });
 });
 
-const missing = chromiumMissing();
-requireChromiumUnderCi(missing);
-
-describe.skipIf(missing !== null)(`the scaling view and in-browser inference in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeInChromium('the scaling view and in-browser inference in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: join(outputs, `${name}.png`), fullPage: true });

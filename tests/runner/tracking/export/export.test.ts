@@ -8,28 +8,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compose } from '../../../../runner/compose/index.js';
-import { runLaunchCommand } from '../../../../runner/cli/launch.js';
-import { main } from '../../../../runner/cli/runs.js';
 import { registerTask } from '../../../../runner/tasks/index.js';
 import '../../../../runner/tasks/builtin.js';
-import { confWithTasks, tempOutputs } from '../../helpers.js';
+import { launchedIndex } from '../../fixtures/launched-index.js';
+import { tempOutputs } from '../../helpers.js';
 
-const outputsDir = tempOutputs();
-const index = path.join(outputsDir, 'index.sqlite');
-const conf = confWithTasks('t_export');
-
-async function runs(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...argv, '--index', index, '--outputs', outputsDir], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: outputsDir });
-  return { code, stdout, stderr };
-}
-
-async function launch(overrides: string[], multirun: boolean) {
-  const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: outputsDir };
-  return runLaunchCommand({ overrides, multirun, zip: [], dryRun: false, json: false, configDir: conf, configName: 'config', outputsDir, indexPath: index }, compose, quiet);
-}
+const { outputsDir, runs, launch } = launchedIndex('t_export');
 
 interface Ids { sweep: { id: string; dir: string; git_commit: string }[]; single: { id: string; dir: string } }
 let ids: Ids;

@@ -2,26 +2,20 @@
 // module runner/ui/client/infer.js, loads onnxruntime-web's wasm build from the listed dist files, scores
 // the last test windows of a real tiny trained run with its model.onnx, and agrees with predictions.csv to
 // 1e-5. Everything is served by page.route (no server): the module, the ORT files, the model, the payload.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inferencePayload, ortDistFile, type InferencePayload } from '../../../../runner/ui/infer/index.js';
 import { TINY, train } from '../../tasks/train/helpers.js';
+import { describeInChromium, openPage } from '../helpers.js';
 
-const CHROMIUM = process.env.LADDER_CHROMIUM ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install --no-install-recommends chromium (or set LADDER_CHROMIUM)`;
 const ORIGIN = 'http://ladder.test';
 // the page imports the client module as a page of the UI would, and hands it to the test
 const PAGE = '<!doctype html><meta charset="utf-8"><title>infer</title><main id="out"></main><script type="module">import * as infer from "/infer.js"; window.infer = infer;</script>';
 const CLIENT = join(import.meta.dirname, '..', '..', '..', '..', 'runner', 'ui', 'client', 'infer.js');
 
-// Under CI=true Chromium is installed (.ci/run), so its absence is a failure instead of a skip.
-if (missing && process.env.CI === 'true') it('has the Chromium that .ci/run installs', () => {
-  throw new Error(missing);
-});
-
-describe.skipIf(missing !== null)(`in-browser inference in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeInChromium('in-browser inference in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let runDir: string;
@@ -33,11 +27,7 @@ describe.skipIf(missing !== null)(`in-browser inference in Chromium${missing ? `
     expect(run.outcomes.map((o) => o.status)).toEqual(['completed']);
     runDir = run.outcomes[0]!.dir;
     payload = await inferencePayload(runDir, { windows: 16 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ browser, page } = await openPage(1280));
     await page.route(`${ORIGIN}/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
       requested.push(path);
