@@ -12,6 +12,14 @@ export class IndexError extends Error {
   override name = 'IndexError';
 }
 
+/**
+ * An IndexError for what was asked for and is not in the index (an unknown or ambiguous id, no completed run
+ * to use): an API answers it 404, any other IndexError (a bad argument) 400.
+ */
+export class NotInIndexError extends IndexError {
+  override name = 'NotInIndexError';
+}
+
 const BUSY_TIMEOUT_MS = 10_000;
 
 export function schemaVersion(db: Db): number {

@@ -1,7 +1,7 @@
 // The points of a scaling study from the index: one series per horizon (per model and horizon when the
 // runs span several models), each point a completed run's exact parameter count and chosen metric, and
 // the power-law fit of each series (scaling.ts).
-import { IndexError, type Db } from './db.js';
+import { IndexError, NotInIndexError, type Db } from './db.js';
 import { fitPowerLaw, type ScalingFit } from './scaling.js';
 
 /** run_summary columns a scaling study can use as they are; any other name is a metric's last value. */
@@ -53,8 +53,8 @@ type Row = Omit<ScalingRun, 'n' | 'y'> & { status: string; n_info: unknown; n_me
 
 /**
  * The scaling study of a sweep (or of every run): points grouped by horizon and each group's fit of
- * L(N) = a·N^(−α) + c. Throws IndexError (one line, with the fix) for an unknown or ambiguous sweep, a
- * selection with no completed run, or a metric none of its completed runs has.
+ * L(N) = a·N^(−α) + c. Throws (one line, with the fix) NotInIndexError for an unknown or ambiguous sweep or a
+ * selection with no completed run, IndexError for a bad metric name or a metric none of its completed runs has.
  */
 export function scalingStudy(db: Db, opts: ScalingOptions = {}): ScalingStudy {
   const metric = opts.metric ?? DEFAULT_SCALING_METRIC;
@@ -68,7 +68,7 @@ export function scalingStudy(db: Db, opts: ScalingOptions = {}): ScalingStudy {
     ${sweep ? 'WHERE s.sweep_id = @sweep' : ''} ORDER BY s.started_at, s.job`).all({ ...(column ? {} : { metric }), ...(sweep ? { sweep: sweep.id } : {}) }) as Row[];
   const where = sweep ? `sweep ${sweep.id}` : 'the index';
   const completed = rows.filter((r) => r.status === 'completed');
-  if (!completed.length) throw new IndexError(`no completed runs in ${where}${rows.length ? ` (${rows.length} run(s), none completed)` : ''}; a scaling fit needs finished runs`);
+  if (!completed.length) throw new NotInIndexError(`no completed runs in ${where}${rows.length ? ` (${rows.length} run(s), none completed)` : ''}; a scaling fit needs finished runs`);
   if (!completed.some((r) => r.y !== null)) throw new IndexError(`no completed run in ${where} has the metric '${metric}'; it has: ${metricNames(db, completed.map((r) => r.run_id)).join(', ') || '(no metrics)'}`);
 
   const left_out: ScalingStudy['left_out'] = [];
@@ -94,13 +94,13 @@ export function scalingStudy(db: Db, opts: ScalingOptions = {}): ScalingStudy {
   return { metric, sweep, series, left_out };
 }
 
-/** A sweep by id or unique id prefix; IndexError naming how to list them otherwise. */
+/** A sweep by id or unique id prefix; NotInIndexError naming how to list them otherwise. */
 function findSweep(db: Db, ref: string): { id: string; dir: string } {
   const exact = db.prepare('SELECT id, dir FROM sweeps WHERE id = ?').get(ref) as { id: string; dir: string } | undefined;
   if (exact) return exact;
   const found = db.prepare("SELECT id, dir FROM sweeps WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2").all(ref.replace(/[%_\\]/g, '\\$&')) as { id: string; dir: string }[];
-  if (found.length > 1) throw new IndexError(`--sweep '${ref}' matches more than one sweep id; give more characters`);
-  if (!found.length) throw new IndexError(`no sweep '${ref}' in the index; list them with: npx runs sql "SELECT id, dir, n_jobs FROM sweeps"`);
+  if (found.length > 1) throw new NotInIndexError(`--sweep '${ref}' matches more than one sweep id; give more characters`);
+  if (!found.length) throw new NotInIndexError(`no sweep '${ref}' in the index; list them with: npx runs sql "SELECT id, dir, n_jobs FROM sweeps"`);
   return found[0];
 }
 

@@ -1,8 +1,9 @@
 // GET /api/scaling?sweep=ID&metric=NAME: the scaling view's points, fits and chart (runner/ui/scaling),
-// and the sweeps it can be drawn for. An unknown sweep (or none completed) is a 404; a metric no run has, a 400.
+// and the sweeps it can be drawn for. What the index does not hold (an unknown sweep, no completed run:
+// NotInIndexError) is a 404; a bad metric (no run has it, not a name), a 400.
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { IndexError, SCALING_COLUMNS } from '../../tracking/index.js';
+import { IndexError, NotInIndexError, SCALING_COLUMNS } from '../../tracking/index.js';
 import { withIndex, type UiContext } from '../context.js';
 import { scalingView } from '../scaling/index.js';
 
@@ -18,7 +19,7 @@ export function scalingRoutes(ctx: UiContext): Hono {
         return { ...scalingView(db, { sweep, metric }), sweeps, metrics: SCALING_COLUMNS };
       } catch (e) {
         if (!(e instanceof IndexError)) throw e;
-        throw new HTTPException(/^no sweep|matches more than one sweep|^no completed runs/.test(e.message) ? 404 : 400, { message: e.message });
+        throw new HTTPException(e instanceof NotInIndexError ? 404 : 400, { message: e.message });
       }
     })),
   );

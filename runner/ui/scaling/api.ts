@@ -16,7 +16,7 @@ export interface ScalingView {
 
 /**
  * GET /api/scaling?sweep=ID&metric=NAME: the study of `opts` (scalingStudy) as the page needs it. Throws
- * IndexError (unknown sweep, no completed run, a metric no run has): the route answers it as a 404/400.
+ * NotInIndexError (unknown sweep, no completed run: the route answers 404) or IndexError (a bad metric: 400).
  */
 export function scalingView(db: Db, opts: ScalingOptions = {}): ScalingView {
   const study = scalingStudy(db, opts);
