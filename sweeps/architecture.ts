@@ -78,11 +78,16 @@ export function architectureConstraint(space: SearchSpace, cell: ArchitectureCel
 }
 
 /**
- * The overrides a trial adds for its architecture (`model.d_ff=<4·d_model>` when d_ff follows d_model), for a
- * study known by its searched keys (`space.map((p) => p.key)`, or the keys the index stores): what running,
- * re-running or exporting the trial must set besides its parameters to build the model the constraint counted.
+ * The keys a trial's architecture derives from its parameters, with their values (`['model.d_ff', 4·d_model]`
+ * when d_ff follows d_model), for a study known by its searched keys (`space.map((p) => p.key)`, or the keys
+ * the index stores): what running, re-running or exporting the trial must set besides its parameters to build
+ * the model the constraint counted, and what showing it lists beside them.
  */
-export function derivedOverrides(searchedKeys: readonly string[], params: Readonly<Record<string, ParamValue>>): string[] {
+export function derivedParams(searchedKeys: readonly string[], params: Readonly<Record<string, ParamValue>>): [string, number][] {
   if (!dffFollows(searchedKeys) || !('model.d_model' in params)) return [];
-  return [`model.d_ff=${D_FF_RATIO * numericValue(params['model.d_model'])}`];
+  return [['model.d_ff', D_FF_RATIO * numericValue(params['model.d_model'])]];
 }
+
+/** derivedParams as the job's overrides (`model.d_ff=256`). */
+export const derivedOverrides = (searchedKeys: readonly string[], params: Readonly<Record<string, ParamValue>>): string[] =>
+  derivedParams(searchedKeys, params).map(([key, value]) => `${key}=${value}`);

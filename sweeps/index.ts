@@ -1,4 +1,4 @@
-export { architectureConstraint, derivedOverrides, ARCHITECTURE_KEYS, numericValue, trialModel, type ArchitectureCell } from './architecture.js';
+export { architectureConstraint, derivedOverrides, derivedParams, ARCHITECTURE_KEYS, numericValue, trialModel, type ArchitectureCell } from './architecture.js';
 export { createSweep, expandSweep, planSweep, type ExpandOptions, type Sweep, type SweepPlan } from './expand.js';
 export { gridJobs, GridSweeper } from './grid.js';
 export { loadPreset, presetNames, type SweepPreset } from './presets.js';

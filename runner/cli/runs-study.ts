@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { derivedOverrides } from '../../sweeps/index.js';
+import { derivedParams } from '../../sweeps/index.js';
 import { openIndexReadOnly } from '../tracking/db.js';
 import { findStudy, listStudies, type StudyRows } from '../tracking/studies.js';
 import { formatTable } from '../progress/format.js';
@@ -91,8 +91,7 @@ export function bestConfig(study: StudyShown, params: [string, number | string][
  */
 export function trialParams(rows: StudyRows, number: number): [string, number | string][] {
   const params = rows.params.get(number) ?? [];
-  const derived = derivedOverrides(Object.keys(JSON.parse(rows.study.space) as object), Object.fromEntries(params));
-  return [...params, ...derived.map((o): [string, number] => [o.slice(0, o.indexOf('=')), Number(o.slice(o.indexOf('=') + 1))])];
+  return [...params, ...derivedParams(Object.keys(JSON.parse(rows.study.space) as object), Object.fromEntries(params))];
 }
 
 /** The index rows as StudyShown: folders relative to the working directory, numbers as the user reads them. */

@@ -1,7 +1,7 @@
 // What a study shows: the trials table and the best trial (value, parameters, run folder, and the
 // override line that runs it again), at the end of `npx run -m` and in `npx runs study <id>`.
 import { join, relative } from 'node:path';
-import { derivedOverrides, trialOverrides } from '../../sweeps/index.js';
+import { derivedParams, trialOverrides } from '../../sweeps/index.js';
 import { orient, shownValue, type Study } from '../../sweeps/study/index.js';
 import { formatTable } from '../progress/format.js';
 
@@ -84,13 +84,17 @@ export function shownFromStudies(studies: readonly Study[], sweepDir: string, cw
   return studies.map(({ spec, trials, rejected, space }) => ({
     id: spec.id, cell: spec.cell, sampler: spec.sampler, objective: spec.objective, direction: spec.direction, n_trials: spec.n_trials,
     rejected, constraint: spec.constraint,
-    trials: trials.map((t) => ({
-      number: t.number, state: t.state, run_id: t.run_id,
-      value: t.value === null ? null : orient(t.value, spec.direction),
-      params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, typeof v === 'number' ? String(Number(v.toPrecision(4))) : shownValue(k, v)])),
-      overrides: [...trialOverrides(space, t.params), ...derivedOverrides(space.map((p) => p.key), t.params)],
-      dir: t.dir === null ? null : shownDir(join(sweepDir, t.dir), cwd),
-    })),
+    trials: trials.map((t) => {
+      // what the architecture derives (model.d_ff) is listed and set beside the searched keys, as runs study does
+      const derived = derivedParams(space.map((p) => p.key), t.params);
+      return {
+        number: t.number, state: t.state, run_id: t.run_id,
+        value: t.value === null ? null : orient(t.value, spec.direction),
+        params: Object.fromEntries([...Object.entries(t.params), ...derived].map(([k, v]) => [k, typeof v === 'number' ? String(Number(v.toPrecision(4))) : shownValue(k, v)])),
+        overrides: [...trialOverrides(space, t.params), ...derived.map(([k, v]) => `${k}=${v}`)],
+        dir: t.dir === null ? null : shownDir(join(sweepDir, t.dir), cwd),
+      };
+    }),
   }));
 }
 

@@ -91,4 +91,22 @@ describe('a study over the architecture', () => {
     const own = { ...rows, study: { ...rows.study, space: JSON.stringify({ 'model.d_model': 'choice(64,128)', 'model.d_ff': 'choice(256,1024)' }) }, params: new Map([[0, [['model.d_model', '128'], ['model.d_ff', '256']] as [string, string | number][]]]) };
     expect(trialParams(own, 0)).toEqual([['model.d_model', '128'], ['model.d_ff', '256']]);
   });
+
+  it('lists the derived model.d_ff in the end-of-run best trial as runs study does: the same params and re-run lines', async () => {
+    const { shownFromRows } = await import('../../../runner/cli/runs-study.js');
+    const { formatBest, shownFromStudies } = await import('../../../runner/cli/study-view.js');
+    const { searchSpace } = await import('../../../sweeps/index.js');
+    const spec = { id: 's-0', cell: ['budget=2m'], sampler: 'tpe', objective: 'val_loss', direction: 'minimize', n_trials: 1, constraint: null };
+    const trial = { number: 0, state: 'complete', value: 0.5, run_id: 'r0', dir: '0', params: { 'model.d_model': 'model.d_model=128', 'model.n_layers': 'model.n_layers=4', 'trainer.lr': 0.0005 } };
+    const space = searchSpace(['model.d_model=choice(64,128)', 'model.n_layers=choice(2,4)', 'trainer.lr=interval(1e-4,1e-3)'], () => []);
+    const atEnd = formatBest(shownFromStudies([{ spec, trials: [trial], rejected: 0, space } as any], '/o/multirun/x', '/o')[0]);
+    const rows = {
+      study: { id: 's-0', cell: '["budget=2m"]', space: JSON.stringify({ 'model.d_model': 'choice(64,128)', 'model.n_layers': 'choice(2,4)', 'trainer.lr': 'interval(1e-4,1e-3)' }), direction: 'minimize' as const, sweep_dir: 'multirun/x', sampler: 'tpe', objective: 'val_loss', n_trials: 1, rejected: 0, constraint_text: null },
+      trials: [{ number: 0, state: 'complete', value: 0.5, run_id: 'r0', dir: 'multirun/x/0' }],
+      params: new Map([[0, [['model.d_model', '128'], ['model.n_layers', '4'], ['trainer.lr', 0.0005]] as [string, string | number][]]]),
+    };
+    expect(atEnd).toContain('  params: model.d_model=128 model.n_layers=4 trainer.lr=0.0005 model.d_ff=512\n');
+    expect(atEnd).toContain('  re-run: npx run budget=2m model.d_model=128 model.n_layers=4 trainer.lr=0.0005 model.d_ff=512\n');
+    expect(atEnd).toBe(formatBest(shownFromRows(rows, '/o', '/o')));
+  });
 });
