@@ -2,6 +2,7 @@
 // the script asks `run --shell-completion query=<shell> <word> <line>` for the candidates at the cursor:
 // flags, config groups (`model=`), a group's options (`model=patch<TAB>`) and config keys
 // (`trainer.<TAB>`, from the config composed with the line's group choices).
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { composeTree, type ConfigValue } from '../compose/index.js';
 import { configRepository } from '../config/repository.js';
@@ -13,19 +14,45 @@ type Shell = (typeof SHELLS)[number];
 /** What the flags that take a value accept, when it is a fixed list. */
 const FLAG_VALUES: Record<string, string[]> = { '--cfg': ['job', 'all'], '-c': ['job', 'all'] };
 
-/** The script for `shell`; `bin` is the absolute path of bin/run.js that answers the queries. */
+/**
+ * The script for `shell`. The queries go to the bin npx would run where the line is typed: the nearest
+ * node_modules/.bin/run from the working directory up; else to `bin`, the absolute path of the bin/run.js that
+ * printed the script, symlinks resolved (so neither a project's .bin link nor npx's own cache is baked in
+ * where an installed bin can be found).
+ */
 export function completionScript(shell: Shell, bin: string): string {
-  const query = `node ${JSON.stringify(bin)} --shell-completion`;
   if (shell === 'fish') {
     return `# Ladder: completion for \`run\` and \`npx run\` (fish). Install: npx run --shell-completion install=fish | source
+function __ladder_run_bin
+    set -l d $PWD
+    while test -n "$d"
+        if test -e "$d/node_modules/.bin/run"
+            echo "$d/node_modules/.bin/run"
+            return
+        end
+        set d (string replace -r '/[^/]*$' '' -- $d)
+    end
+    echo ${JSON.stringify(bin)}
+end
 function __ladder_run_complete
-    ${query} query=fish (commandline -ct | string collect -a) (commandline -cp | string collect -a) 2>/dev/null
+    node (__ladder_run_bin) --shell-completion query=fish (commandline -ct | string collect -a) (commandline -cp | string collect -a) 2>/dev/null
 end
 complete -c run -f -a '(__ladder_run_complete)'
 complete -c npx -n '__fish_seen_subcommand_from run' -f -a '(__ladder_run_complete)'
 `;
   }
-  const bash = `_ladder_run_complete() {
+  // bash and zsh: the installed bin (node_modules/.bin/run) nearest the working directory, else the one that printed this
+  const binFn = `_ladder_run_bin() {
+    local d=$PWD
+    while [[ -n $d ]]; do
+        if [[ -e $d/node_modules/.bin/run ]]; then printf '%s' "$d/node_modules/.bin/run"; return; fi
+        d=\${d%/*}
+    done
+    printf '%s' ${JSON.stringify(bin)}
+}
+`;
+  const query = 'node "$(_ladder_run_bin)" --shell-completion';
+  const bash = `${binFn}_ladder_run_complete() {
     # \`npx <other>\` keeps the default (file) completion
     if [[ \${COMP_WORDS[0]} == npx && \${COMP_WORDS[1]} != run ]]; then
         COMPREPLY=( $(compgen -f -- "\${COMP_WORDS[COMP_CWORD]}") )
@@ -43,7 +70,7 @@ complete -F _ladder_run_complete npx
   if (shell === 'zsh') {
     return `# Ladder: completion for \`run\` and \`npx run\` (zsh). Install: eval "$(npx run --shell-completion install=zsh)"
 (( $+functions[compdef] )) || { autoload -U +X compinit && compinit }
-_ladder_run_complete() {
+${binFn}_ladder_run_complete() {
     if [[ $words[1] == npx && $words[2] != run ]]; then _files; return; fi
     local -a c
     c=( \${(f)"$(${query} query=zsh "$PREFIX" "\${(j: :)words[1,CURRENT-1]} $PREFIX" 2>/dev/null)"} )
@@ -116,6 +143,15 @@ export function completions(line: string, shellWord: string, configDir: string, 
   return matching.map((c) => c.slice(cut));
 }
 
+/** `bin` as an absolute path with its symlinks resolved (a .bin link → the package's bin/run.js); as given if it does not exist. */
+function installedBin(bin: string): string {
+  try {
+    return realpathSync(bin);
+  } catch {
+    return path.resolve(bin);
+  }
+}
+
 /**
  * `--shell-completion install=<shell>` or `query=<shell> <word> <line>`; the text to print.
  * Throws UsageError for anything else.
@@ -127,7 +163,7 @@ export function shellCompletion(argv: string[], configDir: string, configName: s
   const rest = argv.slice(at + (inline === null ? 2 : 1));
   const m = /^(install|query)=(bash|zsh|fish)$/.exec(spec);
   if (!m) throw new UsageError(`--shell-completion takes install=bash, install=zsh or install=fish (got '${spec}'), e.g. eval "$(npx run --shell-completion install=bash)"`);
-  if (m[1] === 'install') return completionScript(m[2] as Shell, path.resolve(bin));
+  if (m[1] === 'install') return completionScript(m[2] as Shell, installedBin(bin));
   const [word = '', line = ''] = rest;
   // bash replaces its own current word (split at '='); zsh and fish replace the whole word
   const out = completions(line, m[2] === 'bash' ? word : wordsOf(line).current, configDir, configName);

@@ -3,7 +3,7 @@
 // '=' as bash's COMP_WORDBREAKS splits them, COMP_CWORD, COMP_LINE, COMP_POINT). Runs the built bin
 // (npm run build). zsh and fish (where installed; skipped with the reason otherwise) complete in a real shell too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { confWithTasks, tempOutputs } from '../helpers.js';
@@ -20,10 +20,10 @@ function install(shell: string): string {
 }
 
 /** Calls the completion function as bash does for `line` (cursor at its end), with bash's words. */
-function complete(words: string[]): string[] {
+function complete(words: string[], dir = cwd): string[] {
   const line = words.join('').replace(/\u0000/g, ' ');
   const script = [
-    'source ./ladder-completion.bash',
+    `source ${path.join(cwd, 'ladder-completion.bash')}`,
     `COMP_WORDS=(${words.filter((w) => w !== '\u0000').map((w) => `'${w}'`).join(' ')})`,
     `COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))`,
     `COMP_LINE='${line}'`,
@@ -31,9 +31,18 @@ function complete(words: string[]): string[] {
     '_ladder_run_complete',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const r = spawnSync('bash', ['--norc', '-c', script], { cwd, encoding: 'utf8' });
+  const r = spawnSync('bash', ['--norc', '-c', script], { cwd: dir, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean);
+}
+
+/** A project with its own installed bin (node_modules/.bin/run answering 'budget=installed'); a folder inside it. */
+function projectWithBin(): string {
+  const project = tempOutputs();
+  mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(path.join(project, 'node_modules', '.bin', 'run'), "console.log('budget=installed');\n");
+  mkdirSync(path.join(project, 'src'));
+  return path.join(project, 'src');
 }
 const SP = '\u0000'; // a space between words on the line
 
@@ -75,6 +84,20 @@ describe('shell completion in bash', () => {
     expect(complete(['npx', SP, 'tsc', SP, 'note'])).toEqual(['notes.txt']);
   });
 
+  it('asks the bin installed in the project it is typed in (node_modules/.bin/run, from the folder up)', () => {
+    expect(complete(['run', SP, 'bud'], projectWithBin())).toEqual(['budget=installed']);
+  });
+
+  it('elsewhere asks the bin that printed it, its symlinks resolved: no .bin link (as in npx\'s cache) is baked in', () => {
+    const link = path.join(tempOutputs(), '_npx', 'node_modules', '.bin', 'run');
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(BIN, link);
+    const r = spawnSync(process.execPath, [link, '--shell-completion', 'install=bash'], { cwd, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`printf '%s' ${JSON.stringify(realpathSync(BIN))}\n`);
+    expect(r.stdout).not.toContain('_npx');
+  });
+
   it('refuses an unknown shell with the fix', () => {
     const r = spawnSync(process.execPath, [BIN, '--shell-completion', 'install=tcsh'], { cwd, encoding: 'utf8' });
     expect(r.status).toBe(2);
@@ -91,12 +114,14 @@ describe('shell completion in zsh and fish', () => {
       'compadd() { print -r -- "compadd $*" }',
       'words=(npx run trainer.l); CURRENT=3; PREFIX=trainer.l; _ladder_run_complete',
       'words=(run model=pa); CURRENT=2; PREFIX=model=pa; _ladder_run_complete',
+      `cd ${projectWithBin()}; words=(run bud); CURRENT=2; PREFIX=bud; _ladder_run_complete`,
     ].join('\n');
     const r = spawnSync('zsh', ['-fc', script], { cwd, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n').filter((l) => l.trim() !== 'compadd --' && l.trim() !== 'compadd -S  --')).toEqual([
       'compadd -S  -- trainer.log_every_n_steps= trainer.lr=',
       'compadd -- model=patchtst model=patchtst_mix',
+      'compadd -- budget=installed',
       '',
     ]);
   });
@@ -112,5 +137,7 @@ describe('shell completion in zsh and fish', () => {
     expect(ask('run trainer.l')).toEqual(['trainer.log_every_n_steps=', 'trainer.lr=']);
     expect(ask('npx run model=')).toEqual(['model=patchtst', 'model=patchtst_mix']);
     expect(ask('run --cf')).toEqual(['--cfg']);
+    const r = spawnSync('fish', ['--no-config', '-c', `source ${path.join(cwd, 'ladder-completion.fish')}; complete -C 'run bud'`], { cwd: projectWithBin(), encoding: 'utf8' });
+    expect(r.stdout).toBe('budget=installed\n');
   });
 });
