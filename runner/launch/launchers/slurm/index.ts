@@ -1,3 +1,3 @@
-export { SLURM_DEFAULTS, slurmConfig, type SlurmConfig } from './config.js';
+export { slurmConfig, type SlurmConfig } from './config.js';
 export { SlurmLauncher, resumedJob, type Submission } from './launcher.js';
 export { accounted, queued, sbatch, scancel, SlurmError, type TaskState } from './scheduler.js';

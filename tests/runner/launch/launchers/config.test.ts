@@ -1,9 +1,12 @@
 // The `launcher` config group: chosen like any group, checked per launcher (unknown keys refused), one
 // launcher per sweep, and taken out of each job so the task, the run folder and the index never see it.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compose, ConfigError } from '../../../../runner/compose/index.js';
-import { createLauncher, isLauncherOverride } from '../../../../runner/launch/launchers/index.js';
+import { createLauncher, DEFAULT_LAUNCHER, isLauncherOverride, launcherDefaults } from '../../../../runner/launch/launchers/index.js';
+import { slurmConfig } from '../../../../runner/launch/launchers/slurm/index.js';
 import { planJobs } from '../../../../runner/launch/plan.js';
 import '../../../../runner/tasks/builtin.js';
 
@@ -70,5 +73,13 @@ describe('the launcher group', () => {
   it('tells launcher overrides from others', () => {
     for (const text of ['launcher=pool', 'launcher.n_jobs=2', '+launcher.x=1', '++launcher.x=1', '~launcher', 'launcher@foo=pool']) expect(isLauncherOverride(text)).toBe(true);
     for (const text of ['launchers=1', 'trainer.launcher=1', 'budget=launcher']) expect(isLauncherOverride(text)).toBe(false);
+  });
+
+  it('takes every launcher default from conf/launcher/<name>.yaml as shipped: the Hydra-project defaults and slurm\'s missing keys', () => {
+    const yaml = (name: string) => parse(readFileSync(path.join(configDir, 'launcher', `${name}.yaml`), 'utf8'));
+    for (const name of ['local', 'pool', 'slurm']) expect(launcherDefaults(name)).toEqual(yaml(name));
+    expect(DEFAULT_LAUNCHER).toEqual(yaml('local'));
+    expect(slurmConfig({ time: 5 })).toEqual({ ...yaml('slurm'), time: 5 });
+    expect(launcherDefaults('joblib')).toBeUndefined();
   });
 });
