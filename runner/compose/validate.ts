@@ -90,9 +90,11 @@ export function describeError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   // nan and inf are numbers to JavaScript (and to ajv, which then fails a range keyword) but no JSON number
   if (typeof error.data === 'number' && !Number.isFinite(error.data)) return `${place}: expected a finite number, got ${formatValue(error.data)}`;
+  // a bounded number says the whole of what it takes, whether the value was out of range or not a number
+  const bounded = boundedNumber(error.parentSchema);
   switch (error.keyword) {
     case 'type':
-      return `${place}: expected ${String(params.type).split(',').join(' or ')}, ${got}`;
+      return `${place}: expected ${bounded ?? String(params.type).split(',').join(' or ')}, ${got}`;
     case 'enum':
       return `${place}: expected one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v as ConfigValue)).join(', ')}, ${got}`;
     case 'const':
@@ -114,7 +116,7 @@ export function describeError(error: ErrorObject): string {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return `${place}: expected a number ${String(params.comparison)} ${String(params.limit)}, ${got}`;
+      return `${place}: expected ${bounded ?? `a number ${String(params.comparison)} ${String(params.limit)}`}, ${got}`;
     case 'minItems':
     case 'maxItems':
       return `${place}: expected ${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} items, ${got}`;
@@ -130,6 +132,20 @@ export function describeError(error: ErrorObject): string {
     default:
       return `${place}: ${error.message ?? 'invalid value'}, ${got}`;
   }
+}
+
+/**
+ * What a number schema with bounds takes, in words: 'an integer >= 1 or null', 'a number > 0 and <= 1';
+ * null for any other schema.
+ */
+function boundedNumber(schema: unknown): string | null {
+  const s = (schema ?? {}) as { type?: string | string[]; minimum?: number; exclusiveMinimum?: number; maximum?: number; exclusiveMaximum?: number };
+  const types = [s.type ?? []].flat();
+  if (!types.includes('integer') && !types.includes('number')) return null;
+  const bounds = [['>=', s.minimum], ['>', s.exclusiveMinimum], ['<=', s.maximum], ['<', s.exclusiveMaximum]].filter(([, v]) => typeof v === 'number');
+  if (!bounds.length) return null;
+  const kind = types.includes('integer') && !types.includes('number') ? 'an integer' : 'a number';
+  return `${kind} ${bounds.map(([op, v]) => `${op} ${v}`).join(' and ')}${types.includes('null') ? ' or null' : ''}`;
 }
 
 function formatValue(value: ConfigValue | undefined): string {

@@ -74,8 +74,8 @@ describe('compose() on the product configs', () => {
   it('takes trainer.batch_size=auto and refuses bad trainer.auto_batch values in one line', () => {
     expect(run('trainer.batch_size=auto').config.trainer).toMatchObject({ batch_size: 'auto', auto_batch: { start: 8, memory_fraction: 0.8, min_gain: 0.05, mode: 'max', steps: 3 } });
     expect(() => run('trainer.auto_batch.mode=biggest')).toThrow("trainer.auto_batch.mode: expected one of 'max', 'fastest', got 'biggest' (string)");
-    expect(() => run('trainer.auto_batch.memory_fraction=1.5')).toThrow('trainer.auto_batch.memory_fraction: expected a number <= 1, got 1.5 (number)');
-    expect(() => run('trainer.auto_batch.start=0')).toThrow('trainer.auto_batch.start: expected a number >= 1, got 0 (integer)');
+    expect(() => run('trainer.auto_batch.memory_fraction=1.5')).toThrow('trainer.auto_batch.memory_fraction: expected a number > 0 and <= 1, got 1.5 (number)');
+    expect(() => run('trainer.auto_batch.start=0')).toThrow('trainer.auto_batch.start: expected an integer >= 1, got 0 (integer)');
     expect(() => run('trainer.auto_batch.min_gain=-0.1')).toThrow('trainer.auto_batch.min_gain: expected a number >= 0, got -0.1 (number)');
     expect(() => run('trainer.auto_batch.strat=16')).toThrow(/Could not override 'trainer\.auto_batch\.strat'.*Did you mean 'trainer\.auto_batch\.start'/);
   });

@@ -53,7 +53,7 @@ describe("a user's own config dir", () => {
   });
 
   it("checks each group against the schema beside it, at every package it is placed at", () => {
-    expect(() => run('db.port=abc')).toThrow("db.port: expected integer, got 'abc' (string)");
+    expect(() => run('db.port=abc')).toThrow("db.port: expected an integer >= 1, got 'abc' (string)");
     expect(() => run('db@replica=pg', 'replica.driver=oracle')).toThrow("replica.driver: expected one of 'mysql', 'pg', got 'oracle' (string)");
     expect(() => run('~db.host')).toThrow("Missing key 'db.host'. Add it to the config file or set it with +db.host=<value>");
   });
@@ -67,7 +67,7 @@ describe("a user's own config dir", () => {
   it('lets a schema refer to the schemas Ladder ships by $id', () => {
     write('horizon/h2.yaml', 'name: h2\ndays: two\n');
     write('horizon.schema.json', '{ "$ref": "ladder/horizon" }\n');
-    expect(() => run('+horizon=h2')).toThrow("horizon.days: expected integer, got 'two' (string)");
+    expect(() => run('+horizon=h2')).toThrow("horizon.days: expected an integer >= 1, got 'two' (string)");
   });
 
   it('reports a broken schema file with file and line', () => {

@@ -43,9 +43,13 @@ describe('the launcher group', () => {
   });
 
   it('refuses n_jobs, threads or retries out of range', () => {
-    expect(planError(['launcher=pool', 'launcher.n_jobs=0'])).toBe('launcher.n_jobs: expected a number >= 1, got 0 (integer)');
-    expect(planError(['launcher.threads=0'])).toBe('launcher.threads: expected a number >= 1, got 0 (integer)');
-    expect(planError(['launcher.retries=-1'])).toBe('launcher.retries: expected a number >= 0, got -1 (integer)');
+    // out of range or not a number at all: one wording, saying the whole of what the key takes
+    expect(planError(['launcher=pool', 'launcher.n_jobs=0'])).toBe('launcher.n_jobs: expected an integer >= 1 or null, got 0 (integer)');
+    expect(planError(['launcher=pool', 'launcher.n_jobs=abc'])).toBe("launcher.n_jobs: expected an integer >= 1 or null, got 'abc' (string)");
+    expect(planError(['launcher=pool', 'launcher.n_jobs=1.5'])).toBe('launcher.n_jobs: expected an integer >= 1 or null, got 1.5 (number)');
+    expect(planError(['launcher.threads=0'])).toBe('launcher.threads: expected an integer >= 1 or null, got 0 (integer)');
+    expect(planError(['launcher.retries=-1'])).toBe('launcher.retries: expected an integer >= 0, got -1 (integer)');
+    expect(planError(['launcher.retries=x'])).toBe("launcher.retries: expected an integer >= 0, got 'x' (string)");
   });
 
   it('gives every job of a sweep one launcher: a sweep over it is one line with the fix', () => {

@@ -27,7 +27,7 @@ describe('the launcher=slurm config', () => {
   it('refuses a key submitit has but Ladder does not, and a wrong type, naming the place', () => {
     expect(() => plan(['launcher=slurm', '+launcher.nodes=2'])).toThrow(ConfigError);
     expect(() => plan(['launcher=slurm', '+launcher.nodes=2'])).toThrow(/Unknown key 'launcher.nodes'/);
-    expect(() => plan(['launcher=slurm', 'launcher.cpus_per_task=0'])).toThrow('launcher.cpus_per_task: expected a number >= 1, got 0 (integer)');
+    expect(() => plan(['launcher=slurm', 'launcher.cpus_per_task=0'])).toThrow('launcher.cpus_per_task: expected an integer >= 1, got 0 (integer)');
   });
 });
 
