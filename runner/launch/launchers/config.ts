@@ -23,7 +23,7 @@ export function launcherDefaults(name: string): LauncherConfig | undefined {
     checkWith((allErrors) => builtinValidator(launcherSchema, allErrors), node, { at: 'launcher' });
     shipped.set(name, node as unknown as LauncherConfig);
   }
-  return shipped.get(name);
+  return structuredClone(shipped.get(name)); // each caller its own copy: a shared default is never changed through one
 }
 
 /** The text of Ladder's own conf/<rel>, from the sources (runner/launch/launchers) or from dist/. */
