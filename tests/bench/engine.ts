@@ -130,7 +130,8 @@ export interface EngineBenchOptions {
 
 /** A row for a case that did not run to the end, so that the table says why next to the others. */
 export const failedRow = (c: EngineCase, why: string): EngineRow => ({
-  ...c, params: NaN, build_s: null, steps_per_s: NaN, samples_per_s: NaN, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: NaN, est_peak_mb: NaN, note: why,
+  ...c, params: NaN, build_s: null, steps_per_s: NaN, samples_per_s: NaN, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: NaN, est_peak_mb: NaN,
+  note: why.replace(`${c.shape}/${c.backend} batch ${c.batch}: `, ''), // the table names the case itself
 });
 
 export function benchEngine(o: EngineBenchOptions): EngineRow[] {
