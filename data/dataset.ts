@@ -7,7 +7,6 @@ import { bytesOf, canonicalJson, sha256 } from './hash.js';
 import { applyZScore, fitZScore, materializeWindows, trainRows } from './normalize.js';
 import { readCsv } from './source/csv.js';
 import { EMBEDDED_FILE, embeddedSp500Path } from './source/embedded.js';
-import { readParquet } from './source/parquet.js';
 import { SPLIT_NAMES, checkSplitConfig, planSplits } from './splits.js';
 import { thresholdLabels } from './targets.js';
 import type { Dataset, LoadConfig, LoadOptions, Manifest, SplitArrays, SplitName } from './types.js';
@@ -101,7 +100,8 @@ async function loadFeatures(data: LoadConfig['data'], src: SourceFile): Promise<
     if ('table' in hit) return { ...hit, featureKey, featureCache: 'hit' };
     featureCache = hit.reason === 'missing' ? 'miss' : `rebuilt: ${hit.reason}`;
   }
-  const columns = data.source === 'parquet' ? await readParquet(src.absPath, src.label, data.columns) : readCsv(src.bytes.toString('utf8'), src.label, data.columns);
+  // hyparquet is loaded only for parquet data: most runs read CSV, and every job pays for what it imports
+  const columns = data.source === 'parquet' ? await (await import('./source/parquet.js')).readParquet(src.absPath, src.label, data.columns) : readCsv(src.bytes.toString('utf8'), src.label, data.columns);
   const { table, filled } = validateTable(columns, data.nan_tolerance);
   const n = table.dates.length;
   const computed: CachedFeatures = { table: computeFeatures(table, data.features), raw: { rows: n, filled, firstDate: table.dates[0], lastDate: table.dates[n - 1] } };

@@ -8,8 +8,6 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { Graph } from '../graph/builder.js';
-import { toModelBytes } from '../graph/serialize.js';
 
 export type Backend = 'node' | 'web' | 'webgpu' | 'cuda';
 export const BACKENDS: readonly Backend[] = ['node', 'web', 'webgpu', 'cuda'];
@@ -160,6 +158,8 @@ export async function cudaMissing(): Promise<string | null> {
  * the launch preflight; takes a few milliseconds on node, longer where an adapter is initialised.
  */
 export async function probeBackend(backend: Backend): Promise<string | null> {
+  // loaded here, not with the module: the session worker imports this file and never builds a graph
+  const [{ Graph }, { toModelBytes }] = await Promise.all([import('../graph/builder.js'), import('../graph/serialize.js')]);
   const g = new Graph('probe');
   g.output(g.op('Relu', [g.input('x', 'float32', [1])], {}, 'float32', [1]), 'y');
   try {

@@ -7,12 +7,14 @@ import { mix32 } from './hash.js';
 export type RngState = [number, number, number, number];
 
 export class Rng {
-  private s: RngState;
+  // the state in a typed array, not a JS array or number fields: nextU32 runs millions of times per job (the
+  // dropout table, parameter init) and must not allocate (a uint32 above 2^31 stored in a field is boxed)
+  private readonly s = new Uint32Array(4);
   constructor(seed: number | RngState) {
-    if (Array.isArray(seed)) this.s = [...seed] as RngState;
+    if (Array.isArray(seed)) this.s.set(seed);
     else {
       const k = seed >>> 0;
-      this.s = [mix32(k ^ 0x243f6a88), mix32(k ^ 0x85a308d3), mix32(k ^ 0x13198a2e), mix32(k ^ 0x03707344)];
+      this.s.set([mix32(k ^ 0x243f6a88), mix32(k ^ 0x85a308d3), mix32(k ^ 0x13198a2e), mix32(k ^ 0x03707344)]);
       for (let i = 0; i < 12; i++) this.nextU32();
     }
   }
@@ -20,14 +22,13 @@ export class Rng {
     return [...this.s] as RngState;
   }
   nextU32(): number {
-    let [a, b, c, d] = this.s;
+    const s = this.s;
+    const [a, b, c, d] = [s[0], s[1], s[2], s[3]];
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    this.s = [a >>> 0, b, c, d];
+    s[0] = b ^ (b >>> 9);
+    s[1] = c + (c << 3);
+    s[2] = ((c << 21) | (c >>> 11)) + t;
+    s[3] = d + 1;
     return t;
   }
   /** Uniform in [0, 1) with 53 random bits. */

@@ -72,12 +72,28 @@ function valueAt(config: ConfigDict, dotted: string): ConfigValue | undefined {
 
 const fileValidators = new WeakMap<SchemaFile, Map<boolean, ValidateFunction>>();
 
+/** The id of the built-in schema a schema file is nothing but a reference to, or null. */
+function builtinRef(content: unknown): string | null {
+  if (!isDict(content as ConfigValue)) return null;
+  const keys = Object.keys(content as object);
+  const ref = (content as { $ref?: unknown }).$ref;
+  return keys.length === 1 && typeof ref === 'string' && ref.startsWith('ladder/') ? ref : null;
+}
+
 /** Compiled once per file version (an edited file is a new SchemaFile). */
 function fileValidator(schema: SchemaFile, allErrors: boolean): ValidateFunction {
   let byMode = fileValidators.get(schema);
   if (!byMode) fileValidators.set(schema, (byMode = new Map()));
   let validate = byMode.get(allErrors);
   if (!validate) {
+    // a file that only points at one of Ladder's schemas (conf/*.schema.json: {"$ref": "ladder/trainer"}) takes
+    // that schema's validator, compiled once with the task's spec, not again in the lenient instance
+    const builtin = builtinRef(schema.content);
+    validate = builtin ? schemaCompiler({ allErrors, strict: true }).getSchema(builtin) : undefined;
+    if (validate) {
+      byMode.set(allErrors, validate);
+      return validate;
+    }
     const ajv = schemaCompiler({ allErrors, strict: false });
     const id = (schema.content as { $id?: unknown }).$id;
     if (typeof id === 'string' && !id.startsWith('ladder/') && ajv.getSchema(id)) ajv.removeSchema(id); // the file was edited

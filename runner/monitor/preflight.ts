@@ -8,7 +8,7 @@ import { fmtTemp, levelOf } from './thresholds.js';
 import type { PreflightLine, Reading } from './types.js';
 
 /** The sensors line: the temperature and its level, or what an unreadable sensor will do under the policy. */
-export function sensorsLine(r: Reading, monitor: MonitorConfig): PreflightLine {
+export function sensorsLine(r: Pick<Reading, 'cpuTempC' | 'unreadable'>, monitor: MonitorConfig): PreflightLine {
   const t = monitor.thresholds;
   if (r.cpuTempC === null) {
     const why = r.unreadable ?? 'no CPU temperature sensor';

@@ -21,9 +21,6 @@ export class SystemProvider implements Provider {
   async read(): Promise<Reading> {
     const noGraphics = { controllers: [] } as unknown as si.Systeminformation.GraphicsData;
     const [temp, load, mem, graphics] = await Promise.allSettled([si.cpuTemperature(), si.currentLoad(), si.mem(), this.gpus ? si.graphics() : noGraphics]);
-    const t = temp.status === 'fulfilled' ? temp.value : null;
-    const cores = (t?.cores ?? []).map(temperature).filter((c): c is number => c !== null);
-    const cpuTempC = temperature(t?.main) ?? temperature(t?.max) ?? (cores.length ? Math.max(...cores) : null);
     const m = mem.status === 'fulfilled' ? mem.value : null;
     const gpus: GpuReading[] = graphics.status === 'fulfilled'
       ? graphics.value.controllers
@@ -32,16 +29,31 @@ export class SystemProvider implements Provider {
       : [];
     this.gpus = gpus.length > 0;
     return {
-      cpuTempC,
-      ...(cpuTempC === null
-        ? { unreadable: temp.status === 'rejected' ? `systeminformation failed: ${String((temp.reason as Error)?.message ?? temp.reason)}` : 'systeminformation found no CPU temperature sensor' }
-        : {}),
+      ...cpuTemperature(temp),
       cpuPercent: load.status === 'fulfilled' ? finite(load.value.currentLoad) : null,
       memPercent: m && m.total > 0 ? ((m.total - m.available) / m.total) * 100 : null,
       rssMb: process.memoryUsage.rss() / MIB,
       gpus,
     };
   }
+
+  /**
+   * The CPU temperature alone (the launch preflight's sensors line): no load, memory or GPU reads, which start
+   * processes and take half a second the first time (currentLoad).
+   */
+  async temperature(): Promise<Pick<Reading, 'cpuTempC' | 'unreadable'>> {
+    const [temp] = await Promise.allSettled([si.cpuTemperature()]);
+    return cpuTemperature(temp);
+  }
+}
+
+/** The package sensor's temperature, else the hottest core's; null with why when none can be read. */
+function cpuTemperature(temp: PromiseSettledResult<si.Systeminformation.CpuTemperatureData>): Pick<Reading, 'cpuTempC' | 'unreadable'> {
+  const t = temp.status === 'fulfilled' ? temp.value : null;
+  const cores = (t?.cores ?? []).map(temperature).filter((c): c is number => c !== null);
+  const cpuTempC = temperature(t?.main) ?? temperature(t?.max) ?? (cores.length ? Math.max(...cores) : null);
+  if (cpuTempC !== null) return { cpuTempC };
+  return { cpuTempC, unreadable: temp.status === 'rejected' ? `systeminformation failed: ${String((temp.reason as Error)?.message ?? temp.reason)}` : 'systeminformation found no CPU temperature sensor' };
 }
 
 let injected: Provider | null = null;

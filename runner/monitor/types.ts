@@ -28,6 +28,8 @@ export interface Reading {
 /** A source of readings. `read` never rejects: a sensor that fails gives null fields and `unreadable`. */
 export interface Provider {
   read(): Promise<Reading>;
+  /** The temperature alone, when the source can read it on its own (cheaper than read(); the launch preflight). */
+  temperature?(): Promise<Pick<Reading, 'cpuTempC' | 'unreadable'>>;
 }
 
 /** The study's temperature levels, from cool to hot. */

@@ -4,7 +4,7 @@
  * process so peak RSS is per case; engine cases step through createTrainer (its worker thread included). Run through `npm run bench -- engine [--json] [--steps N] ...`.
  */
 import { spawnSync } from 'node:child_process';
-import { freemem } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { estimateMemory, fittingBatch } from '../../engine/memory/index.js';
 import type { ModelConfig } from '../../engine/models/config.js';
@@ -88,16 +88,30 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
 
 const PYTHON = '/usr/bin/python3';
 
-/** Runs one case in a child process of its own (so its peak RSS is its own). */
-export function spawnCase(c: EngineCase): EngineRow {
+/** Seconds one case may run before it is stopped and reported as timed out (`--case-timeout`). */
+export const CASE_TIMEOUT_S = 1800;
+
+/**
+ * Runs one case in a child process of its own (so its peak RSS is its own: getrusage's ru_maxrss of that
+ * process, threads included, for node and PyTorch alike). A case that runs past `timeoutS` is killed and
+ * throws, saying so.
+ */
+export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
   const cfg = configOf(c);
   const [cmd, args] = c.backend === 'pytorch'
     ? [PYTHON, [fileURLToPath(new URL('./torch_patchtst.py', import.meta.url)), '--d-model', `${cfg.d_model}`, '--layers', `${cfg.n_layers}`, '--heads', `${cfg.n_heads}`,
-      '--d-ff', `${cfg.d_ff}`, '--dropout', `${cfg.dropout}`, '--batch', `${c.batch}`, '--steps', `${c.steps}`, '--warmup', `${c.warmup}`]]
+      '--d-ff', `${cfg.d_ff}`, '--dropout', `${cfg.dropout}`, '--batch', `${c.batch}`, '--steps', `${c.steps}`, '--warmup', `${c.warmup}`,
+      // the engine's sessions take every core (intra-op threads = cores): PyTorch gets as many
+      '--threads', `${availableParallelism()}`]]
     : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
+  const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-2).join(' | ');
+  const after = `after ${((performance.now() - t0) / 1000).toFixed(0)} s`;
+  if (r.error?.message.includes('ETIMEDOUT')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch}: timed out ${after} (the limit is ${timeoutS} s: --case-timeout, or fewer --steps); last output: ${tail || 'none'}`);
+  if (r.signal) throw new Error(`${c.shape}/${c.backend} batch ${c.batch}: killed by ${r.signal} ${after}${r.signal === 'SIGKILL' ? ' (out of memory?)' : ''}; last output: ${tail || 'none'}`);
+  const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch} failed ${after}: ${tail}`);
   const out = JSON.parse(line);
   const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute });
   const est_peak_mb = estimate.total / 2 ** 20;
@@ -106,7 +120,19 @@ export function spawnCase(c: EngineCase): EngineRow {
   return { ...c, params: out.params, build_s: null, steps_per_s: out.steps_per_s, samples_per_s: out.samples_per_s, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: out.peak_rss_mb, est_peak_mb: NaN, fixed_bytes_per_param: 16, note: out.blas };
 }
 
-export interface EngineBenchOptions { shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; dropout?: number; log?: (msg: string) => void }
+export interface EngineBenchOptions {
+  shapes: string[]; backends: (Backend | 'pytorch')[]; batch: number; steps: number; warmup: number; layers?: number; dropout?: number; log?: (msg: string) => void;
+  /** Run exactly `batch` or skip (said in the log and the table), instead of halving it until it fits: comparisons at a given batch. */
+  exactBatch?: boolean;
+  /** Seconds each case may run (default CASE_TIMEOUT_S). */
+  timeoutS?: number;
+}
+
+/** A row for a case that did not run to the end, so that the table says why next to the others. */
+export const failedRow = (c: EngineCase, why: string): EngineRow => ({
+  ...c, params: NaN, build_s: null, steps_per_s: NaN, samples_per_s: NaN, gflop_per_step: NaN, gflop_per_s: NaN, peak_rss_mb: NaN, est_peak_mb: NaN,
+  note: why.replace(`${c.shape}/${c.backend} batch ${c.batch}: `, ''), // the table names the case itself
+});
 
 export function benchEngine(o: EngineBenchOptions): EngineRow[] {
   const rows: EngineRow[] = [];
@@ -116,23 +142,32 @@ export function benchEngine(o: EngineBenchOptions): EngineRow[] {
     const free = freemem() * 0.8;
     for (const backend of o.backends) {
       const limit = backend === 'web' ? Math.min(free, WASM_LIMIT) : free;
-      const batch = fittingBatch((b) => estimateMemory(cfg, CHANNELS, b), limit, o.batch);
+      const batch = o.exactBatch ? o.batch : fittingBatch((b) => estimateMemory(cfg, CHANNELS, b), limit, o.batch);
       const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers, dropout: o.dropout };
       if (!batch) {
         o.log?.(`skip ${shape}/${backend}: even batch 1 exceeds the memory at hand`);
         continue;
       }
+      // PyTorch's own need is not estimated here: it runs, and a kill or a timeout is reported
+      const need = backend === 'pytorch' ? 0 : estimateMemory(cfg, CHANNELS, batch).total;
+      if (o.exactBatch && need > limit) {
+        const why = `not run: its estimate ${(need / 2 ** 30).toFixed(1)} GiB exceeds 80% of free memory (${(limit / 2 ** 30).toFixed(1)} GiB)`;
+        o.log?.(`skip ${shape}/${backend} at batch ${batch}: ${why}`);
+        rows.push(failedRow(c, why));
+        continue;
+      }
       o.log?.(`${shape}/${backend}: batch ${batch}${batch < o.batch ? ` (reduced from ${o.batch} to fit ${(limit / 2 ** 30).toFixed(1)} GiB)` : ''}, ${o.warmup} warm-up + ${o.steps} timed steps`);
       try {
-        const row = spawnCase(c);
+        const row = spawnCase(c, o.timeoutS);
         if (batch < o.batch) row.note = [row.note, `batch reduced from ${o.batch} to fit memory`].filter(Boolean).join('; ');
         rows.push(row);
       } catch (e) {
         o.log?.(String((e as Error).message));
+        rows.push(failedRow(c, String((e as Error).message)));
       }
     }
     // FLOPs for PyTorch rows: the same model and batch as a node row, or scaled by batch.
-    const ref = rows.find((r) => r.shape === shape && r.backend === 'node');
+    const ref = rows.find((r) => r.shape === shape && r.backend === 'node' && Number.isFinite(r.gflop_per_step));
     for (const r of rows) {
       if (r.shape !== shape || r.backend !== 'pytorch' || !ref) continue;
       r.gflop_per_step = (ref.gflop_per_step * r.batch) / ref.batch;

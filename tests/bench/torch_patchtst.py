@@ -4,7 +4,7 @@ head, BCE with logits, global-norm clip, AdamW). Prints one JSON line.
 
 usage: python3 tests/bench/torch_patchtst.py --d-model 64 --layers 32 --heads 2 --d-ff 256 --steps 20
 """
-import argparse, json, os, resource, time
+import argparse, json, os, resource, sys, time
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -87,19 +87,30 @@ def main():
         opt.step()
         return loss.item()
 
-    for _ in range(a.warmup):
+    def timed(i, n, kind):
+        t = time.perf_counter()
         step()
+        # on stderr, so that a case stopped for taking too long shows how far it got, and how fast
+        print(f'{kind} step {i + 1}/{n}: {time.perf_counter() - t:.1f} s, peak RSS {peak_rss_mb():.0f} MB', file=sys.stderr, flush=True)
+
+    for i in range(a.warmup):
+        timed(i, a.warmup, 'warm-up')
     t0 = time.perf_counter()
-    for _ in range(a.steps):
-        step()
+    for i in range(a.steps):
+        timed(i, a.steps, 'timed')
     dt = time.perf_counter() - t0
     print(json.dumps({
         'backend': 'pytorch', 'torch': torch.__version__, 'threads': a.threads,
         'params': sum(p.numel() for p in m.parameters()), 'steps': a.steps,
         'steps_per_s': a.steps / dt, 'samples_per_s': a.steps * a.batch / dt,
-        'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        'peak_rss_mb': peak_rss_mb(),
         'blas': blas_in_use(),
     }))
+
+
+def peak_rss_mb():
+    """This process's peak RSS in MiB (getrusage ru_maxrss, KiB on Linux): what the node cases report."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def blas_in_use():

@@ -74,15 +74,23 @@ export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments)
  * memoryRefusal) and free disk in the outputs dir against their checkpoints (refusing when not even one fits).
  */
 export async function trainPreflight(jobs: readonly PreflightJob[], env: PreflightEnv): Promise<PreflightLine[]> {
+  // the machine's answers are asked for at once (each mostly waits: a session, a sensor, a process), and
+  // read in the block's order
+  const backends = [...new Set(jobs.map((j) => j.spec.trainer.backend))].map((backend) => ({ backend, why: probeBackend(backend) }));
+  const monitor = jobs.find((j) => j.spec.monitor?.enabled)?.spec.monitor;
+  const provider = currentProvider();
+  // the temperature alone where the provider can (systeminformation's load and GPU reads cost ~0.5 s more)
+  const sensors = monitor ? (provider.temperature?.().catch(() => new Sensor(provider).read()) ?? new Sensor(provider).read()) : null;
+  const memory = env.concurrent === 0 ? null : availableMemory().then((value) => ({ value }), (error: Error) => ({ error }));
+  const disk = freeDisk(env.outputsDir);
   const lines: PreflightLine[] = [];
-  for (const backend of [...new Set(jobs.map((j) => j.spec.trainer.backend))]) {
-    const why = await probeBackend(backend);
+  for (const { backend, why: probe } of backends) {
+    const why = await probe;
     lines.push(why === null
       ? { level: 'ok', check: 'backend', message: `trainer.backend=${backend} runs a model here` }
       : { level: 'fail', check: 'backend', message: why, fix: `trainer.backend=node (the CPU), or run where ${backend} is available`, refuses: true });
   }
-  const monitor = jobs.find((j) => j.spec.monitor?.enabled)?.spec.monitor;
-  if (monitor) lines.push(sensorsLine(await new Sensor(currentProvider()).read(), monitor));
+  if (monitor && sensors) lines.push(sensorsLine(await sensors, monitor));
 
   const estimates = jobs.map((j) => {
     const channels = featureColumns(j.spec.data.features).length;
@@ -91,16 +99,13 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };
   });
-  if (env.concurrent === 0) {
+  if (memory === null) {
     lines.push({ level: 'ok', check: 'memory', message: 'the jobs run on other machines: each checks its own memory when it starts there' });
-    return [...lines, diskLine(await freeDisk(env.outputsDir), env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes)];
+    return [...lines, diskLine(await disk, env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes)];
   }
-  let available: AvailableMemory;
-  try {
-    available = await availableMemory();
-  } catch (e) {
-    return [...lines, { level: 'fail', check: 'memory', message: (e as Error).message, refuses: true }];
-  }
+  const answer = await memory;
+  if ('error' in answer) return [...lines, { level: 'fail', check: 'memory', message: answer.error.message, refuses: true }];
+  const available: AvailableMemory = answer.value;
   const free = `${formatBytes(available.bytes)} free (${available.source})`;
   const over = estimates.filter((e) => e.estimate.total > available.bytes).sort((a, b) => b.estimate.total - a.estimate.total);
   const largest = [...estimates].sort((a, b) => b.estimate.total - a.estimate.total)[0]!;
@@ -122,7 +127,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
   const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
-  lines.push(diskLine(await freeDisk(env.outputsDir), env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
+  lines.push(diskLine(await disk, env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
   return lines;
 }
 

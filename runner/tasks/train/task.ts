@@ -41,9 +41,9 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   const refusal = memoryRefusal(estimateAt(tr.batch_size), await availableMemory(), job, estimateAt);
   if (refusal) return { status: 'skipped', reason: refusal };
 
-  // the monitor's first reading comes in while the data loads and the step is built
+  // first read once the step is built (MonitorHook): systeminformation starts processes, and forking this
+  // process here would hold up the data and the worker's start
   const sensor = spec.monitor?.enabled ? new Sensor(currentProvider()) : null;
-  sensor?.refresh();
   ctx.progress({ status: 'loading data' });
   const data = await loadDataset({
     data: spec.data, split: spec.split, horizon: spec.horizon, target: spec.target, contextLength: spec.model.context_length, seed: spec.seed,

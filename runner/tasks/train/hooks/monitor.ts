@@ -75,7 +75,7 @@ export class MonitorHook implements Hook<MonitorState> {
   constructor(private readonly o: MonitorOptions) {
     this.clock = o.clock ?? (() => performance.now());
     this.sleep = o.sleep ?? abortableSleep;
-    o.sensor.refresh(); // the first reading comes in while the data loads and the step is built
+    o.sensor.refresh(); // the first reading comes in during the first step
   }
 
   /** What the progress line shows after the step status: the warning while the CPU is at that level. */
@@ -91,9 +91,11 @@ export class MonitorHook implements Hook<MonitorState> {
       this.lastSample = now;
       this.o.ctx.logMetrics(samples(r), { step: e.step, epoch: e.epoch });
     }
+    // until the first reading is in, every step looks for it (the interval starts at the first check)
+    if (!r) return;
     if (this.lastCheck !== null && now - this.lastCheck < config.interval_s * 1000) return;
     this.lastCheck = now;
-    const answer = !r ? undefined : r.cpuTempC === null ? this.unreadable(r, e, loop) : this.judge(r.cpuTempC, e, loop);
+    const answer = r.cpuTempC === null ? this.unreadable(r, e, loop) : this.judge(r.cpuTempC, e, loop);
     if (!(answer instanceof Promise)) sensor.refresh(); // a pause reads for itself
     return answer;
   }

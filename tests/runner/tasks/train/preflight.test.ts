@@ -35,6 +35,17 @@ describe('trainPreflight', () => {
     expect(lines[3]!.message).toMatch(/^[\d.]+ GiB free on \/\S*, the job needs [\d.]+ [KM]iB$/);
   }, 60_000);
 
+  it('the sensors line reads the temperature alone where the provider can (no load or GPU reads at launch)', async () => {
+    const calls: string[] = [];
+    useProvider({
+      read: async () => (calls.push('read'), { cpuTempC: 99, cpuPercent: 1, memPercent: 1, rssMb: 1, gpus: [] }),
+      temperature: async () => (calls.push('temperature'), { cpuTempC: 71 }),
+    });
+    const lines = await trainPreflight(jobs(['trainer=smoke', ...TINY]), { outputsDir: outputs(), concurrent: 1 });
+    expect(lines.find((l) => l.check === 'sensors')).toEqual({ level: 'ok', check: 'sensors', message: 'CPU 71 °C (acceptable)' });
+    expect(calls).toEqual(['temperature']);
+  }, 60_000);
+
   it('a job over the free memory is a fail with a batch that fits, left to be skipped when it starts (not refusing)', async () => {
     process.env.LADDER_MEMORY_LIMIT = '16GiB';
     useProvider(scriptedProvider([60]));

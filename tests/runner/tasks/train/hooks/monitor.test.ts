@@ -14,9 +14,15 @@ const MONITOR: MonitorConfig = {
 };
 
 /** Runs `steps` scripted steps with a monitor reading `temps` (one per check); each step takes `stepMs` of the fake clock. */
-async function run(temps: (number | null)[], over: Partial<MonitorConfig> = {}, opts: { steps?: number; stepMs?: number; abortAfterMs?: number } = {}) {
+async function run(temps: (number | null)[], over: Partial<MonitorConfig> = {}, opts: { steps?: number; stepMs?: number; abortAfterMs?: number; firstReadingAfterStep?: number } = {}) {
   const s = scripted([], [0.7, 0.6, 0.5, 0.4, 0.3, 0.2]);
-  const provider = scriptedProvider(temps);
+  const scriptedReads = scriptedProvider(temps);
+  // firstReadingAfterStep: the first reading comes in only once that step has ended (a slow first sensor read)
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const provider = opts.firstReadingAfterStep === undefined ? scriptedReads : Object.assign(scriptedReads, {
+    read: (read => async () => (await gate, read()))(scriptedReads.read.bind(scriptedReads)),
+  });
   let now = 0;
   const warns: string[] = [];
   const progress: string[] = [];
@@ -36,13 +42,14 @@ async function run(temps: (number | null)[], over: Partial<MonitorConfig> = {}, 
       if (opts.abortAfterMs !== undefined && now >= opts.abortAfterMs) s.controller.abort();
     },
   });
-  await sensor.settle(); // the first reading is in before the first step, as while a real run loads its data
+  if (opts.firstReadingAfterStep === undefined) await sensor.settle(); // the first reading is in before the first step
   const stepMs = opts.stepMs ?? 1000;
   const tick = { name: 'tick', onStep: () => void (now += stepMs) };
   const c = cfg({ epochs: 3, maxSteps: opts.steps ?? 6, patience: 0 });
   // as task.ts assembles them: progress (with the monitor's note), the monitor, the checkpoint hook last
   const progressHook = new ProgressReport(ctx as never, { epochs: 3, totalSteps: opts.steps ?? 6, stepsPerEpoch: 2 }, () => hook.note());
-  const hooks = [tick, progressHook, hook, new Checkpointing({ best: 'best', last: 'last' }, ctx as never)];
+  const late = { name: 'late-reading', onStep: (e: { step: number }) => void (e.step === opts.firstReadingAfterStep && release()) };
+  const hooks = [tick, progressHook, hook, new Checkpointing({ best: 'best', last: 'last' }, ctx as never), late];
   const end = await runLoop(c, { trainer: s.trainer, data, signal: s.controller.signal, hooks }, freshState());
   await sensor.settle();
   const pauses = (info.pauses ?? []) as PauseRecord[];
@@ -91,6 +98,11 @@ describe('monitor hook: levels', () => {
     const r = await run([60, 99], { interval_s: 10 }, { stepMs: 10_000, abortAfterMs: 40_000 });
     expect(r.end).toEqual({ kind: 'interrupted' });
     expect(r.pauses).toEqual([expect.objectContaining({ step: 2, ended: 'interrupted' })]);
+  });
+
+  it('a first reading that comes in after the first step is judged at the next step, not an interval later', async () => {
+    const r = await run([96, 84], { interval_s: 10 }, { stepMs: 1000, firstReadingAfterStep: 1 });
+    expect(r.pauses).toEqual([{ step: 2, cause: 'critical', temp_c: 96, started_at: expect.any(String), duration_s: expect.any(Number), ended: 'resumed' }]);
   });
 
   it('checks at most every interval_s: readings between are not taken', async () => {
