@@ -10,6 +10,7 @@ import { type ExportOptions, type ExportResult, exportInference } from '../expor
 import { type AdamWOptions, adamw } from '../optim/adamw.js';
 import type { ClipOptions } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { stepKind } from '../memory/estimate.js';
 import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/net.js';
@@ -173,7 +174,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const backend = opts.backend ?? 'node';
   // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
   const inPlaceOn = opts.memory?.inPlace !== false && backend === 'node';
-  const split = inPlaceOn && opts.memory?.split !== false;
+  const split = stepKind(backend, opts.memory) === 'split';
   const statePairs = Object.fromEntries([['params_out', 'params'], ...optimizer.slots.map((s) => [`${s}_out`, s])]);
   const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend, key: graphKey(opts, optimizer, split) } : null, () => {
     const { graph, layout } = split ? buildGradStep(opts.model, { ...shape, recompute: opts.recompute }) : buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
