@@ -4,7 +4,7 @@
  * of one flat gradient vector, then the update graph runs chunk by chunk over views of params, gradient and
  * optimizer slots, writing the new values into the same memory. Parameter-sized memory is the state itself
  * and the gradient; onnxruntime-node's copy of every returned output (it copies even a pre-allocated one)
- * is the gradient's size once, and chunk-sized in the update.
+ * is the gradient's size once, and chunk-sized in the update. The eval graph reads the same views.
  */
 import type { ParamSpec } from '../step/net.js';
 import { paramInputName } from '../step/net.js';
@@ -63,14 +63,16 @@ export class SplitStep {
    * One optimizer step on `state` in place. `feeds`: the batch, buffers and dropout inputs; `scalars`: the
    * optimizer's scalars. Returns the loss, the gradient's global norm and the new buffers.
    */
+  /** Each parameter of `params` as a view of it, by the graphs' input name. */
+  paramFeeds(params: Float32Array): Record<string, FeedValue> {
+    return Object.fromEntries(this.opts.params.map((p) => [paramInputName(p.name), view(params, p.offset, p.size, p.shape)]));
+  }
+
   async step(state: FlatState, feeds: Record<string, FeedValue>, scalars: Record<string, number>): Promise<{ loss: number; gradNorm: number; buffers: Float32Array }> {
     const { params, gradInPlace } = this.opts;
-    const gradFeeds: Record<string, FeedValue> = { ...feeds };
+    const gradFeeds: Record<string, FeedValue> = { ...feeds, ...this.paramFeeds(state.params) };
     const into: Record<string, FeedValue> = {};
-    for (const p of params) {
-      gradFeeds[paramInputName(p.name)] = view(state.params, p.offset, p.size, p.shape);
-      into[gradOutputName(p.name)] = view(this.grads, p.offset, p.size, p.shape);
-    }
+    for (const p of params) into[gradOutputName(p.name)] = view(this.grads, p.offset, p.size, p.shape);
     for (const [output, input] of Object.entries(gradInPlace)) if (gradFeeds[input]) into[output] = gradFeeds[input];
     const out = await this.gradSession.run(gradFeeds, into);
     const norm = out.grad_norm as Float32Array;

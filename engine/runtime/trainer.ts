@@ -181,7 +181,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
     const inPlace = inPlacePairs(graph, { buffers_out: 'buffers', ...(split ? {} : statePairs) });
     const update = split ? buildUpdateGraph({ optim: opts.optim, optimizer }) : undefined;
     return {
-      layout, inPlace, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph),
+      layout, inPlace, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout, split).graph),
       update: update && { bytes: toModelBytes(update), inPlace: inPlacePairs(update, statePairs) },
     };
   });

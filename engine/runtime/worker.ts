@@ -96,7 +96,7 @@ async function handle(req: Request): Promise<Reply> {
     case 'eval': {
       const w = ready();
       if (!evalSession && evalSource) evalSession = await open(evalSource.source, evalSource.backend, evalSource.threads, evalSource.memory);
-      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(w.state.params) };
+      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), ...(split ? split.paramFeeds(w.state.params) : { params: vec(w.state.params) }) };
       if (w.state.buffers.length) feeds.buffers = vec(w.state.buffers);
       const out = await evalSession!.run(feeds);
       return { type: 'eval', prob: out.prob as Float32Array, loss: (out.loss as Float32Array)[0] };

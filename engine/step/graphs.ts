@@ -141,9 +141,12 @@ export function buildGradGraph(model: Model, shape: GraphShape, opts: { training
   return { graph: io.g, layout: io.net.layout };
 }
 
-/** Eval graph with the train layout. Inputs: params, [buffers], x, y, w. Outputs: prob, logits, loss. */
-export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout): BuiltGraph {
-  const io = withModel('eval', model, shape, false, layout);
+/**
+ * Eval graph with the train layout. Inputs: params (or, with `perTensor`, params/<name> per parameter as the
+ * split step feeds them), [buffers], x, y, w. Outputs: prob, logits, loss.
+ */
+export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout, perTensor = false): BuiltGraph {
+  const io = withModel('eval', model, shape, false, layout, perTensor);
   io.g.output(o.sigmoid(io.logits), 'prob');
   io.g.output(io.logits, 'logits');
   io.g.output(io.loss, 'loss');

@@ -45,6 +45,12 @@ describe('the split train step', () => {
     }
   });
 
+  it('with activation recomputation too', async () => {
+    const [fused, split] = [await train(TINY.patchtst, { recompute: 1, memory: { split: false } }), await train(TINY.patchtst, { recompute: 1 })];
+    expect(split.steps).toEqual(fused.steps);
+    expect(bytes(split.state)).toEqual(bytes(fused.state));
+  });
+
   it('is the node default and stays off where outputs are not written in place; the web backend keeps the fused step', async () => {
     const kinds = async (over: Partial<TrainerOptions>) => {
       const dir = mkdtempSync(join(tmpdir(), 'ladder-split-'));
