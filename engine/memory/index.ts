@@ -10,6 +10,7 @@ export {
   stepKind,
   type StepKind,
   DEFAULT_OVERHEAD_FACTOR,
+  BOUNDARY_FACTOR,
   DROPOUT_BYTES_PER_ELEMENT,
   RUNTIME_BYTES,
   type MemoryEstimate,
