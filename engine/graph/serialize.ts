@@ -25,7 +25,8 @@ function attribute(name: string, v: Attrs[string]): onnxProto.onnx.IAttributePro
 function valueInfo(t: Tensor, name = t.name): onnxProto.onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
+    // a negative dimension is symbolic (engine/step/split.ts's chunk length)
+    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => (d < 0 ? { dimParam: 'n' } : { dimValue: d })) } } },
   };
 }
 

@@ -7,12 +7,17 @@ import type { Optimizer } from '../optim/optimizer.js';
 /**
  * Honest peak-memory estimate of one training step, in bytes, for a preflight check (docs/engine.md, "Memory").
  *
- * Fixed cost, per parameter (fp32, AdamW: 56 B; measured 54-57 B on a 50M-parameter model at batch 1):
- * weights 4; gradients 8 (each parameter's gradient and the flat vector they are concatenated into, both
- * alive at the Concat); optimizer slots 4 each; step copies: the parameters sliced out of the flat
- * vector for the forward pass, the weight-decay mask, the clipped gradient, the optimizer's full-size
- * temporaries, and the copy of every returned state vector that onnxruntime-node hands back even when the
- * output was written in place (engine/step/inplace.ts).
+ * Fixed cost, per parameter (fp32, AdamW), by the step the backend runs:
+ *  - split (the node backend's default, engine/step/split.ts): 20 B. Weights 4, gradients 4 (one flat vector
+ *    the gradient graph writes each parameter's gradient into), optimizer slots 4 each, and step copies 4:
+ *    the copy of the returned gradients that onnxruntime-node hands back even for an output written into a
+ *    given buffer. Parameters are fed as views and the update runs in place chunk by chunk, so nothing else
+ *    is parameter-sized (UPDATE_CHUNK_BYTES covers the chunk's copies and temporaries).
+ *  - fused (web, webgpu, cuda, or trainer.memory.split=false): 56 B. Gradients 8 (each parameter's gradient
+ *    and the flat vector they are concatenated into, both alive at the Concat); step copies: the parameters
+ *    sliced out of the flat vector for the forward pass, the weight-decay mask, the clipped gradient, the
+ *    optimizer's full-size temporaries, and onnxruntime-node's copy of every returned state vector
+ *    (engine/step/inplace.ts). Measured 54-57 B on a 50M-parameter model at batch 1.
  * Activations: what the backward pass keeps (activationBytes). Overhead: what the runtime holds on top of
  * them (allocator rounding, transient gradient tensors, the CPU arena) as a factor measured on 2m PatchTST,
  * plus the runtime's own footprint.
@@ -21,7 +26,7 @@ import type { Optimizer } from '../optim/optimizer.js';
  */
 export interface MemoryEstimate {
   params: number;
-  /** Each parameter's gradient plus the flat vector they are concatenated into. */
+  /** The flat gradient (split step), or each parameter's gradient plus the flat vector they are concatenated into (fused). */
   grads: number;
   /** The optimizer's slots (the name dates from when AdamW was the only optimizer). */
   adamMoments: number;
@@ -49,6 +54,16 @@ export interface MemoryOptions {
   optimizer?: OptimizerLabel;
   /** Activation recomputation: encoder layers per recomputed segment (0 or absent: off). */
   recompute?: number;
+  /** Which train step runs (default 'split', the node backend's; the other backends run 'fused'). */
+  step?: StepKind;
+}
+
+/** The split step (node backend, engine/step/split.ts) or the fused one-graph step (the other backends). */
+export type StepKind = 'split' | 'fused';
+
+/** The step a backend runs: split on node (unless trainer.memory turns split or in-place writes off), fused elsewhere. */
+export function stepKind(backend: string, memory: { inPlace?: boolean; split?: boolean } = {}): StepKind {
+  return backend === 'node' && memory.inPlace !== false && memory.split !== false ? 'split' : 'fused';
 }
 
 /**
@@ -57,6 +72,14 @@ export interface MemoryOptions {
  * layers; 1.4 with the arena on.
  */
 export const DEFAULT_OVERHEAD_FACTOR = 1.15;
+/**
+ * Measured peak per kept segment input under activation recomputation, over its size: fitted on the 2m h3
+ * step (32 layers, N = 1, node split step, arena off), where peak RSS was 572 MiB at batch 64 and 1,818 MiB
+ * at batch 256, 6.5 MiB per sample against 4.3 counted. With 2.3 the estimate is 612 and 1,754 MiB (+7 %,
+ * −4 %). Where the rest of each boundary's cost comes from (a gradient or a copy per segment kept alongside
+ * it) is not pinned down.
+ */
+export const BOUNDARY_FACTOR = 2.3;
 /** Bytes kept per dropped element: the fp32 mask sliced from the dropout table, kept for the backward pass. */
 export const DROPOUT_BYTES_PER_ELEMENT = 4;
 /**
@@ -65,6 +88,13 @@ export const DROPOUT_BYTES_PER_ELEMENT = 4;
  * onnxruntime-node's copy of each returned state vector (params and every slot).
  */
 export const STEP_COPIES = (slots: number) => 6 + 1 + slots;
+/** The split step's parameter-sized copies: onnxruntime-node's copy of the returned gradients. */
+export const SPLIT_STEP_COPIES = 1;
+/**
+ * The split step's update, per run over a chunk of 2^20 elements (engine/runtime/split-step.ts): the
+ * returned copies of params and each slot, and the optimizer's temporaries, about ten chunk-sized vectors.
+ */
+export const UPDATE_CHUNK_BYTES = 10 * 2 ** 20 * 4;
 /** Node, ONNX Runtime and the session itself before any tensor (measured ~150 MiB). */
 export const RUNTIME_BYTES = 160 * 2 ** 20;
 
@@ -124,14 +154,15 @@ export function estimateMemory(
   const { label, stateNoun, slots } = opts.optimizer ?? adamw;
   const n = countParams(cfg, channels);
   const params = n * bytes;
-  const grads = 2 * n * bytes; // per-parameter gradients and the concatenated flat vector
+  const split = (opts.step ?? 'split') === 'split';
+  const grads = (split ? 1 : 2) * n * bytes; // fused: per-parameter gradients and the concatenated flat vector
   const adamMoments = slots.length * n * bytes;
-  const stepCopies = STEP_COPIES(slots.length) * n * bytes;
+  const stepCopies = (split ? SPLIT_STEP_COPIES : STEP_COPIES(slots.length)) * n * bytes;
   const recompute = opts.recompute ?? 0;
   const activations = activationBytes(cfg, channels, batchSize, bytes, recompute);
-  // the segment inputs kept by recomputation are plain stored tensors: no op-chain overhead on them
+  // the segment inputs kept by recomputation get no op-chain overhead, but cost BOUNDARY_FACTOR their size
   const boundaries = activationElementsPerSample(cfg, channels, recompute).boundaries * batchSize * bytes;
-  const overhead = (activations - boundaries) * (factor - 1) + RUNTIME_BYTES;
+  const overhead = (activations - boundaries) * (factor - 1) + boundaries * (BOUNDARY_FACTOR - 1) + RUNTIME_BYTES + (split ? Math.min(UPDATE_CHUNK_BYTES, 10 * n * bytes) : 0);
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
   const fixedPerParam = (params + grads + adamMoments + stepCopies) / n;
   return { params, grads, adamMoments, stepCopies, activations, overhead, total, fixedPerParam, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };

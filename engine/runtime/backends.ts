@@ -78,6 +78,14 @@ export interface RuntimeMemory {
    * node backend only: onnxruntime-web reads a fed buffer after writing an output into it, which changes results).
    */
   inPlace?: boolean;
+  /**
+   * The split step (engine/step/split.ts; default on, node backend with inPlace only): gradients written per
+   * tensor into one flat vector, then the optimizer run chunk by chunk in place, so no parameter-sized copy
+   * is made. Off: the fused one-graph step.
+   */
+  split?: boolean;
+  /** Elements per run of the split step's update graph (default 2^20). */
+  updateChunk?: number;
 }
 
 const EXECUTION_PROVIDER: Record<Backend, string> = { node: 'cpu', web: 'wasm', webgpu: 'webgpu', cuda: 'cuda' };

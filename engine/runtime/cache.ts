@@ -4,7 +4,8 @@
  * optimisation (most of a job's start-up). Three kinds of files under one folder:
  *
  *   steps/<key>.json        what a (model, shapes, optimizer, engine code) builds: the parameter layout
- *                           and the sha256 of the train and eval graphs' bytes
+ *                           and the sha256 of the train and eval graphs' bytes (and of the update graph
+ *                           of a split step, engine/step/split.ts)
  *   graphs/<sha256>.onnx    a built graph, as serialised (checked against its name when read)
  *   ort/<env>/<sha256>.onnx onnxruntime's optimized model of that graph (optimizedModelFilePath), per
  *                           environment <env> = hash of (backend, onnxruntime version, CPU model)
@@ -26,7 +27,7 @@ import { Layout } from '../step/net.js';
 import type { Backend } from './backends.js';
 
 /** Bump when an entry's shape changes; older entries then miss. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Where a session's model comes from (the worker creates the session from it). */
 export interface ModelSource {
@@ -44,8 +45,11 @@ export interface CompiledStep {
   layout: Layout;
   /** The train step's outputs that may be written into an input's buffer (output → input; engine/step/inplace.ts). */
   inPlace: Record<string, string>;
+  /** The fused train step, or the gradient graph of a split step. */
   train: ModelSource;
   eval: ModelSource;
+  /** A split step's update graph and its outputs written into their inputs' buffers. */
+  update?: { source: ModelSource; inPlace: Record<string, string> };
   /**
    * hit: the train step's optimized model came from the cache (and the graphs too, for a model with a key;
    * the eval session, made at the first evaluation, takes its own when there is one); miss: built and
@@ -59,6 +63,7 @@ export interface BuiltGraphs {
   inPlace: Record<string, string>;
   train: Uint8Array;
   eval: Uint8Array;
+  update?: { bytes: Uint8Array; inPlace: Record<string, string> };
 }
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -131,6 +136,7 @@ interface StepEntry {
   eval: string;
   layout: { params: Layout['params']; buffers: Layout['buffers']; dropout: Layout['dropout'] };
   inPlace: Record<string, string>;
+  update?: { hash: string; inPlace: Record<string, string> };
 }
 
 function readGraph(dir: string, hash: string): Uint8Array | null {
@@ -148,7 +154,8 @@ function readGraph(dir: string, hash: string): Uint8Array | null {
 export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGraphs): CompiledStep {
   if (!opts) {
     const b = build();
-    return { layout: b.layout, inPlace: b.inPlace, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
+    const update = b.update && { source: { bytes: b.update.bytes }, inPlace: b.update.inPlace };
+    return { layout: b.layout, inPlace: b.inPlace, train: { bytes: b.train }, eval: { bytes: b.eval }, update, cache: 'off' };
   }
   const { dir, backend } = opts;
   const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
@@ -166,29 +173,34 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
   const entry = stepFile ? readEntry(stepFile) : null;
   if (entry) {
     const [train, evalBytes] = [readGraph(dir, entry.train), readGraph(dir, entry.eval)];
-    if (train && evalBytes) {
+    const updateBytes = entry.update ? readGraph(dir, entry.update.hash) : undefined;
+    if (train && evalBytes && updateBytes !== null) {
       const layout = Object.assign(new Layout(), entry.layout);
       const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
-      return { layout, inPlace: entry.inPlace, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
+      const update = entry.update && updateBytes && { source: source(updateBytes, entry.update.hash), inPlace: entry.update.inPlace };
+      return { layout, inPlace: entry.inPlace, train: t, eval: e, update, cache: t.saveOptimized || update?.source.saveOptimized ? 'miss' : 'hit' };
     }
   }
   const b = build();
   const [th, eh] = [sha256(b.train), sha256(b.eval)];
+  const uh = b.update && sha256(b.update.bytes);
   try {
-    for (const [hash, bytes] of [[th, b.train], [eh, b.eval]] as const) {
+    for (const [hash, bytes] of [[th, b.train], [eh, b.eval], ...(uh && b.update ? [[uh, b.update.bytes] as const] : [])] as const) {
       const file = join(dir, 'graphs', `${hash}.onnx`);
       if (!readGraph(dir, hash)) writeAtomic(file, bytes);
     }
     if (stepFile) {
       const { params, buffers, dropout } = b.layout;
-      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace };
+      const update = uh && b.update ? { hash: uh, inPlace: b.update.inPlace } : undefined;
+      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace, update };
       writeAtomic(stepFile, `${JSON.stringify(e)}\n`);
     }
   } catch {
     // an unwritable cache folder: this job still trains, only without the cache
   }
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
-  return { layout: b.layout, inPlace: b.inPlace, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
+  const update = uh && b.update ? { source: source(b.update.bytes, uh), inPlace: b.update.inPlace } : undefined;
+  return { layout: b.layout, inPlace: b.inPlace, train: t, eval: e, update, cache: t.optimized && (!update || update.source.optimized) ? 'hit' : 'miss' };
 }
 
 function readEntry(file: string): StepEntry | null {

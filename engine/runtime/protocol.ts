@@ -1,5 +1,6 @@
 /** Messages between the trainer (main thread) and the session worker. */
 import type { Backend, RuntimeMemory } from './backends.js';
+import type { ParamSpec } from '../step/net.js';
 import type { ModelSource } from './cache.js';
 
 export interface FlatState {
@@ -7,6 +8,14 @@ export interface FlatState {
   buffers: Float32Array;
   /** The optimizer's per-element state, by slot name (each paramCount values). */
   slots: Record<string, Float32Array>;
+}
+
+/** What the worker needs to run a split step besides the gradient graph. */
+export interface SplitInit {
+  update: ModelSource;
+  updateInPlace: Record<string, string>;
+  params: Pick<ParamSpec, 'name' | 'offset' | 'size' | 'shape'>[];
+  chunk?: number;
 }
 
 export interface BatchArrays {
@@ -20,7 +29,9 @@ export interface BatchArrays {
 export type Request =
   | { type: 'init'; train: ModelSource; eval: ModelSource; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[];
       /** Allocator switches, and the step outputs written into their input's buffer (output → input name). */
-      memory?: RuntimeMemory; inPlace?: Record<string, string> }
+      memory?: RuntimeMemory; inPlace?: Record<string, string>;
+      /** The split step (engine/runtime/split-step.ts): `train` is then its gradient graph. */
+      split?: SplitInit }
   | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; scalars: Record<string, number> }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }

@@ -10,11 +10,13 @@ import { type ExportOptions, type ExportResult, exportInference } from '../expor
 import { type AdamWOptions, adamw } from '../optim/adamw.js';
 import type { ClipOptions } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { stepKind } from '../memory/estimate.js';
 import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
 import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import { inPlacePairs } from '../step/inplace.js';
+import { buildGradStep, buildUpdateGraph } from '../step/split.js';
 import type { Backend, RuntimeMemory } from './backends.js';
 import { type CacheOutcome, compileStep } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
@@ -156,11 +158,11 @@ function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArray
  * is fed per step, so a sweep over lr, warmup or steps shares one entry; the optimizer's other settings
  * (AdamW's betas, eps, weight decay, the clip) are constants in the graph and part of the key.
  */
-function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Optimizer<H>): unknown | null {
+function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Optimizer<H>, split: boolean): unknown | null {
   if (opts.model.key === undefined) return null;
   const { lr: _lr, warmupSteps: _w, totalSteps: _t, schedule: _s, minLr: _m, ...graphOptim } = opts.optim;
   return {
-    model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1, recompute: opts.recompute ?? 0,
+    model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1, recompute: opts.recompute ?? 0, split,
     optimizer: { label: optimizer.label, slots: optimizer.slots, scalars: optimizer.scalars, update: optimizer.update.toString() }, optim: graphOptim,
   };
 }
@@ -169,10 +171,19 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
-  const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend: opts.backend ?? 'node', key: graphKey(opts, optimizer) } : null, () => {
-    const { graph, layout } = buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
-    const inPlace = inPlacePairs(graph, Object.fromEntries([['params_out', 'params'], ['buffers_out', 'buffers'], ...optimizer.slots.map((s) => [`${s}_out`, s])]));
-    return { layout, inPlace, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
+  const backend = opts.backend ?? 'node';
+  // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
+  const inPlaceOn = opts.memory?.inPlace !== false && backend === 'node';
+  const split = stepKind(backend, opts.memory) === 'split';
+  const statePairs = Object.fromEntries([['params_out', 'params'], ...optimizer.slots.map((s) => [`${s}_out`, s])]);
+  const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend, key: graphKey(opts, optimizer, split) } : null, () => {
+    const { graph, layout } = split ? buildGradStep(opts.model, { ...shape, recompute: opts.recompute }) : buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
+    const inPlace = inPlacePairs(graph, { buffers_out: 'buffers', ...(split ? {} : statePairs) });
+    const update = split ? buildUpdateGraph({ optim: opts.optim, optimizer }) : undefined;
+    return {
+      layout, inPlace, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout, split).graph),
+      update: update && { bytes: toModelBytes(update), inPlace: inPlacePairs(update, statePairs) },
+    };
   });
   const { layout } = compiled;
   const client = new WorkerClient();
@@ -187,17 +198,20 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       type: 'init' as const,
       train: { ...compiled.train, bytes: owned(compiled.train.bytes) },
       eval: { ...compiled.eval, bytes: owned(compiled.eval.bytes) },
-      backend: opts.backend ?? 'node',
+      backend,
       threads: opts.threads,
       state: init,
       decayMask: layout.decayMask(),
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
       memory: opts.memory,
-      // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
-      inPlace: opts.memory?.inPlace === false || (opts.backend ?? 'node') !== 'node' ? {} : compiled.inPlace,
+      inPlace: inPlaceOn ? compiled.inPlace : {},
+      split: compiled.update && {
+        update: { ...compiled.update.source, bytes: owned(compiled.update.source.bytes) }, updateInPlace: compiled.update.inPlace,
+        params: layout.params.map(({ name, offset, size, shape }) => ({ name, offset, size, shape })), chunk: opts.memory?.updateChunk,
+      },
     };
-    const buffers = [req.train.bytes, req.eval.bytes, init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
+    const buffers = [req.train.bytes, req.eval.bytes, ...(req.split ? [req.split.update.bytes] : []), init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);
   } catch (e) {
     await client.terminate();

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { type Backend, type FeedValue, type RuntimeMemory, type Session, createSession } from './backends.js';
 import { type ModelSource, settleOptimized, tempFor } from './cache.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
+import { SplitStep } from './split-step.js';
 
 let train: Session | undefined;
 let evalSession: Session | undefined;
@@ -14,6 +15,7 @@ let evalSource: { source: ModelSource; backend: Backend; threads?: number; memor
 let state: FlatState | undefined;
 let decay: Float32Array | undefined;
 let table: FeedValue | undefined;
+let split: SplitStep | undefined;
 /** Step output → the input whose buffer it is written into. */
 let inPlace: Record<string, string> = {};
 
@@ -56,21 +58,32 @@ async function handle(req: Request): Promise<Reply> {
       evalSource = { source: req.eval, backend: req.backend, threads: req.threads, memory: req.memory };
       inPlace = req.inPlace ?? {};
       state = req.state;
-      decay = req.decayMask;
+      // the split step keeps the mask as ranges: no parameter-sized copy of it stays
+      decay = req.split ? new Float32Array(0) : req.decayMask;
       table = { data: req.dropoutTable, dims: req.dropoutTableDims };
+      if (req.split) {
+        const update = await open(req.split.update, req.backend, req.threads, req.memory);
+        split = new SplitStep(train, update, { ...req.split, gradInPlace: inPlace, decayMask: req.decayMask });
+      }
       return { type: 'init' };
     }
     case 'step': {
       const w = ready();
       const s = w.state;
-      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(s.params), decay_mask: vec(w.decay) };
-      for (const [name, data] of Object.entries(s.slots)) feeds[name] = vec(data);
-      for (const [name, v] of Object.entries(req.scalars)) feeds[name] = scalar(v);
+      const feeds: Record<string, FeedValue> = batchFeeds(req.batch);
       if (s.buffers.length) feeds.buffers = vec(s.buffers);
       if (req.dropoutOffsets.length) {
         feeds.dropout_table = table!;
         feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
       }
+      if (split) {
+        const r = await split.step(s, feeds, req.scalars);
+        s.buffers = r.buffers;
+        return { type: 'step', loss: r.loss, gradNorm: r.gradNorm };
+      }
+      Object.assign(feeds, { params: vec(s.params), decay_mask: vec(w.decay) });
+      for (const [name, data] of Object.entries(s.slots)) feeds[name] = vec(data);
+      for (const [name, v] of Object.entries(req.scalars)) feeds[name] = scalar(v);
       const into = Object.fromEntries(Object.entries(inPlace).filter(([, input]) => feeds[input]).map(([output, input]) => [output, feeds[input]]));
       const out = await w.train.run(feeds, Object.keys(into).length ? into : undefined);
       state = {
@@ -83,7 +96,7 @@ async function handle(req: Request): Promise<Reply> {
     case 'eval': {
       const w = ready();
       if (!evalSession && evalSource) evalSession = await open(evalSource.source, evalSource.backend, evalSource.threads, evalSource.memory);
-      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), params: vec(w.state.params) };
+      const feeds: Record<string, FeedValue> = { ...batchFeeds(req.batch), ...(split ? split.paramFeeds(w.state.params) : { params: vec(w.state.params) }) };
       if (w.state.buffers.length) feeds.buffers = vec(w.state.buffers);
       const out = await evalSession!.run(feeds);
       return { type: 'eval', prob: out.prob as Float32Array, loss: (out.loss as Float32Array)[0] };

@@ -12,7 +12,7 @@ import { grad } from '../autodiff/grad.js';
 import { bceWithLogits } from '../nn/layers.js';
 import * as o from '../autodiff/ops.js';
 import { type AdamWOptions, adamw } from '../optim/adamw.js';
-import { type ClipOptions, clipGradNorm } from '../optim/clip.js';
+import { type ClipOptions, clipGradNorm, globalNorm } from '../optim/clip.js';
 import { type Optimizer, checkOptimizer } from '../optim/optimizer.js';
 import { Layout, Net } from './net.js';
 
@@ -44,20 +44,28 @@ export interface BuiltGraph {
   layout: Layout;
 }
 
-interface Io {
+export interface Io {
   g: Graph;
   net: Net;
   x: Tensor;
   y: Tensor;
   w: Tensor;
-  params: Tensor;
+  /** The flat parameter vector (absent when parameters are per-tensor inputs). */
+  params?: Tensor;
   buffers: Tensor;
+  logits: Tensor;
+  loss: Tensor;
 }
 
-function withModel(name: string, model: Model, shape: GraphShape, training: boolean, layout?: Layout): Io & { logits: Tensor; loss: Tensor } {
+/**
+ * A graph `name` with the model's forward pass and loss: inputs x, y, w, the buffers, dropout inputs when
+ * training, and the parameters as one flat input `params` or, with `perTensor`, one input per parameter
+ * (Net's 'inputs' source).
+ */
+export function withModel(name: string, model: Model, shape: GraphShape, training: boolean, layout?: Layout, perTensor = false): Io {
   const dtype = shape.dtype ?? 'float32';
   const g = new Graph(name);
-  let params = g.input('params', dtype, [layout?.paramCount ?? 0]);
+  let params = perTensor ? undefined : g.input('params', dtype, [layout?.paramCount ?? 0]);
   let buffers = g.input('buffers', dtype, [layout?.bufferCount ?? 0]);
   const x = g.input('x', dtype, [shape.batchSize, ...shape.inputShape]);
   const y = g.input('y', dtype, [shape.batchSize]);
@@ -66,13 +74,13 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   let offsets = training ? g.input('dropout_offsets', 'int64', [0]) : undefined;
   const dropout = table && offsets ? { table, offsets } : undefined;
   const net = new Net(g, {
-    training, dtype, source: { kind: 'flat', params, buffers }, dropout, layout, sampleWeight: training ? w : undefined, recompute: training ? shape.recompute : 0,
+    training, dtype, source: params ? { kind: 'flat', params, buffers } : { kind: 'inputs', buffers }, dropout, layout, sampleWeight: training ? w : undefined, recompute: training ? shape.recompute : 0,
   });
   const logits = model.forward(net, x);
   net.finish();
   if (logits.shape.length !== 1 || logits.shape[0] !== shape.batchSize) throw new Error(`model must return logits [${shape.batchSize}], got [${logits.shape}]`);
   const loss = g.scope('loss', () => bceWithLogits(logits, y, w, shape.posWeight ?? 1));
-  params = g.resizeInput(params, [net.layout.paramCount]);
+  if (params) params = g.resizeInput(params, [net.layout.paramCount]);
   if (net.layout.bufferCount === 0) g.removeInput(buffers);
   else buffers = g.resizeInput(buffers, [net.layout.bufferCount]);
   if (table && offsets) {
@@ -84,14 +92,15 @@ function withModel(name: string, model: Model, shape: GraphShape, training: bool
   return { g, net, x, y, w, params, buffers, logits, loss };
 }
 
-function flatGrad(net: Net, loss: Tensor): Tensor {
-  const grads = grad(loss, net.paramTensors);
+function flatGrad(net: Net, grads: Tensor[]): Tensor {
   return net.graph.scope('grad/flatten', () => o.concat(grads.map((t) => o.reshape(t, [-1])), 0));
 }
 
 /**
  * Train step. Inputs: params, [buffers], x, y, w, [dropout_table, dropout_offsets], then the optimizer's
  * slots, decay_mask and its scalars. Outputs: loss, grad_norm, params_out, <slot>_out per slot, [buffers_out].
+ * The gradient norm is taken per tensor (globalNorm) and the update is element-wise, exactly as the split
+ * step (engine/step/split.ts) does them, so both give bitwise the same results.
  * `optimizer` defaults to AdamW; `optim` holds its hyperparameters and the gradient clip.
  */
 export function buildTrainStep<H extends ClipOptions = AdamWOptions>(model: Model, shape: GraphShape & { optim: H; optimizer?: Optimizer<H> }): BuiltGraph {
@@ -101,13 +110,15 @@ export function buildTrainStep<H extends ClipOptions = AdamWOptions>(model: Mode
   const { g, net } = io;
   const dtype = shape.dtype ?? 'float32';
   const n = [net.layout.paramCount];
-  const gradient = flatGrad(net, io.loss);
+  const grads = grad(io.loss, net.paramTensors);
+  const norm = g.scope('grad/norm', () => globalNorm(grads));
+  const gradient = flatGrad(net, grads);
   const upd = g.scope('optim', () => {
     const state = Object.fromEntries(optimizer.slots.map((name) => [name, g.input(name, dtype, n)]));
     const decayMask = g.input('decay_mask', dtype, n);
     const scalars = Object.fromEntries(optimizer.scalars.map((name) => [name, g.input(name, dtype, [])]));
-    const clipped = clipGradNorm(gradient, shape.optim.gradClip);
-    return { ...optimizer.update({ params: io.params, grad: clipped.grad, decayMask, state, scalars }, shape.optim), gradNorm: clipped.norm };
+    const clipped = clipGradNorm(gradient, shape.optim.gradClip, norm);
+    return { ...optimizer.update({ params: io.params!, grad: clipped.grad, decayMask, state, scalars }, shape.optim), gradNorm: clipped.norm };
   });
   g.output(io.loss, 'loss');
   g.output(upd.gradNorm, 'grad_norm');
@@ -124,15 +135,18 @@ export function buildGradGraph(model: Model, shape: GraphShape, opts: { training
   const io = withModel('grad', model, shape, training, opts.layout);
   if (!training) throw new Error('buildGradGraph needs a training-mode graph (eval parameters are not differentiable)');
   io.g.output(io.loss, 'loss');
-  io.g.output(flatGrad(io.net, io.loss), 'grad');
+  io.g.output(flatGrad(io.net, grad(io.loss, io.net.paramTensors)), 'grad');
   const buffersOut = io.net.updatedBuffers();
   if (buffersOut) io.g.output(buffersOut, 'buffers_out');
   return { graph: io.g, layout: io.net.layout };
 }
 
-/** Eval graph with the train layout. Inputs: params, [buffers], x, y, w. Outputs: prob, logits, loss. */
-export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout): BuiltGraph {
-  const io = withModel('eval', model, shape, false, layout);
+/**
+ * Eval graph with the train layout. Inputs: params (or, with `perTensor`, params/<name> per parameter as the
+ * split step feeds them), [buffers], x, y, w. Outputs: prob, logits, loss.
+ */
+export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout, perTensor = false): BuiltGraph {
+  const io = withModel('eval', model, shape, false, layout, perTensor);
   io.g.output(o.sigmoid(io.logits), 'prob');
   io.g.output(io.logits, 'logits');
   io.g.output(io.loss, 'loss');

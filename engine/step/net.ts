@@ -53,8 +53,18 @@ export class Layout {
   }
 }
 
-/** Where parameter values come from: flat graph inputs (train/eval) or initializers (exported model). */
-export type ParamSource = { kind: 'flat'; params: Tensor; buffers: Tensor | null } | { kind: 'values'; params: Float32Array; buffers: Float32Array };
+/**
+ * Where parameter values come from: flat graph inputs (train/eval), one graph input per parameter named
+ * `params/<name>` with the parameter's shape and buffers flat (the split step, engine/step/split.ts), or
+ * initializers (exported model).
+ */
+export type ParamSource =
+  | { kind: 'flat'; params: Tensor; buffers: Tensor | null }
+  | { kind: 'inputs'; buffers: Tensor | null }
+  | { kind: 'values'; params: Float32Array; buffers: Float32Array };
+
+/** The graph input that carries parameter `name` when parameters are per-tensor inputs. */
+export const paramInputName = (name: string): string => `params/${name}`;
 
 export interface NetOptions {
   training: boolean;
@@ -119,7 +129,8 @@ export class Net {
       spec = { name: full, shape: [...shape], offset: this.layout.paramCount, size, decay: opts.decay ?? true, init };
       this.layout.params.push(spec);
     }
-    const t = this.read(this.opts.source.kind === 'flat' ? this.opts.source.params : null, 'params', spec, full);
+    const src = this.opts.source;
+    const t = src.kind === 'inputs' ? this.graph.input(paramInputName(full), this.dtype, spec.shape) : this.read(src.kind === 'flat' ? src.params : null, 'params', spec, full);
     const p = new Tensor(this.graph, t.name, t.dtype, t.shape, this.training);
     this.paramTensors.push(p);
     return p;
@@ -137,7 +148,7 @@ export class Net {
       spec = { name: full, shape: [...shape], offset: this.layout.bufferCount, size, init };
       this.layout.buffers.push(spec);
     }
-    return this.read(this.opts.source.kind === 'flat' ? this.opts.source.buffers : null, 'buffers', spec, full);
+    return this.read(this.opts.source.kind === 'values' ? null : this.opts.source.buffers, 'buffers', spec, full);
   }
 
   private read(flat: Tensor | null, kind: 'params' | 'buffers', spec: { offset: number; size: number; shape: number[] }, full: string): Tensor {
@@ -214,7 +225,7 @@ export class Net {
   /** The flat vector of buffers after this step (unchanged ones passed through), in layout order. */
   updatedBuffers(): Tensor | null {
     const src = this.opts.source;
-    if (src.kind !== 'flat' || !src.buffers || this.layout.bufferCount === 0) return null;
+    if (src.kind === 'values' || !src.buffers || this.layout.bufferCount === 0) return null;
     const g = this.graph;
     const parts = this.layout.buffers.map((b) => {
       const next = this.bufferUpdates.get(b.name);

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { estimateMemory, fittingBatch } from '../../engine/memory/index.js';
+import { estimateMemory, fittingBatch, stepKind } from '../../engine/memory/index.js';
 import type { ModelConfig } from '../../engine/models/config.js';
 import { buildModel } from '../../engine/models/index.js';
 import type { Backend } from '../../engine/runtime/backends.js';
@@ -113,7 +113,7 @@ export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
   const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch} failed ${after}: ${tail}`);
   const out = JSON.parse(line);
-  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute });
+  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute, step: stepKind(c.backend) });
   const est_peak_mb = estimate.total / 2 ** 20;
   if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb, fixed_bytes_per_param: estimate.fixedPerParam };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
@@ -142,7 +142,7 @@ export function benchEngine(o: EngineBenchOptions): EngineRow[] {
     const free = freemem() * 0.8;
     for (const backend of o.backends) {
       const limit = backend === 'web' ? Math.min(free, WASM_LIMIT) : free;
-      const batch = o.exactBatch ? o.batch : fittingBatch((b) => estimateMemory(cfg, CHANNELS, b), limit, o.batch);
+      const batch = o.exactBatch ? o.batch : fittingBatch((b) => estimateMemory(cfg, CHANNELS, b, { step: stepKind(backend) }), limit, o.batch);
       const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, layers: o.layers, dropout: o.dropout };
       if (!batch) {
         o.log?.(`skip ${shape}/${backend}: even batch 1 exceeds the memory at hand`);

@@ -3,7 +3,7 @@
 // the preflight block's lines (trainPreflight). The spec's own checks run when jobs are planned: check.ts.
 import si from 'systeminformation';
 import { featureColumns } from '../../../data/index.js';
-import { describeMemory, estimateMemory, fittingBatch, formatBytes, largestBatch, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
+import { describeMemory, estimateMemory, fittingBatch, stepKind, formatBytes, largestBatch, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
 import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type PreflightLine } from '../../monitor/index.js';
 import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
@@ -94,7 +94,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
 
   const estimates = jobs.map((j) => {
     const channels = featureColumns(j.spec.data.features).length;
-    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer) });
+    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer), step: stepKind(j.spec.trainer.backend) });
     // trainer.batch_size=auto: the search's smallest candidate; the search itself keeps to free memory
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
-import { buildModel, countParams, createTrainer, estimateMemory, type CacheOutcome, type Trainer } from '../../../engine/index.js';
+import { buildModel, countParams, createTrainer, estimateMemory, stepKind, type CacheOutcome, type Trainer } from '../../../engine/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
@@ -33,7 +33,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const recompute = recomputeLayers(spec.trainer);
-  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute });
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend) });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };

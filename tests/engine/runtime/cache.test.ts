@@ -44,8 +44,8 @@ describe('the start-up cache', () => {
     expect(off.cache).toBe('off');
     expect(miss.cache).toBe('miss');
     expect(files(dir, 'steps')).toHaveLength(1);
-    expect(files(dir, 'graphs')).toHaveLength(2); // train and eval
-    expect(files(dir, 'ort')).toHaveLength(2); // their optimized models
+    expect(files(dir, 'graphs')).toHaveLength(3); // the split step's gradient and update graphs, and eval
+    expect(files(dir, 'ort')).toHaveLength(3); // their optimized models
     const hit = await run(base(dir));
     expect(hit.cache).toBe('hit');
     for (const r of [miss, hit]) {
@@ -79,6 +79,23 @@ describe('the start-up cache', () => {
     expect(engineFingerprint()).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("a split step's update graph is cached with its entry; a missing one rebuilds the entry", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ladder-engine-cache-'));
+    let builds = 0;
+    const compile = () => compileStep({ dir, backend: 'node', key: { split: true } }, () => {
+      builds++;
+      return { layout: new Layout(), inPlace: {}, train: Uint8Array.of(1), eval: Uint8Array.of(2), update: { bytes: Uint8Array.of(3, builds), inPlace: { m_out: 'm' } } };
+    });
+    compile();
+    const again = compile();
+    expect(builds).toBe(1);
+    expect([...again.update!.source.bytes]).toEqual([3, 1]);
+    expect(again.update!.inPlace).toEqual({ m_out: 'm' });
+    for (const f of readdirSync(join(dir, 'graphs'))) if (readFileSync(join(dir, 'graphs', f))[0] === 3) writeFileSync(join(dir, 'graphs', f), 'damaged');
+    expect([...compile().update!.source.bytes]).toEqual([3, 2]);
+    expect(builds).toBe(2);
+  });
+
   it('the optimized model is found by the hash of the graph: a model without a key never reuses another graph', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ladder-engine-cache-'));
     const opts = (hidden: number): TrainerOptions => ({ model: tinyMlp(L * CHANNELS, hidden), batchSize: 8, inputShape: [L, CHANNELS], optim: OPTIM, seed: 3, threads: 1, cache: { dir } });
@@ -90,7 +107,7 @@ describe('the start-up cache', () => {
     expect(again.params.equals(first.params)).toBe(true);
     const other = await run(opts(12)); // another graph under the same (absent) key
     expect(other.cache).toBe('miss');
-    expect(files(dir, 'ort')).toHaveLength(4);
+    expect(files(dir, 'ort')).toHaveLength(5); // its own gradient and eval graphs; the optimizer's update graph is the same one
     expect(other.params.length).not.toBe(first.params.length);
   });
 

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { featureColumns } from '../../../../data/index.js';
-import { estimateMemory, formatBytes } from '../../../../engine/index.js';
+import { estimateMemory, formatBytes, stepKind } from '../../../../engine/index.js';
 import type { ConfigValue } from '../../../outputs/index.js';
 import type { RunContext } from '../../types.js';
 import { availableMemory, type AvailableMemory } from '../preflight.js';
@@ -40,7 +40,7 @@ function planOf(spec: TrainSpec, available: AvailableMemory, threads = available
   const channels = featureColumns(spec.data.features).length;
   const limit = Math.floor(available.bytes * settings.memory_fraction);
   const recompute = recomputeLayers(spec.trainer);
-  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute });
+  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute, step: stepKind(spec.trainer.backend) });
   const key: CacheKey = {
     model: spec.model,
     ...(recompute ? { recompute } : {}), // absent when off, so searches cached before the switch still hit
