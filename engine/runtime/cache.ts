@@ -23,6 +23,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Layout } from '../step/net.js';
+import type { LoopSignature } from '../step/loop.js';
 import type { Backend } from './backends.js';
 
 /** Bump when an entry's shape changes; older entries then miss. */
@@ -44,6 +45,8 @@ export interface CompiledStep {
   layout: Layout;
   /** The train step's outputs that may be written into an input's buffer (output → input; engine/step/inplace.ts). */
   inPlace: Record<string, string>;
+  /** Set when the train graph is the K-step loop (engine/step/loop.ts). */
+  loop?: LoopSignature;
   train: ModelSource;
   eval: ModelSource;
   /**
@@ -57,6 +60,7 @@ export interface CompiledStep {
 export interface BuiltGraphs {
   layout: Layout;
   inPlace: Record<string, string>;
+  loop?: LoopSignature;
   train: Uint8Array;
   eval: Uint8Array;
 }
@@ -131,6 +135,7 @@ interface StepEntry {
   eval: string;
   layout: { params: Layout['params']; buffers: Layout['buffers']; dropout: Layout['dropout'] };
   inPlace: Record<string, string>;
+  loop?: LoopSignature;
 }
 
 function readGraph(dir: string, hash: string): Uint8Array | null {
@@ -148,7 +153,7 @@ function readGraph(dir: string, hash: string): Uint8Array | null {
 export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGraphs): CompiledStep {
   if (!opts) {
     const b = build();
-    return { layout: b.layout, inPlace: b.inPlace, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
+    return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: { bytes: b.train }, eval: { bytes: b.eval }, cache: 'off' };
   }
   const { dir, backend } = opts;
   const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
@@ -169,7 +174,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     if (train && evalBytes) {
       const layout = Object.assign(new Layout(), entry.layout);
       const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
-      return { layout, inPlace: entry.inPlace, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
+      return { layout, inPlace: entry.inPlace, loop: entry.loop, train: t, eval: e, cache: t.saveOptimized ? 'miss' : 'hit' };
     }
   }
   const b = build();
@@ -181,14 +186,14 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     }
     if (stepFile) {
       const { params, buffers, dropout } = b.layout;
-      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace };
+      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace, loop: b.loop };
       writeAtomic(stepFile, `${JSON.stringify(e)}\n`);
     }
   } catch {
     // an unwritable cache folder: this job still trains, only without the cache
   }
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
-  return { layout: b.layout, inPlace: b.inPlace, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
+  return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: t, eval: e, cache: t.optimized ? 'hit' : 'miss' };
 }
 
 function readEntry(file: string): StepEntry | null {
