@@ -70,6 +70,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     threads: ctx.threads,
     cache: engineCache(spec),
     recompute,
+    stepsPerRun: tr.steps_per_run ?? 1,
   });
   ctx.log(cacheNote(trainer.cache, spec));
   ctx.setInfo({ engine_cache: trainer.cache });
