@@ -25,7 +25,7 @@ export interface MemoryEstimate {
   grads: number;
   /** The optimizer's slots (the name dates from when AdamW was the only optimizer). */
   adamMoments: number;
-  /** Parameter-sized buffers a step holds besides weights, gradients and slots (STEP_COPIES). */
+  /** Parameter-sized buffers a step holds besides weights, gradients and slots (STEP_COPIES, and LOOP_COPIES and the stacked batches of a K-step Loop). */
   stepCopies: number;
   activations: number;
   overhead: number;
@@ -49,6 +49,8 @@ export interface MemoryOptions {
   optimizer?: OptimizerLabel;
   /** Activation recomputation: encoder layers per recomputed segment (0 or absent: off). */
   recompute?: number;
+  /** trainer.steps_per_run: K > 1 runs the step as an ONNX Loop (LOOP_COPIES, and K stacked batches). */
+  stepsPerRun?: number;
 }
 
 /**
@@ -65,6 +67,12 @@ export const DROPOUT_BYTES_PER_ELEMENT = 4;
  * onnxruntime-node's copy of each returned state vector (params and every slot).
  */
 export const STEP_COPIES = (slots: number) => 6 + 1 + slots;
+/**
+ * Parameter-sized buffers a K-step Loop (engine/step/loop.ts) adds for an optimizer with `slots` slots: the
+ * carried state (params and every slot) cannot be written into its fed buffer, so each step's new state is
+ * a second copy while the previous one lives, and the Loop copies the last into its outputs.
+ */
+export const LOOP_COPIES = (slots: number) => 2 * (1 + slots);
 /** Node, ONNX Runtime and the session itself before any tensor (measured ~150 MiB). */
 export const RUNTIME_BYTES = 160 * 2 ** 20;
 
@@ -126,12 +134,15 @@ export function estimateMemory(
   const params = n * bytes;
   const grads = 2 * n * bytes; // per-parameter gradients and the concatenated flat vector
   const adamMoments = slots.length * n * bytes;
-  const stepCopies = STEP_COPIES(slots.length) * n * bytes;
+  const K = opts.stepsPerRun ?? 1;
+  const stepCopies = (STEP_COPIES(slots.length) + (K > 1 ? LOOP_COPIES(slots.length) : 0)) * n * bytes;
   const recompute = opts.recompute ?? 0;
-  const activations = activationBytes(cfg, channels, batchSize, bytes, recompute);
+  // a K-step Loop's stacked batches (x, y, w of K steps) count with the activations
+  const stacked = K > 1 ? K * batchSize * (cfg.context_length * channels + 2) * bytes : 0;
+  const activations = activationBytes(cfg, channels, batchSize, bytes, recompute) + stacked;
   // the segment inputs kept by recomputation are plain stored tensors: no op-chain overhead on them
   const boundaries = activationElementsPerSample(cfg, channels, recompute).boundaries * batchSize * bytes;
-  const overhead = (activations - boundaries) * (factor - 1) + RUNTIME_BYTES;
+  const overhead = (activations - stacked - boundaries) * (factor - 1) + RUNTIME_BYTES;
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
   const fixedPerParam = (params + grads + adamMoments + stepCopies) / n;
   return { params, grads, adamMoments, stepCopies, activations, overhead, total, fixedPerParam, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };

@@ -5,6 +5,7 @@ export {
   activationElementsPerSample,
   activationBytes,
   STEP_COPIES,
+  LOOP_COPIES,
   DEFAULT_OVERHEAD_FACTOR,
   DROPOUT_BYTES_PER_ELEMENT,
   RUNTIME_BYTES,

@@ -33,7 +33,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const recompute = recomputeLayers(spec.trainer);
-  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute });
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, stepsPerRun: spec.trainer.steps_per_run });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };

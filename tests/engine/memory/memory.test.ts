@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OVERHEAD_FACTOR, DROPOUT_BYTES_PER_ELEMENT, RUNTIME_BYTES, activationBytes, describeMemory, estimateMemory, fittingBatch, largestBatch } from '../../../engine/memory/index.js';
+import { DEFAULT_OVERHEAD_FACTOR, DROPOUT_BYTES_PER_ELEMENT, LOOP_COPIES, RUNTIME_BYTES, activationBytes, describeMemory, estimateMemory, fittingBatch, largestBatch } from '../../../engine/memory/index.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
@@ -80,6 +80,17 @@ describe('memory estimate', () => {
     expect([e.params, e.grads, e.adamMoments, e.stepCopies].map((b) => b / n)).toEqual([4, 8, 8, 36]);
     expect(e.fixedPerParam).toBe(56);
     expect(describeMemory(e)[3]).toMatch(/^step copies +[\d.]+ MiB \(fixed cost with the above: 56 B\/param\)$/);
+  });
+
+  it('a K-step Loop (steps_per_run) adds its copies of the carried state and the K stacked batches; K = 1 adds nothing', () => {
+    const cfg = patchtst(64, 32, 2);
+    const [one, eight] = [estimateMemory(cfg, 25, 64, { stepsPerRun: 1 }), estimateMemory(cfg, 25, 64, { stepsPerRun: 8 })];
+    expect(one).toEqual(estimateMemory(cfg, 25, 64));
+    expect(LOOP_COPIES(2)).toBe(6);
+    expect(eight.stepCopies - one.stepCopies).toBe(6 * 4 * one.paramCount);
+    expect(eight.fixedPerParam).toBe(one.fixedPerParam + 24);
+    expect(eight.activations - one.activations).toBe(8 * 64 * (60 * 25 + 2) * 4);
+    expect(eight.overhead).toBe(one.overhead);
   });
 
   it('adds up: activations from activationBytes, overhead a factor on them plus the runtime, total the sum of the parts', () => {
