@@ -101,7 +101,7 @@ export function spawnCase(c: EngineCase): EngineRow {
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   const out = JSON.parse(line);
-  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute });
+  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute, stepsPerRun: c.stepsPerRun });
   const est_peak_mb = estimate.total / 2 ** 20;
   if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb, fixed_bytes_per_param: estimate.fixedPerParam };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).
