@@ -5,9 +5,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../../../runner/compose/index.js';
 import { freshState, runLoop } from '../../../../runner/tasks/train/loop.js';
-import { metricsOf, runJson, TINY, train, type TrainRun } from './helpers.js';
+import { CONF, metricsOf, runJson, TINY, train, type TrainRun } from './helpers.js';
 import { cfg, io, scripted } from './scripted.js';
+
+describe('trainer.steps_per_run in the config', () => {
+  it('is 1 by default; 0, a negative or a fractional value is refused in one line naming the key', () => {
+    const composed = (...overrides: string[]) => compose({ configDir: CONF, configName: 'config', overrides });
+    expect(composed().config.trainer.steps_per_run).toBe(1);
+    expect(composed('trainer.steps_per_run=8').config.trainer.steps_per_run).toBe(8);
+    expect(() => composed('trainer.steps_per_run=0')).toThrow(/^trainer\.steps_per_run: expected a number >= 1, got 0/);
+    expect(() => composed('trainer.steps_per_run=-2')).toThrow(/^trainer\.steps_per_run: expected a number >= 1, got -2/);
+    expect(() => composed('trainer.steps_per_run=1.5')).toThrow(/^trainer\.steps_per_run: expected integer, got 1\.5/);
+  });
+});
 
 describe('runs of steps_per_run steps in the epoch loop', () => {
   it('never cross an epoch end or max_steps; every step has its event; samples/s shares the run time among its steps', async () => {
