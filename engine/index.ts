@@ -1,5 +1,5 @@
 /** Public surface of the ONNX training engine. */
-export { Graph, Tensor, float } from './graph/builder.js';
+export { Graph, GraphAttr, Tensor, float } from './graph/builder.js';
 export type { DType } from './graph/dtype.js';
 export { toModelBytes, saveModel, OPSET } from './graph/serialize.js';
 export * as ops from './autodiff/ops.js';
@@ -19,6 +19,7 @@ export {
   type GraphShape,
   type BuiltGraph,
 } from './step/graphs.js';
+export { buildTrainLoop, TRIP_COUNT, type BuiltLoop, type LoopSignature } from './step/loop.js';
 export { adamw, adamwUpdate, adamScalars, type AdamWOptions } from './optim/adamw.js';
 export { clipGradNorm, type ClipOptions } from './optim/clip.js';
 export { checkOptimizer, type Optimizer, type UpdateInputs, type UpdateOutputs } from './optim/optimizer.js';

@@ -30,6 +30,11 @@ export const trainerSchema = {
       anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 1 }],
       description: 'Activation recomputation: false keeps every activation; true recomputes each encoder layer in the backward pass; N keeps every Nth layer boundary',
     },
+    steps_per_run: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Optimizer steps per onnxruntime run, as an ONNX Loop (an integer >= 1; 1: one step per run). K > 1 keeps parameters and optimizer state on an accelerator for K steps',
+    },
     eval_interval: { type: 'integer', minimum: 1, description: 'Epochs between validation passes' },
     log_every_n_steps: { type: 'integer', minimum: 1, description: 'Steps between grad_norm and samples_per_sec metrics' },
     resume: { type: ['string', 'null'], description: 'Run folder to continue from its last checkpoint (set by npx run --resume DIR)' },

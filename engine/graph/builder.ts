@@ -28,7 +28,14 @@ export class FloatAttr {
   constructor(readonly value: number) {}
 }
 export const float = (v: number): FloatAttr => new FloatAttr(v);
-export type AttrValue = number | FloatAttr | number[] | string;
+/**
+ * A graph-valued attribute (a Loop's or If's body). The body's nodes may read values of the enclosing
+ * graph by name (outer-scope references): any name the body reads but neither declares nor produces.
+ */
+export class GraphAttr {
+  constructor(readonly graph: Graph) {}
+}
+export type AttrValue = number | FloatAttr | number[] | string | GraphAttr;
 export type Attrs = Record<string, AttrValue>;
 
 export interface NodeDef {

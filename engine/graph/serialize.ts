@@ -6,7 +6,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { ONNX_DTYPE } from './dtype.js';
-import { type Attrs, FloatAttr, type Graph, type Initializer, type NodeDef, type Tensor } from './builder.js';
+import { type Attrs, FloatAttr, type Graph, GraphAttr, type Initializer, type NodeDef, type Tensor } from './builder.js';
 
 const { onnx } = onnxProto;
 export const OPSET = 18;
@@ -14,6 +14,10 @@ const IR_VERSION = 8;
 const AT = onnx.AttributeProto.AttributeType;
 
 function attribute(name: string, v: Attrs[string]): onnxProto.onnx.IAttributeProto {
+  if (v instanceof GraphAttr) {
+    const { nodes, initializers } = live(v.graph);
+    return { name, type: AT.GRAPH, g: graphProto(v.graph, nodes, v.graph.initializers.filter((i) => initializers.has(i.name)).map((i) => tensorProto(i))) };
+  }
   if (v instanceof FloatAttr) return { name, type: AT.FLOAT, f: v.value };
   if (typeof v === 'string') return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) {
@@ -25,8 +29,8 @@ function attribute(name: string, v: Attrs[string]): onnxProto.onnx.IAttributePro
 function valueInfo(t: Tensor, name = t.name): onnxProto.onnx.IValueInfoProto {
   return {
     name,
-    // a negative dimension is symbolic (engine/step/split.ts's chunk length)
-    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => (d < 0 ? { dimParam: 'n' } : { dimValue: d })) } } },
+    // a negative dimension is symbolic: the split update's chunk length, a Loop's scan output over a fed trip count
+    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d, i) => (d < 0 ? { dimParam: `${name}_${i}` } : { dimValue: d })) } } },
   };
 }
 
@@ -46,7 +50,10 @@ function tensorProto(init: Initializer, ext?: ExternalRef): onnxProto.onnx.ITens
   };
 }
 
-/** Nodes and initializers that some graph output depends on (dead gradient branches are dropped). */
+/**
+ * Nodes and initializers that some graph output depends on (dead gradient branches are dropped). A node
+ * with a body (Loop) also needs the outer-scope values its body reads.
+ */
 function live(g: Graph): { nodes: NodeDef[]; initializers: Set<string> } {
   const needed = new Set(g.outputs.map((o) => o.name));
   const kept: NodeDef[] = [];
@@ -55,12 +62,24 @@ function live(g: Graph): { nodes: NodeDef[]; initializers: Set<string> } {
     if (!n.outputs.some((t) => needed.has(t))) continue;
     kept.push(n);
     for (const t of n.inputs) if (t) needed.add(t);
+    for (const v of Object.values(n.attrs)) if (v instanceof GraphAttr) for (const t of outerReads(v.graph)) needed.add(t);
   }
   return { nodes: kept.reverse(), initializers: needed };
 }
 
-function modelProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITensorProto[]): Uint8Array {
-  const graph: onnxProto.onnx.IGraphProto = {
+/** Names a body reads that it neither declares (input, initializer) nor produces: the outer scope's. */
+export function outerReads(body: Graph): Set<string> {
+  const own = new Set([...body.inputs.map((t) => t.name), ...body.initializers.map((i) => i.name), ...body.nodes.flatMap((n) => n.outputs)]);
+  const reads = new Set<string>();
+  for (const n of live(body).nodes) {
+    for (const t of n.inputs) if (t && !own.has(t)) reads.add(t);
+    for (const v of Object.values(n.attrs)) if (v instanceof GraphAttr) for (const t of outerReads(v.graph)) if (!own.has(t)) reads.add(t);
+  }
+  return reads;
+}
+
+function graphProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITensorProto[]): onnxProto.onnx.IGraphProto {
+  return {
     name: g.name,
     node: nodes.map((n) => ({
       opType: n.opType,
@@ -73,6 +92,10 @@ function modelProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITe
     output: g.outputs.map((o) => valueInfo(o.tensor, o.name)),
     initializer: initializers,
   };
+}
+
+function modelProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITensorProto[]): Uint8Array {
+  const graph = graphProto(g, nodes, initializers);
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: 'ladder',

@@ -30,7 +30,7 @@ export interface MemoryEstimate {
   grads: number;
   /** The optimizer's slots (the name dates from when AdamW was the only optimizer). */
   adamMoments: number;
-  /** Parameter-sized buffers a step holds besides weights, gradients and slots (STEP_COPIES). */
+  /** Parameter-sized buffers a step holds besides weights, gradients and slots (STEP_COPIES, and LOOP_COPIES and the stacked batches of a K-step Loop). */
   stepCopies: number;
   activations: number;
   overhead: number;
@@ -56,14 +56,19 @@ export interface MemoryOptions {
   recompute?: number;
   /** Which train step runs (default 'split', the node backend's; the other backends run 'fused'). */
   step?: StepKind;
+  /** trainer.steps_per_run: K > 1 runs the fused step as an ONNX Loop (LOOP_COPIES, and K stacked batches). */
+  stepsPerRun?: number;
 }
 
 /** The split step (node backend, engine/step/split.ts) or the fused one-graph step (the other backends). */
 export type StepKind = 'split' | 'fused';
 
-/** The step a backend runs: split on node (unless trainer.memory turns split or in-place writes off), fused elsewhere. */
-export function stepKind(backend: string, memory: { inPlace?: boolean; split?: boolean } = {}): StepKind {
-  return backend === 'node' && memory.inPlace !== false && memory.split !== false ? 'split' : 'fused';
+/**
+ * The step a backend runs: split on node (unless trainer.memory turns split or in-place writes off), fused
+ * elsewhere and whenever K = stepsPerRun > 1 steps share one run (the Loop wraps the fused step).
+ */
+export function stepKind(backend: string, memory: { inPlace?: boolean; split?: boolean } = {}, stepsPerRun = 1): StepKind {
+  return backend === 'node' && memory.inPlace !== false && memory.split !== false && stepsPerRun <= 1 ? 'split' : 'fused';
 }
 
 /**
@@ -95,6 +100,12 @@ export const SPLIT_STEP_COPIES = 1;
  * returned copies of params and each slot, and the optimizer's temporaries, about ten chunk-sized vectors.
  */
 export const UPDATE_CHUNK_BYTES = 10 * 2 ** 20 * 4;
+/**
+ * Parameter-sized buffers a K-step Loop (engine/step/loop.ts) adds for an optimizer with `slots` slots: the
+ * carried state (params and every slot) cannot be written into its fed buffer, so each step's new state is
+ * a second copy while the previous one lives, and the Loop copies the last into its outputs.
+ */
+export const LOOP_COPIES = (slots: number) => 2 * (1 + slots);
 /** Node, ONNX Runtime and the session itself before any tensor (measured ~150 MiB). */
 export const RUNTIME_BYTES = 160 * 2 ** 20;
 
@@ -154,15 +165,18 @@ export function estimateMemory(
   const { label, stateNoun, slots } = opts.optimizer ?? adamw;
   const n = countParams(cfg, channels);
   const params = n * bytes;
-  const split = (opts.step ?? 'split') === 'split';
+  const split = (opts.step ?? 'split') === 'split' && (opts.stepsPerRun ?? 1) <= 1;
   const grads = (split ? 1 : 2) * n * bytes; // fused: per-parameter gradients and the concatenated flat vector
   const adamMoments = slots.length * n * bytes;
-  const stepCopies = (split ? SPLIT_STEP_COPIES : STEP_COPIES(slots.length)) * n * bytes;
+  const K = opts.stepsPerRun ?? 1;
+  const stepCopies = (split ? SPLIT_STEP_COPIES : STEP_COPIES(slots.length) + (K > 1 ? LOOP_COPIES(slots.length) : 0)) * n * bytes;
   const recompute = opts.recompute ?? 0;
-  const activations = activationBytes(cfg, channels, batchSize, bytes, recompute);
+  // a K-step Loop's stacked batches (x, y, w of K steps) count with the activations
+  const stacked = K > 1 ? K * batchSize * (cfg.context_length * channels + 2) * bytes : 0;
+  const activations = activationBytes(cfg, channels, batchSize, bytes, recompute) + stacked;
   // the segment inputs kept by recomputation get no op-chain overhead, but cost BOUNDARY_FACTOR their size
   const boundaries = activationElementsPerSample(cfg, channels, recompute).boundaries * batchSize * bytes;
-  const overhead = (activations - boundaries) * (factor - 1) + boundaries * (BOUNDARY_FACTOR - 1) + RUNTIME_BYTES + (split ? Math.min(UPDATE_CHUNK_BYTES, 10 * n * bytes) : 0);
+  const overhead = (activations - stacked - boundaries) * (factor - 1) + boundaries * (BOUNDARY_FACTOR - 1) + RUNTIME_BYTES + (split ? Math.min(UPDATE_CHUNK_BYTES, 10 * n * bytes) : 0);
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
   const fixedPerParam = (params + grads + adamMoments + stepCopies) / n;
   return { params, grads, adamMoments, stepCopies, activations, overhead, total, fixedPerParam, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };

@@ -24,6 +24,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Layout } from '../step/net.js';
+import type { LoopSignature } from '../step/loop.js';
 import type { Backend } from './backends.js';
 
 /** Bump when an entry's shape changes; older entries then miss. */
@@ -45,6 +46,8 @@ export interface CompiledStep {
   layout: Layout;
   /** The train step's outputs that may be written into an input's buffer (output → input; engine/step/inplace.ts). */
   inPlace: Record<string, string>;
+  /** Set when the train graph is the K-step loop (engine/step/loop.ts). */
+  loop?: LoopSignature;
   /** The fused train step, or the gradient graph of a split step. */
   train: ModelSource;
   eval: ModelSource;
@@ -61,6 +64,7 @@ export interface CompiledStep {
 export interface BuiltGraphs {
   layout: Layout;
   inPlace: Record<string, string>;
+  loop?: LoopSignature;
   train: Uint8Array;
   eval: Uint8Array;
   update?: { bytes: Uint8Array; inPlace: Record<string, string> };
@@ -137,6 +141,7 @@ interface StepEntry {
   layout: { params: Layout['params']; buffers: Layout['buffers']; dropout: Layout['dropout'] };
   inPlace: Record<string, string>;
   update?: { hash: string; inPlace: Record<string, string> };
+  loop?: LoopSignature;
 }
 
 function readGraph(dir: string, hash: string): Uint8Array | null {
@@ -155,7 +160,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
   if (!opts) {
     const b = build();
     const update = b.update && { source: { bytes: b.update.bytes }, inPlace: b.update.inPlace };
-    return { layout: b.layout, inPlace: b.inPlace, train: { bytes: b.train }, eval: { bytes: b.eval }, update, cache: 'off' };
+    return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: { bytes: b.train }, eval: { bytes: b.eval }, update, cache: 'off' };
   }
   const { dir, backend } = opts;
   const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
@@ -178,7 +183,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
       const layout = Object.assign(new Layout(), entry.layout);
       const [t, e] = [source(train, entry.train), source(evalBytes, entry.eval)];
       const update = entry.update && updateBytes && { source: source(updateBytes, entry.update.hash), inPlace: entry.update.inPlace };
-      return { layout, inPlace: entry.inPlace, train: t, eval: e, update, cache: t.saveOptimized || update?.source.saveOptimized ? 'miss' : 'hit' };
+      return { layout, inPlace: entry.inPlace, loop: entry.loop, train: t, eval: e, update, cache: t.saveOptimized || update?.source.saveOptimized ? 'miss' : 'hit' };
     }
   }
   const b = build();
@@ -192,7 +197,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     if (stepFile) {
       const { params, buffers, dropout } = b.layout;
       const update = uh && b.update ? { hash: uh, inPlace: b.update.inPlace } : undefined;
-      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace, update };
+      const e: StepEntry = { format: FORMAT, key: opts.key, train: th, eval: eh, layout: { params, buffers, dropout }, inPlace: b.inPlace, update, loop: b.loop };
       writeAtomic(stepFile, `${JSON.stringify(e)}\n`);
     }
   } catch {
@@ -200,7 +205,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
   }
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
   const update = uh && b.update ? { source: source(b.update.bytes, uh), inPlace: b.update.inPlace } : undefined;
-  return { layout: b.layout, inPlace: b.inPlace, train: t, eval: e, update, cache: t.optimized && (!update || update.source.optimized) ? 'hit' : 'miss' };
+  return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: t, eval: e, update, cache: t.optimized && (!update || update.source.optimized) ? 'hit' : 'miss' };
 }
 
 function readEntry(file: string): StepEntry | null {

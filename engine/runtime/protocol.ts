@@ -2,6 +2,7 @@
 import type { Backend, RuntimeMemory } from './backends.js';
 import type { ParamSpec } from '../step/net.js';
 import type { ModelSource } from './cache.js';
+import type { LoopSignature } from '../step/loop.js';
 
 export interface FlatState {
   params: Float32Array;
@@ -26,13 +27,24 @@ export interface BatchArrays {
   xDims: number[];
 }
 
+/** What one optimizer step is fed besides the state: its batch, dropout offsets and optimizer scalars. */
+export interface StepInputs {
+  batch: BatchArrays;
+  dropoutOffsets: BigInt64Array;
+  scalars: Record<string, number>;
+}
+
 export type Request =
   | { type: 'init'; train: ModelSource; eval: ModelSource; backend: Backend; threads?: number; state: FlatState; decayMask: Float32Array; dropoutTable: Float32Array; dropoutTableDims: number[];
       /** Allocator switches, and the step outputs written into their input's buffer (output → input name). */
       memory?: RuntimeMemory; inPlace?: Record<string, string>;
       /** The split step (engine/runtime/split-step.ts): `train` is then its gradient graph. */
-      split?: SplitInit }
-  | { type: 'step'; batch: BatchArrays; dropoutOffsets: BigInt64Array; scalars: Record<string, number> }
+      split?: SplitInit;
+      /** Set when `train` is the K-step loop (engine/step/loop.ts): then it takes 'steps', not 'step'. */
+      loop?: LoopSignature }
+  | ({ type: 'step' } & StepInputs)
+  /** 1..K steps in one run of the train loop. */
+  | { type: 'steps'; steps: StepInputs[] }
   | { type: 'eval'; batch: BatchArrays }
   | { type: 'getState' }
   | { type: 'setState'; state: FlatState };
@@ -40,6 +52,7 @@ export type Request =
 export type Reply =
   | { type: 'init' }
   | { type: 'step'; loss: number; gradNorm: number }
+  | { type: 'steps'; loss: number[]; gradNorm: number[] }
   | { type: 'eval'; prob: Float32Array; loss: number }
   | { type: 'getState'; state: FlatState }
   | { type: 'setState' };

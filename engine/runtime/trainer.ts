@@ -13,13 +13,14 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { stepKind } from '../memory/estimate.js';
 import { type LrSchedule, learningRate } from '../optim/schedule.js';
 import { type Model, buildEvalGraph, buildTrainStep } from '../step/graphs.js';
+import { buildTrainLoop } from '../step/loop.js';
 import type { Layout } from '../step/net.js';
 import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import { inPlacePairs } from '../step/inplace.js';
 import { buildGradStep, buildUpdateGraph } from '../step/split.js';
 import type { Backend, RuntimeMemory } from './backends.js';
 import { type CacheOutcome, compileStep } from './cache.js';
-import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
+import type { BatchArrays, Envelope, FlatState, Reply, Request, StepInputs } from './protocol.js';
 
 /** `H`: the optimizer's hyperparameters (AdamW's by default). */
 export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
@@ -51,6 +52,12 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   recompute?: number;
   /** onnxruntime's allocator switches and in-place state updates (defaults: see RuntimeMemory). */
   memory?: RuntimeMemory;
+  /**
+   * K optimizer steps per onnxruntime run (default 1): K > 1 builds the train step into an ONNX Loop
+   * (engine/step/loop.ts), so parameters and optimizer state stay on an accelerator for K steps. steps()
+   * then runs up to K batches per run; the results are bitwise those of K single steps.
+   */
+  stepsPerRun?: number;
 }
 
 export interface Batch {
@@ -78,6 +85,13 @@ export interface Trainer {
   /** Optimizer steps taken. */
   readonly stepCount: number;
   step(batch: Batch): Promise<StepResult>;
+  /**
+   * One optimizer step per batch, in order, `stepsPerRun` per onnxruntime run: the same results, bit for
+   * bit, as step() on each batch.
+   */
+  steps(batches: readonly Batch[]): Promise<StepResult[]>;
+  /** Optimizer steps per onnxruntime run (TrainerOptions.stepsPerRun). */
+  readonly stepsPerRun: number;
   /** Probabilities for the real rows of every batch, in order, and the sample-weighted mean loss. */
   evaluate(batches: Iterable<Batch>): Promise<{ loss: number; probs: Float32Array }>;
   state(): Promise<TrainState>;
@@ -163,6 +177,7 @@ function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Opt
   const { lr: _lr, warmupSteps: _w, totalSteps: _t, schedule: _s, minLr: _m, ...graphOptim } = opts.optim;
   return {
     model: opts.model.key, batch: opts.batchSize, evalBatch: opts.evalBatchSize ?? opts.batchSize, input: opts.inputShape, posWeight: opts.posWeight ?? 1, recompute: opts.recompute ?? 0, split,
+    stepsPerRun: (opts.stepsPerRun ?? 1) > 1 ? opts.stepsPerRun : undefined,
     optimizer: { label: optimizer.label, slots: optimizer.slots, scalars: optimizer.scalars, update: optimizer.update.toString() }, optim: graphOptim,
   };
 }
@@ -172,11 +187,18 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const backend = opts.backend ?? 'node';
+  const K = opts.stepsPerRun ?? 1;
+  if (!Number.isInteger(K) || K < 1) throw new Error(`stepsPerRun must be an integer >= 1, got ${K}`);
   // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
   const inPlaceOn = opts.memory?.inPlace !== false && backend === 'node';
-  const split = stepKind(backend, opts.memory) === 'split';
+  // the K-step Loop wraps the fused step; the split step (two runs per step) is for one step at a time
+  const split = stepKind(backend, opts.memory, K) === 'split';
   const statePairs = Object.fromEntries([['params_out', 'params'], ...optimizer.slots.map((s) => [`${s}_out`, s])]);
   const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend, key: graphKey(opts, optimizer, split) } : null, () => {
+    if (K > 1) {
+      const { graph, layout, signature } = buildTrainLoop(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer, steps: K });
+      return { layout, inPlace: {}, loop: signature, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
+    }
     const { graph, layout } = split ? buildGradStep(opts.model, { ...shape, recompute: opts.recompute }) : buildTrainStep(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer });
     const inPlace = inPlacePairs(graph, { buffers_out: 'buffers', ...(split ? {} : statePairs) });
     const update = split ? buildUpdateGraph({ optim: opts.optim, optimizer }) : undefined;
@@ -210,6 +232,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
         update: { ...compiled.update.source, bytes: owned(compiled.update.source.bytes) }, updateInPlace: compiled.update.inPlace,
         params: layout.params.map(({ name, offset, size, shape }) => ({ name, offset, size, shape })), chunk: opts.memory?.updateChunk,
       },
+      loop: compiled.loop,
     };
     const buffers = [req.train.bytes, req.eval.bytes, ...(req.split ? [req.split.update.bytes] : []), init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
     await client.call(req, [...new Set(buffers)]);
@@ -217,6 +240,28 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
     await client.terminate();
     throw e;
   }
+  /** Step `step`'s feeds besides the state, its scalars computed as for a lone step. */
+  const stepInputs = (batch: Batch, step: number): { lr: number; inputs: StepInputs } => {
+    const lr = learningRate(step, opts.optim);
+    const scalars = optimizer.scalarValues(step, lr, opts.optim);
+    return { lr, inputs: { batch: toArrays(batch, opts.batchSize, opts.inputShape), dropoutOffsets: dropoutOffsets(layout.dropout, opts.seed, step), scalars } };
+  };
+  /** 1..K batches in one run of the train loop. */
+  const runSteps = async (batches: readonly Batch[]): Promise<StepResult[]> => {
+    const each = batches.map((b, i) => stepInputs(b, t + 1 + i));
+    const r = await client.call({ type: 'steps', steps: each.map((e) => e.inputs) });
+    const first = t;
+    t += batches.length;
+    return each.map((e, i) => ({ loss: r.loss[i], gradNorm: r.gradNorm[i], lr: e.lr, step: first + 1 + i }));
+  };
+  const step = async (batch: Batch): Promise<StepResult> => {
+    if (compiled.loop) return (await runSteps([batch]))[0];
+    const next = t + 1;
+    const { lr, inputs } = stepInputs(batch, next);
+    const r = await client.call({ type: 'step', ...inputs });
+    t = next;
+    return { loss: r.loss, gradNorm: r.gradNorm, lr, step: t };
+  };
   const state = async (): Promise<TrainState> => ({ ...(await client.call({ type: 'getState' })).state, step: t });
 
   return {
@@ -226,14 +271,16 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
     get stepCount() {
       return t;
     },
-    async step(batch) {
-      const next = t + 1;
-      const lr = learningRate(next, opts.optim);
-      const scalars = optimizer.scalarValues(next, lr, opts.optim);
-      const offsets = dropoutOffsets(layout.dropout, opts.seed, next);
-      const r = await client.call({ type: 'step', batch: toArrays(batch, opts.batchSize, opts.inputShape), dropoutOffsets: offsets, scalars });
-      t = next;
-      return { loss: r.loss, gradNorm: r.gradNorm, lr, step: t };
+    stepsPerRun: K,
+    step,
+    async steps(batches) {
+      const results: StepResult[] = [];
+      if (!compiled.loop) {
+        for (const b of batches) results.push(await step(b));
+        return results;
+      }
+      for (let i = 0; i < batches.length; i += K) results.push(...(await runSteps(batches.slice(i, i + K))));
+      return results;
     },
     async evaluate(batches) {
       const probs: number[] = [];

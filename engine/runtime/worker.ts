@@ -6,7 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { type Backend, type FeedValue, type RuntimeMemory, type Session, createSession } from './backends.js';
 import { type ModelSource, settleOptimized, tempFor } from './cache.js';
-import type { BatchArrays, Envelope, FlatState, Reply, Request } from './protocol.js';
+import type { LoopSignature } from '../step/loop.js';
+import { loopFeeds } from './loop-feeds.js';
+import type { BatchArrays, Envelope, FlatState, Reply, Request, StepInputs } from './protocol.js';
 import { SplitStep } from './split-step.js';
 
 let train: Session | undefined;
@@ -18,6 +20,8 @@ let table: FeedValue | undefined;
 let split: SplitStep | undefined;
 /** Step output → the input whose buffer it is written into. */
 let inPlace: Record<string, string> = {};
+/** The train session's loop signature when it is the K-step loop (trainer.steps_per_run > 1). */
+let loop: LoopSignature | undefined;
 
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
@@ -25,6 +29,25 @@ const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] }
 function batchFeeds(b: BatchArrays): Record<string, FeedValue> {
   const n = b.xDims[0];
   return { x: { data: b.x, dims: b.xDims }, y: { data: b.y, dims: [n] }, w: { data: b.w, dims: [n] } };
+}
+
+/** What one step reads besides parameters and optimizer state: the batch, BatchNorm buffers, dropout. */
+function dataFeeds(req: StepInputs, s: FlatState): Record<string, FeedValue> {
+  const feeds = batchFeeds(req.batch);
+  if (s.buffers.length) feeds.buffers = vec(s.buffers);
+  if (req.dropoutOffsets.length) {
+    feeds.dropout_table = table!;
+    feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
+  }
+  return feeds;
+}
+
+/** One fused step's feeds: dataFeeds plus the state, the decay mask and the step's scalars. */
+function stepFeeds(req: StepInputs, s: FlatState, decayMask: Float32Array): Record<string, FeedValue> {
+  const feeds: Record<string, FeedValue> = { ...dataFeeds(req, s), params: vec(s.params), decay_mask: vec(decayMask) };
+  for (const [name, data] of Object.entries(s.slots)) feeds[name] = vec(data);
+  for (const [name, v] of Object.entries(req.scalars)) feeds[name] = scalar(v);
+  return feeds;
 }
 
 function ready(): { train: Session; state: FlatState; decay: Float32Array } {
@@ -57,6 +80,7 @@ async function handle(req: Request): Promise<Reply> {
       train = await open(req.train, req.backend, req.threads, req.memory);
       evalSource = { source: req.eval, backend: req.backend, threads: req.threads, memory: req.memory };
       inPlace = req.inPlace ?? {};
+      loop = req.loop;
       state = req.state;
       // the split step keeps the mask as ranges: no parameter-sized copy of it stays
       decay = req.split ? new Float32Array(0) : req.decayMask;
@@ -70,20 +94,12 @@ async function handle(req: Request): Promise<Reply> {
     case 'step': {
       const w = ready();
       const s = w.state;
-      const feeds: Record<string, FeedValue> = batchFeeds(req.batch);
-      if (s.buffers.length) feeds.buffers = vec(s.buffers);
-      if (req.dropoutOffsets.length) {
-        feeds.dropout_table = table!;
-        feeds.dropout_offsets = { data: req.dropoutOffsets, dims: [req.dropoutOffsets.length] };
-      }
       if (split) {
-        const r = await split.step(s, feeds, req.scalars);
+        const r = await split.step(s, dataFeeds(req, s), req.scalars);
         s.buffers = r.buffers;
         return { type: 'step', loss: r.loss, gradNorm: r.gradNorm };
       }
-      Object.assign(feeds, { params: vec(s.params), decay_mask: vec(w.decay) });
-      for (const [name, data] of Object.entries(s.slots)) feeds[name] = vec(data);
-      for (const [name, v] of Object.entries(req.scalars)) feeds[name] = scalar(v);
+      const feeds = stepFeeds(req, s, w.decay);
       const into = Object.fromEntries(Object.entries(inPlace).filter(([, input]) => feeds[input]).map(([output, input]) => [output, feeds[input]]));
       const out = await w.train.run(feeds, Object.keys(into).length ? into : undefined);
       state = {
@@ -92,6 +108,18 @@ async function handle(req: Request): Promise<Reply> {
         slots: Object.fromEntries(Object.keys(s.slots).map((name) => [name, out[`${name}_out`] as Float32Array])),
       };
       return { type: 'step', loss: (out.loss as Float32Array)[0], gradNorm: (out.grad_norm as Float32Array)[0] };
+    }
+    case 'steps': {
+      const w = ready();
+      if (!loop) throw new Error('the worker has no train loop (trainer.steps_per_run is 1)');
+      const s = w.state;
+      const out = await w.train.run(loopFeeds(loop, req.steps.map((step) => stepFeeds(step, s, w.decay))));
+      state = {
+        params: out.params_out as Float32Array,
+        buffers: s.buffers.length ? (out.buffers_out as Float32Array) : s.buffers,
+        slots: Object.fromEntries(Object.keys(s.slots).map((name) => [name, out[`${name}_out`] as Float32Array])),
+      };
+      return { type: 'steps', loss: Array.from(out.loss as Float32Array), gradNorm: Array.from(out.grad_norm as Float32Array) };
     }
     case 'eval': {
       const w = ready();

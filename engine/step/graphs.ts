@@ -97,6 +97,12 @@ function flatGrad(net: Net, grads: Tensor[]): Tensor {
 }
 
 /**
+ * Train-step inputs that stay the same for every step of a run (fed once, not per step): the dropout
+ * mask table and the weight-decay mask. engine/step/loop.ts reads them from the Loop's outer scope.
+ */
+export const RUN_CONSTANTS: readonly string[] = ['dropout_table', 'decay_mask'];
+
+/**
  * Train step. Inputs: params, [buffers], x, y, w, [dropout_table, dropout_offsets], then the optimizer's
  * slots, decay_mask and its scalars. Outputs: loss, grad_norm, params_out, <slot>_out per slot, [buffers_out].
  * The gradient norm is taken per tensor (globalNorm) and the update is element-wise, exactly as the split

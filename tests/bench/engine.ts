@@ -34,6 +34,8 @@ export interface EngineCase {
   shape: string; backend: Backend | 'pytorch'; batch: number; steps: number; warmup: number; layers?: number; dropout?: number;
   /** trainer.recompute as the engine takes it (layers per recomputed segment; 0 or absent: off). */
   recompute?: number;
+  /** trainer.steps_per_run: optimizer steps per onnxruntime run (steps and warmup are rounded up to runs of it). */
+  stepsPerRun?: number;
 }
 export interface EngineRow extends EngineCase {
   params: number;
@@ -58,21 +60,21 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
   const inputShape = [cfg.context_length, CHANNELS];
   const optim = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3, gradClip: 1, lr: 1e-4, warmupSteps: 0, totalSteps: 1000, schedule: 'constant' as const };
   const t0 = performance.now();
-  const trainer = await createTrainer({ model: buildModel(cfg, CHANNELS), batchSize: c.batch, evalBatchSize: 1, inputShape, optim, seed: 0, backend: c.backend as Backend, recompute: c.recompute });
+  const trainer = await createTrainer({ model: buildModel(cfg, CHANNELS), batchSize: c.batch, evalBatchSize: 1, inputShape, optim, seed: 0, backend: c.backend as Backend, recompute: c.recompute, stepsPerRun: c.stepsPerRun });
   const buildS = (performance.now() - t0) / 1000;
   const rng = new Rng(1);
   const batch = {
     x: Float32Array.from({ length: c.batch * cfg.context_length * CHANNELS }, () => rng.normal()),
     y: Float32Array.from({ length: c.batch }, () => (rng.next() < 0.5 ? 1 : 0)),
   };
+  const K = c.stepsPerRun ?? 1;
   const step = async () => {
-    const r = await trainer.step(batch);
-    if (!Number.isFinite(r.loss)) throw new Error(`loss is not finite at step ${r.step}`);
+    for (const r of await trainer.steps(Array.from({ length: K }, () => batch))) if (!Number.isFinite(r.loss)) throw new Error(`loss is not finite at step ${r.step}`);
   };
   try {
-    for (let t = 0; t < c.warmup; t++) await step();
+    for (let t = 0; t < c.warmup; t += K) await step();
     const s0 = performance.now();
-    for (let t = 0; t < c.steps; t++) await step();
+    for (let t = 0; t < c.steps; t += K) await step();
     const dt = (performance.now() - s0) / 1000;
     // The same train-step graph again, built (not run) to count its FLOPs from static shapes.
     const { result, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape, optim, recompute: c.recompute }));
@@ -113,7 +115,7 @@ export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
   const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch} failed ${after}: ${tail}`);
   const out = JSON.parse(line);
-  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute, step: stepKind(c.backend) });
+  const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute, step: stepKind(c.backend), stepsPerRun: c.stepsPerRun });
   const est_peak_mb = estimate.total / 2 ** 20;
   if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb, fixed_bytes_per_param: estimate.fixedPerParam };
   // PyTorch reports no graph: reuse the node case's FLOP count for the same shape (same model, same maths).

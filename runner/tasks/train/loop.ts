@@ -1,6 +1,7 @@
 // The epoch loop, nanoGPT-style: seeded batches, an optimizer step, evaluation every eval_interval
 // epochs, and events for the hooks (hooks/) that do everything else: checkpoints, early stopping,
-// progress, metrics. Its whole state between steps is (trainer state, LoopState, each hook's state), all
+// progress, metrics. With trainer.steps_per_run = K, up to K steps share one engine run (never across
+// an epoch's end or the last step), and each still gets its own step event. Its whole state between steps is (trainer state, LoopState, each hook's state), all
 // saved in the `last` checkpoint, so a resumed run takes exactly the steps an uninterrupted one would.
 import { batches, type Dataset, type SplitArrays } from '../../../data/index.js';
 import type { Trainer } from '../../../engine/index.js';
@@ -70,6 +71,17 @@ export function restore(metadata: Record<string, string>, hooks: readonly Hook[]
   return decodeJson<LoopState>(metadata.loop);
 }
 
+/** Up to `n` next batches of the epoch (fewer at its end). */
+function takeRun<T>(epoch: Iterator<T>, n: number): T[] {
+  const run: T[] = [];
+  while (run.length < n) {
+    const next = epoch.next();
+    if (next.done) break;
+    run.push(next.value);
+  }
+  return run;
+}
+
 /** Trains until the last epoch, trainer.max_steps, a hook's stop request, a non-finite loss or Ctrl-C. */
 export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Promise<LoopEnd> {
   const { trainer, data, signal } = io;
@@ -98,25 +110,37 @@ export async function runLoop(cfg: LoopConfig, io: LoopIO, state: LoopState): Pr
     const skip = trainer.stepCount - state.epoch * perEpoch;
     const started = performance.now();
     let seen = 0;
-    let index = 0;
-    for (const batch of batches(data.train, cfg.batchSize, cfg.seed, state.epoch)) {
-      if (index++ < skip) continue;
-      if (trainer.stepCount >= total) break;
+    const epochBatches = batches(data.train, cfg.batchSize, cfg.seed, state.epoch)[Symbol.iterator]();
+    for (let i = 0; i < skip; i++) epochBatches.next();
+    for (;;) {
+      // a run of up to trainer.steps_per_run steps, within the epoch (its end evaluates and checkpoints) and the step budget
+      const run = takeRun(epochBatches, Math.min(trainer.stepsPerRun ?? 1, total - trainer.stepCount));
+      if (!run.length) break;
       if (signal.aborted) return finish({ kind: 'interrupted' });
-
-      // one optimizer step; a non-finite loss ends the run and leaves the checkpoints as they are
-      const r = await trainer.step(batch);
-      if (!Number.isFinite(r.loss)) {
+      const runStart = performance.now();
+      const results = run.length === 1 ? [await trainer.step(run[0])] : await trainer.steps(run);
+      // each step's share of the run: the run's time divided by its steps
+      const perStep = (performance.now() - runStart) / run.length;
+      const bad = results.findIndex((r) => !Number.isFinite(r.loss));
+      const done = bad < 0 ? results : results.slice(0, bad);
+      // the loop state takes the whole run first: a hook that saves a resume point mid-run saves the trainer after it
+      done.forEach((r, i) => {
+        state.lossSum += r.loss * run[i].size;
+        state.lossCount += run[i].size;
+      });
+      for (const [i, r] of done.entries()) {
+        lr = r.lr;
+        seen += run[i].size;
+        // step hooks (progress, metrics, a pause)
+        const samplesPerSec = seen / ((runStart - started + (i + 1) * perStep) / 1000);
+        await hooks.emit('onStep', { step: r.step, epoch, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, samplesPerSec }, loop);
+      }
+      // a non-finite loss ends the run and leaves the checkpoints as they are
+      if (bad >= 0) {
+        const r = results[bad];
         return finish({ kind: 'nonfinite', reason: `train loss is ${r.loss} at step ${r.step} (epoch ${epoch}, lr ${r.lr.toExponential(3)}); try a lower trainer.lr or a grad clip` });
       }
-      lr = r.lr;
-      state.lossSum += r.loss * batch.size;
-      state.lossCount += batch.size;
-      seen += batch.size;
-
-      // step hooks (progress, metrics, a pause); a stop request ends the run here
-      const samplesPerSec = seen / ((performance.now() - started) / 1000);
-      await hooks.emit('onStep', { step: r.step, epoch, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, samplesPerSec }, loop);
+      // a stop request ends the run here
       if (hooks.stop) return finish(hooks.stop);
     }
 

@@ -94,7 +94,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
 
   const estimates = jobs.map((j) => {
     const channels = featureColumns(j.spec.data.features).length;
-    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer), step: stepKind(j.spec.trainer.backend) });
+    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer), step: stepKind(j.spec.trainer.backend), stepsPerRun: j.spec.trainer.steps_per_run });
     // trainer.batch_size=auto: the search's smallest candidate; the search itself keeps to free memory
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };

@@ -33,7 +33,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const recompute = recomputeLayers(spec.trainer);
-  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend) });
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: spec.trainer.steps_per_run });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };
@@ -70,6 +70,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     threads: ctx.threads,
     cache: engineCache(spec),
     recompute,
+    stepsPerRun: tr.steps_per_run ?? 1,
   });
   ctx.log(cacheNote(trainer.cache, spec));
   ctx.setInfo({ engine_cache: trainer.cache });

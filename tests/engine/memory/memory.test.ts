@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OVERHEAD_FACTOR, DROPOUT_BYTES_PER_ELEMENT, RUNTIME_BYTES, activationBytes, describeMemory, estimateMemory, fittingBatch, largestBatch, stepKind, UPDATE_CHUNK_BYTES } from '../../../engine/memory/index.js';
+import { DEFAULT_OVERHEAD_FACTOR, DROPOUT_BYTES_PER_ELEMENT, LOOP_COPIES, RUNTIME_BYTES, activationBytes, describeMemory, estimateMemory, fittingBatch, largestBatch, stepKind, UPDATE_CHUNK_BYTES } from '../../../engine/memory/index.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
 
 const patchtst = (d: number, L: number, h: number): ModelConfig => ({
@@ -96,6 +96,20 @@ describe('memory estimate', () => {
     expect(['web', 'webgpu', 'cuda'].map((b) => stepKind(b))).toEqual(['fused', 'fused', 'fused']);
     expect(stepKind('node', { split: false })).toBe('fused');
     expect(stepKind('node', { inPlace: false })).toBe('fused');
+    expect(stepKind('node', {}, 4)).toBe('fused');
+  });
+
+  it('a K-step Loop (steps_per_run) adds its copies of the carried state and the K stacked batches; K = 1 adds nothing', () => {
+    const cfg = patchtst(64, 32, 2);
+    const [one, eight] = [estimateMemory(cfg, 25, 64, { step: 'fused', stepsPerRun: 1 }), estimateMemory(cfg, 25, 64, { step: 'fused', stepsPerRun: 8 })];
+    expect(one).toEqual(estimateMemory(cfg, 25, 64, { step: 'fused' }));
+    // the Loop wraps the fused step, whichever step the backend runs alone
+    expect(estimateMemory(cfg, 25, 64, { stepsPerRun: 8 })).toEqual(eight);
+    expect(LOOP_COPIES(2)).toBe(6);
+    expect(eight.stepCopies - one.stepCopies).toBe(6 * 4 * one.paramCount);
+    expect(eight.fixedPerParam).toBe(one.fixedPerParam + 24);
+    expect(eight.activations - one.activations).toBe(8 * 64 * (60 * 25 + 2) * 4);
+    expect(eight.overhead).toBe(one.overhead);
   });
 
   it('adds up: activations from activationBytes, overhead a factor on them plus the runtime, total the sum of the parts', () => {

@@ -9,22 +9,31 @@ import { stepsPerEpoch, totalSteps, type LoopConfig, type LoopIO } from '../../.
 const split = (n: number) => ({ x: new Float32Array(n), y: new Float32Array(n), dates: Array.from({ length: n }, (_, i) => `d${i}`), n });
 export const data = { train: split(4), val: split(2), test: split(2) } as unknown as Dataset; // 2 steps per epoch at batch 2
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface Saved {
   path: string;
   step: number;
   meta: Record<string, string | number>;
 }
 
-/** trainLosses[t] is step t+1's loss (0.5 past the end), valLosses the evaluations' in order; gradNorm is step / 10. */
-export function scripted(trainLosses: number[], valLosses: number[], from = { step: 0, evals: 0 }) {
+/**
+ * trainLosses[t] is step t+1's loss (0.5 past the end), valLosses the evaluations' in order; gradNorm is step / 10.
+ * `runs`: steps_per_run and each step's wall time; the sizes of the engine runs taken are recorded in `runSizes`.
+ */
+export function scripted(trainLosses: number[], valLosses: number[], from = { step: 0, evals: 0 }, runs = { stepsPerRun: 1, stepMs: 0 }) {
   const saves: Saved[] = [];
+  const runSizes: number[] = [];
   let t = from.step;
   let evals = from.evals;
+  const one = () => ({ loss: trainLosses[t] ?? 0.5, gradNorm: (t + 1) / 10, lr: 1e-3, step: ++t });
   const trainer = {
     get stepCount() {
       return t;
     },
-    step: async () => ({ loss: trainLosses[t] ?? 0.5, gradNorm: (t + 1) / 10, lr: 1e-3, step: ++t }),
+    stepsPerRun: runs.stepsPerRun,
+    step: async () => (runSizes.push(1), await sleep(runs.stepMs), one()),
+    steps: async (batches: unknown[]) => (runSizes.push(batches.length), await sleep(runs.stepMs * batches.length), batches.map(one)),
     evaluate: async () => ({ loss: valLosses[evals++]!, probs: new Float32Array(2) }),
     saveCheckpoint: async (path: string, meta: Record<string, string | number> = {}) => void saves.push({ path, step: t, meta }),
   } as unknown as Trainer;
@@ -39,7 +48,7 @@ export function scripted(trainLosses: number[], valLosses: number[], from = { st
     log: (m: string) => logs.push(m),
     progress: () => {},
   } as unknown as RunContext;
-  return { trainer, ctx, controller, saves, metrics, logs, evals: () => evals };
+  return { trainer, ctx, controller, saves, metrics, logs, runSizes, evals: () => evals };
 }
 
 export type Cfg = LoopConfig & { patience: number; minDelta: number };
