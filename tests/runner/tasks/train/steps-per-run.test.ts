@@ -15,9 +15,9 @@ describe('trainer.steps_per_run in the config', () => {
     const composed = (...overrides: string[]) => compose({ configDir: CONF, configName: 'config', overrides });
     expect(composed().config.trainer.steps_per_run).toBe(1);
     expect(composed('trainer.steps_per_run=8').config.trainer.steps_per_run).toBe(8);
-    expect(() => composed('trainer.steps_per_run=0')).toThrow(/^trainer\.steps_per_run: expected a number >= 1, got 0/);
-    expect(() => composed('trainer.steps_per_run=-2')).toThrow(/^trainer\.steps_per_run: expected a number >= 1, got -2/);
-    expect(() => composed('trainer.steps_per_run=1.5')).toThrow(/^trainer\.steps_per_run: expected integer, got 1\.5/);
+    expect(() => composed('trainer.steps_per_run=0')).toThrow(/^trainer\.steps_per_run: expected an integer >= 1, got 0 /);
+    expect(() => composed('trainer.steps_per_run=-2')).toThrow(/^trainer\.steps_per_run: expected an integer >= 1, got -2 /);
+    expect(() => composed('trainer.steps_per_run=1.5')).toThrow(/^trainer\.steps_per_run: expected an integer >= 1, got 1\.5 /);
   });
 });
 
