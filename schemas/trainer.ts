@@ -28,7 +28,8 @@ export const trainerSchema = {
     backend: { enum: ['node', 'web', 'webgpu', 'cuda'], description: 'cuda needs onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12' },
     recompute: {
       anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 1 }],
-      description: 'Activation recomputation: false keeps every activation; true recomputes each encoder layer in the backward pass; N keeps every Nth layer boundary',
+      // an anyOf's description is the "expected ..." of its error message (runner/compose/validate.ts)
+      description: 'true (recompute each encoder layer in the backward pass), false (keep every activation) or an integer N >= 1 (keep every Nth layer boundary)',
     },
     steps_per_run: {
       type: 'integer',

@@ -9,6 +9,7 @@ import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
 import { AUTO_BATCH_DEFAULTS } from './autobatch/search.js';
 import { recomputeLayers } from './recompute.js';
+import { stepsPerRun } from './steps-per-run.js';
 
 export interface AvailableMemory {
   bytes: number;
@@ -94,7 +95,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
 
   const estimates = jobs.map((j) => {
     const channels = featureColumns(j.spec.data.features).length;
-    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer), step: stepKind(j.spec.trainer.backend), stepsPerRun: j.spec.trainer.steps_per_run });
+    const at = (batchSize: number) => estimateMemory(j.spec.model, channels, batchSize, { recompute: recomputeLayers(j.spec.trainer), step: stepKind(j.spec.trainer.backend), stepsPerRun: stepsPerRun(j.spec.trainer) });
     // trainer.batch_size=auto: the search's smallest candidate; the search itself keeps to free memory
     const batch = j.spec.trainer.batch_size === 'auto' ? (j.spec.trainer.auto_batch?.start ?? AUTO_BATCH_DEFAULTS.start) : j.spec.trainer.batch_size;
     return { job: j, at, estimate: at(batch) };

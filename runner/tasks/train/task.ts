@@ -17,6 +17,7 @@ import { availableMemory, memoryRefusal } from './preflight.js';
 import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
 import { autoBatch } from './autobatch/index.js';
 import { recomputeLayers } from './recompute.js';
+import { stepsPerRun } from './steps-per-run.js';
 
 export { CHECKPOINTS, type TrainSpec };
 
@@ -33,7 +34,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const recompute = recomputeLayers(spec.trainer);
-  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: spec.trainer.steps_per_run });
+  const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: stepsPerRun(spec.trainer) });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);
   if (typeof batch === 'string') return { status: 'skipped', reason: batch };
@@ -70,7 +71,7 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
     threads: ctx.threads,
     cache: engineCache(spec),
     recompute,
-    stepsPerRun: tr.steps_per_run ?? 1,
+    stepsPerRun: stepsPerRun(tr, stepsPerEpoch(data.train.n, tr.batch_size)),
   });
   ctx.log(cacheNote(trainer.cache, spec));
   ctx.setInfo({ engine_cache: trainer.cache });

@@ -11,6 +11,7 @@ import { availableMemory, type AvailableMemory } from '../preflight.js';
 import type { TrainSpec } from '../check.js';
 import { machine, readCached, writeCached, type CacheKey } from './cache.js';
 import { recomputeLayers } from '../recompute.js';
+import { stepsPerRun } from '../steps-per-run.js';
 import { AUTO_BATCH_DEFAULTS, candidates, chooseBatch, searchBatch, type AutoBatchSettings, type Measurement, type Trial } from './search.js';
 import { runTrial } from './trial.js';
 
@@ -40,7 +41,7 @@ function planOf(spec: TrainSpec, available: AvailableMemory, threads = available
   const channels = featureColumns(spec.data.features).length;
   const limit = Math.floor(available.bytes * settings.memory_fraction);
   const recompute = recomputeLayers(spec.trainer);
-  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute, step: stepKind(spec.trainer.backend) });
+  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: stepsPerRun(spec.trainer) });
   const key: CacheKey = {
     model: spec.model,
     ...(recompute ? { recompute } : {}), // absent when off, so searches cached before the switch still hit

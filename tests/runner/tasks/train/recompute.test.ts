@@ -26,6 +26,8 @@ describe('trainer.recompute', () => {
   it('refuses a value that is neither a boolean nor a layer count >= 1, naming the key', () => {
     expect(() => composed('trainer.recompute=0')).toThrow(/^trainer\.recompute: .*got 0/);
     expect(() => composed('trainer.recompute=yes')).toThrow(/^trainer\.recompute: .*got 'yes'/);
+    // the message says what the key takes, in the words a user types
+    expect(() => composed('trainer.recompute=abc')).toThrow(/^trainer\.recompute: expected true \(.*\), false \(.*\) or an integer N >= 1 \(.*\), got 'abc' \(string\)$/);
   });
 
   it('a smoke run with recomputation logs bitwise the same losses as one without', async () => {

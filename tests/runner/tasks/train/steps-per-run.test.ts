@@ -9,6 +9,16 @@ import { compose } from '../../../../runner/compose/index.js';
 import { freshState, runLoop } from '../../../../runner/tasks/train/loop.js';
 import { CONF, metricsOf, runJson, TINY, train, type TrainRun } from './helpers.js';
 import { cfg, io, scripted } from './scripted.js';
+import { stepsPerRun } from '../../../../runner/tasks/train/steps-per-run.js';
+
+describe('the steps one engine run holds', () => {
+  it('is trainer.steps_per_run capped by trainer.max_steps and an epoch: a run never crosses either, so a larger K would only stack batches no run feeds', () => {
+    expect(stepsPerRun({ steps_per_run: 1e9, max_steps: 2 })).toBe(2);
+    expect(stepsPerRun({ steps_per_run: 8, max_steps: null }, 5)).toBe(5);
+    expect(stepsPerRun({ steps_per_run: 4, max_steps: null }, 7)).toBe(4);
+    expect(stepsPerRun({ steps_per_run: 1, max_steps: 3 })).toBe(1);
+  });
+});
 
 describe('trainer.steps_per_run in the config', () => {
   it('is 1 by default; 0, a negative or a fractional value is refused in one line naming the key', () => {
