@@ -108,8 +108,8 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
       throw new PlanError(`${overrides.find((o) => /^\s*sweep\s*=/.test(o))!.trim()} selects a sweep preset: add --multirun (-m)`);
     }
   }
-  if (opts.multirun) refuseLauncherSweep(overrides);
-  if (opts.multirun) refuseSweeperSweep(overrides);
+  if (opts.multirun) refuseSharedSweep(overrides, isLauncherOverride, LAUNCHER_FIX);
+  if (opts.multirun) refuseSharedSweep(overrides, isSweeperOverride, SWEEPER_FIX);
   // sweep=<preset> with `sweeper:`: its name and keys go first, so the command line's sweeper.* win
   let presetSweeper = opts.multirun && !opts.sweeper ? presetSweeperOf(overrides, configDir) : null;
   const lead = presetSweeper?.overrides ?? [];
@@ -198,16 +198,19 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
 const STUDIES_NOTE = 'no studies/ folder';
 const SWEEPER_FIX = 'every job of a sweep runs under one sweeper: give sweeper and its keys one value each';
 
-/** A sweep over the sweeper or one of its keys (`sweeper=random,tpe`, `sweeper.n_trials=4,8`). */
-function refuseSweeperSweep(overrides: string[]): void {
-  for (const text of overrides.filter(isSweeperOverride)) {
+/**
+ * Refuses a sweep over a setting every job of a sweep shares (`launcher=local,pool`, `sweeper.n_trials=4,8`):
+ * the first override that `isSetting` picks and that sweeps, with `fix` after it.
+ */
+function refuseSharedSweep(overrides: string[], isSetting: (text: string) => boolean, fix: string): void {
+  for (const text of overrides.filter(isSetting)) {
     let sweep = false;
     try {
       sweep = isSweep(parseOverride(text));
     } catch {
       // composing the job reports the syntax error
     }
-    if (sweep) throw new PlanError(`${text.trim()}: ${SWEEPER_FIX}`);
+    if (sweep) throw new PlanError(`${text.trim()}: ${fix}`);
   }
 }
 
@@ -228,19 +231,6 @@ function presetSweeperOf(overrides: string[], configDir: string): { overrides: s
 }
 
 const LAUNCHER_FIX = 'every job of a sweep runs on one launcher: give launcher and its keys one value each (run one sweep per launcher)';
-
-/** A sweep over the launcher or one of its keys, as typed (`launcher=local,pool`, `launcher.n_jobs=1,2`). */
-function refuseLauncherSweep(overrides: string[]): void {
-  for (const text of overrides.filter(isLauncherOverride)) {
-    let sweep = false;
-    try {
-      sweep = isSweep(parseOverride(text));
-    } catch {
-      // composing the job reports the syntax error
-    }
-    if (sweep) throw new PlanError(`${text.trim()}: ${LAUNCHER_FIX}`);
-  }
-}
 
 function launcherMismatch(jobOverrides: string[]): string {
   const set = jobOverrides.filter(isLauncherOverride);
