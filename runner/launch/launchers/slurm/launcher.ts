@@ -13,12 +13,12 @@ import { readRunRecord } from '../../../outputs/index.js';
 import type { JobOutcome, PlannedJob } from '../../types.js';
 import type { JobTicket, LaunchContext, Launcher } from '../types.js';
 import { slurmConfig, type SlurmConfig } from './config.js';
-import { accounted, queued, sbatch, sbatchTestOnly, SlurmError } from './scheduler.js';
+import { accounted, queued, sbatch, sbatchTestOnly, settled, SlurmError } from './scheduler.js';
 import { batchScript, sbatchOptions } from './script.js';
 import { ArrayTask } from './tasks.js';
 
-/** Seconds a task may be out of the queue without a run.json or a sacct record before it is called lost. */
-const ACCOUNTING_LAG_S = 10;
+/** Seconds a task may be out of the queue without a run.json or a settled sacct record before it is closed on what is known. */
+const ACCOUNTING_LAG_S = 20;
 
 /** What slurm/submission.json records: enough to follow (or re-attach to) the array later. */
 export interface Submission {
@@ -146,8 +146,12 @@ export class SlurmLauncher implements Launcher {
           const s = inQueue.get(task.index);
           task.follow();
           if (s) task.show(s);
-          // accounting hears of a task's end a moment after it leaves the queue; one it never hears of is lost
-          else if (task.ended() || acct.has(task.index) || task.goneFor(ctx.now()) >= ACCOUNTING_LAG_S) ctx.close(task.finish(acct.get(task.index), ctx.now));
+          // accounting hears of a task's end a moment after it leaves the queue (until then it may still say RUNNING);
+          // one it never hears of is lost
+          else {
+            const record = acct.get(task.index);
+            if (task.ended() || (record && settled(record)) || task.goneFor(ctx.now()) >= ACCOUNTING_LAG_S) ctx.close(task.finish(record, ctx.now));
+          }
         }
       }
       if (tasks.some((t) => !t.done)) await sleep(this.cfg.poll_s * 1000, ctx.signal);

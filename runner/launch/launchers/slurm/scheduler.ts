@@ -45,6 +45,17 @@ export interface TaskState {
   exitCode: string;
 }
 
+/** States a task passes through before it ends (slurm.conf's job states); accounting may still show one after the task left the queue. */
+const UNSETTLED = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'REQUEUE_FED', 'REQUEUE_HOLD', 'RESIZING', 'SIGNALING', 'STAGE_OUT', 'STOPPED']);
+
+/**
+ * Whether accounting's record says how the task ended (COMPLETED, FAILED 3:0, CANCELLED, TIMEOUT, ...).
+ * slurmdbd hears of a task's end a moment after squeue drops it, so a record can still say RUNNING.
+ */
+export function settled(s: TaskState): boolean {
+  return !UNSETTLED.has(s.state);
+}
+
 /** The array's tasks still in the queue, by array index. */
 export async function queued(jobId: string): Promise<Map<number, TaskState>> {
   const out = await slurm('squeue', ['-h', '-r', '-j', jobId, '-o', '%K|%T|%r']).catch((e: SlurmError) => {

@@ -10,7 +10,7 @@ import { endReport, trialStateOf } from '../../../../sweeps/pruners/reports.js';
 import { JobRun, type JobPlacement } from '../../job.js';
 import type { JobOutcome } from '../../types.js';
 import type { JobTicket } from '../types.js';
-import type { TaskState } from './scheduler.js';
+import { settled, type TaskState } from './scheduler.js';
 
 /** Reads the lines appended to a file since the last call (the task's stdout, appended across requeues). */
 export class LogTail {
@@ -113,7 +113,8 @@ export class ArrayTask {
     this.done = true;
     const { ticket } = this;
     const dir = ticket.dir;
-    const seen = acct ? `${acct.state} ${acct.exitCode}`.trim() : null;
+    // a record still unsettled when the wait ran out says only what accounting last heard
+    const seen = acct ? (settled(acct) ? `${acct.state} ${acct.exitCode}`.trim() : `in an unknown state (accounting still says ${acct.state})`) : null;
     let record: RunRecord | null = null;
     try {
       record = readRunRecord(dir);
