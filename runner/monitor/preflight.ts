@@ -1,8 +1,8 @@
 // The machine-side lines of the launch preflight block (sensors, free disk) and how the block prints.
 // The task adds its own lines (the train task: backend, memory; runner/tasks/train/preflight.ts).
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { realpath, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import si from 'systeminformation';
 import type { MonitorConfig } from '../../schemas/index.js';
 import { fmtTemp, levelOf } from './thresholds.js';
 import type { PreflightLine, Reading } from './types.js';
@@ -30,20 +30,33 @@ export function sensorsLine(r: Pick<Reading, 'cpuTempC' | 'unreadable'>, monitor
 }
 
 /**
- * Free bytes on the file system that holds `dir`, or will once it is created (its nearest existing
- * parent): systeminformation's fsSize, the mount with the longest matching path. null when unknown.
+ * Free bytes (available to this user, `statfs`'s bavail × bsize) on the file system that holds `dir`, or
+ * will once it is created (its nearest existing parent), and that file system's mount point: the highest
+ * folder above it on the same device. Works for tmpfs, NFS and Lustre too, which systeminformation's
+ * fsSize (local disks only) does not list. null when unknown.
  */
 export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string } | null> {
   let at = path.resolve(dir);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
-    const real = realpathSync(at);
-    const mounts = (await si.fsSize()).filter((f) => real === f.mount || real.startsWith(f.mount.endsWith(path.sep) ? f.mount : f.mount + path.sep));
-    const best = mounts.sort((a, b) => b.mount.length - a.mount.length)[0];
-    return best ? { bytes: best.available, mount: best.mount } : null;
+    const real = await realpath(at);
+    const fs = await statfs(real);
+    return { bytes: fs.bavail * fs.bsize, mount: await mountOf(real) };
   } catch {
     return null;
   }
+}
+
+/** The mount point of an existing absolute path: climb while the parent is on the same device. */
+async function mountOf(real: string): Promise<string> {
+  let at = real;
+  const dev = (await stat(at)).dev;
+  while (path.dirname(at) !== at) {
+    const up = path.dirname(at);
+    if ((await stat(up)).dev !== dev) break;
+    at = up;
+  }
+  return at;
 }
 
 /**

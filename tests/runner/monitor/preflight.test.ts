@@ -1,5 +1,5 @@
 // The machine-side preflight lines and the block's layout.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,10 +26,17 @@ describe('preflight lines', () => {
     expect(diskLine(free, 'outputs', [600], fmt)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, the job needs 600 B' });
   });
 
-  it('freeDisk finds the file system of a folder through systeminformation', async () => {
+  it('freeDisk finds the file system of a folder and its mount point, tmpfs included', async () => {
     const free = await freeDisk(mkdtempSync(join(tmpdir(), 'ladder-disk-')));
     expect(free!.bytes).toBeGreaterThan(0);
     expect(free!.mount.startsWith('/')).toBe(true);
+    // /dev/shm is a tmpfs on Linux: its own mount, with its own free space, not the root's
+    if (existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync('/').dev) {
+      const shm = await freeDisk('/dev/shm/ladder-not-yet/outputs');
+      const fs = statfsSync('/dev/shm');
+      expect(shm!.mount).toBe('/dev/shm');
+      expect(Math.abs(shm!.bytes - fs.bavail * fs.bsize)).toBeLessThan(64 << 20); // others may write there meanwhile
+    }
   }, 20_000);
 
   it('renders one aligned line per check, the fix under a line that is not ok', () => {
