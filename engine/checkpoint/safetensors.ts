@@ -3,7 +3,7 @@
  * length, a JSON header { name: { dtype, shape, data_offsets }, __metadata__: {str: str} }, then raw
  * little-endian data. Written and read tensor by tensor, so files larger than one JS buffer work.
  */
-import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 export type StDType = 'F32' | 'F64' | 'I64';
 export type StArray = Float32Array | Float64Array | BigInt64Array;
@@ -37,18 +37,24 @@ export function writeSafetensors(path: string, tensors: Record<string, StTensor>
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, head);
-    writeSync(fd, Buffer.from(json));
-    for (const t of Object.values(tensors)) writeChunked(fd, bytesOf(t.data));
-  } finally {
-    closeSync(fd);
+    try {
+      writeAll(fd, head);
+      writeAll(fd, Buffer.from(json));
+      for (const t of Object.values(tensors)) writeAll(fd, bytesOf(t.data));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk must not leave half a checkpoint behind
+    throw e;
   }
-  renameSync(tmp, path);
 }
 
-function writeChunked(fd: number, bytes: Uint8Array): void {
+/** Writes all of `bytes`: write(2) may write fewer bytes than asked (a disk filling up) without failing; the next call then fails (ENOSPC). */
+function writeAll(fd: number, bytes: Uint8Array): void {
   const CHUNK = 1 << 30;
-  for (let at = 0; at < bytes.byteLength; at += CHUNK) writeSync(fd, bytes.subarray(at, Math.min(at + CHUNK, bytes.byteLength)));
+  for (let at = 0; at < bytes.byteLength;) at += writeSync(fd, bytes, at, Math.min(CHUNK, bytes.byteLength - at));
 }
 
 function readExact(fd: number, into: Uint8Array, position: number): void {

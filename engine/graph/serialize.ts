@@ -2,7 +2,7 @@
  * Serialises a Graph to ONNX (opset 18, IR 8) with onnx-proto. Large initializers can go to an
  * external-data file, which keeps the protobuf itself under its 2 GB limit.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { ONNX_DTYPE } from './dtype.js';
@@ -118,7 +118,17 @@ export function toModelBytes(g: Graph): Uint8Array {
  * holding those initializers (64-byte aligned, as ONNX's own tools do). Returns the files written.
  */
 export function saveModel(g: Graph, path: string, opts: { externalThreshold?: number } = {}): string[] {
-  const threshold = opts.externalThreshold ?? 1024 * 1024;
+  try {
+    return writeModel(g, path, opts.externalThreshold ?? 1024 * 1024);
+  } catch (e) {
+    // a full disk: no half-written model is left to be mistaken for the export
+    rmSync(path, { force: true });
+    rmSync(`${path}.data`, { force: true });
+    throw e;
+  }
+}
+
+function writeModel(g: Graph, path: string, threshold: number): string[] {
   const dataPath = `${path}.data`;
   const protos: onnxProto.onnx.ITensorProto[] = [];
   const { nodes, initializers } = live(g);
@@ -133,9 +143,9 @@ export function saveModel(g: Graph, path: string, opts: { externalThreshold?: nu
       }
       fd ??= openSync(dataPath, 'w');
       const pad = (64 - (offset % 64)) % 64;
-      if (pad) writeSync(fd, new Uint8Array(pad));
+      if (pad) writeFileSync(fd, new Uint8Array(pad)); // writeFileSync on an fd writes all, where one write(2) may write part
       offset += pad;
-      writeSync(fd, init.data);
+      writeFileSync(fd, init.data);
       protos.push(tensorProto(init, { location: basename(dataPath), offset, length: init.data.byteLength }));
       offset += init.data.byteLength;
     }
@@ -145,7 +155,7 @@ export function saveModel(g: Graph, path: string, opts: { externalThreshold?: nu
   const bytes = modelProto(g, nodes, protos);
   const out = openSync(path, 'w');
   try {
-    writeSync(out, bytes);
+    writeFileSync(out, bytes);
   } finally {
     closeSync(out);
   }

@@ -145,15 +145,20 @@ function overwrite(path: string, data: Uint8Array): void {
   const old = readFileSync(path);
   const fd = openSync(path, 'r+');
   try {
-    writeSync(fd, data, 0, data.length, 0);
+    writeFrom0(fd, data);
     ftruncateSync(fd, data.length);
   } catch (e) {
-    writeSync(fd, old, 0, old.length, 0);
+    writeFrom0(fd, old);
     ftruncateSync(fd, old.length);
     throw e;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Writes all of `data` from offset 0: one write(2) may write only part of it on a filling disk, the next then fails. */
+function writeFrom0(fd: number, data: Uint8Array): void {
+  for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at, at);
 }
 
 export const writeRunRecord = (dir: string, r: RunRecord) => writeFileAtomic(join(dir, FILES.run), `${JSON.stringify(r, null, 2)}\n`, { inPlace: true });
@@ -196,7 +201,7 @@ export class LineFile {
     this.fd = openSync(path, 'a');
   }
   append(line: string): void {
-    if (this.fd !== null) writeSync(this.fd, `${line}\n`);
+    if (this.fd !== null) writeFileSync(this.fd, `${line}\n`); // all of it, or ENOSPC: one write(2) may write part
   }
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
