@@ -38,7 +38,7 @@ export function closeStale(outputsDir: string, indexPath: string, running: { run
     try {
       const before = readSweepRecord(join(outputsDir, dir));
       const after = closeOrphanSweep(join(outputsDir, dir), before);
-      return after.status !== before.status ? [{ dir, record: after }] : [];
+      return after.status !== 'running' ? [{ dir, record: after }] : []; // closed now, or ended in its folder only (a full index disk)
     } catch {
       return [];
     }

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main as runsMain } from '../../../runner/cli/runs.js';
@@ -105,4 +106,20 @@ describe('a run left running by a killed driver', () => {
     expect(out.stderr).toContain(`note: ${dead.slice(outputs.length + 1)} was left running by a process that is gone; marked lost\n`);
     expect(runJson(dead).status).toBe('lost');
   }, 60_000);
+
+  it('a sweep and runs that ended in their folders while the index could not be written (a full disk) are brought along in the index', async () => {
+    const outputs = tempOutputs();
+    const index = join(outputs, 'index.sqlite');
+    const { io: runIO } = io();
+    const launch = { multirun: true, zip: [], dryRun: false, json: true, configDir: conf, configName: 'config', outputsDir: outputs, indexPath: index };
+    expect(await runLaunchCommand({ ...launch, overrides: ['task=t_slow', 'budget=2m,20m'] }, compose, { ...runIO, cwd: outputs })).toBe(0);
+    const db = new Database(index);
+    db.exec("UPDATE sweeps SET status = 'running', finished_at = NULL; UPDATE runs SET status = 'running'"); // the end never reached the index
+    db.close();
+    const { out, io: runsIO } = io();
+    expect(await runsMain(['ls', '--outputs', outputs, '--index', index, '--json'], runsIO)).toBe(0);
+    expect(out.stderr).toBe(''); // nothing was closed now: the folders already said how they ended
+    expect(indexDump(index)).toEqual(reindexedDump(outputs));
+  }, 60_000);
 });
+
