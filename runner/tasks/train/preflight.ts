@@ -65,8 +65,11 @@ export interface PreflightJob {
   spec: TrainSpec;
 }
 
-/** Bytes a job writes to its run folder: the best and last checkpoints (weights and optimizer slots) and model.onnx. */
-export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments) + e.params;
+/** What a run folder holds besides the weights, whatever the model's size: predictions.csv, the graph's own bytes in model.onnx, metrics, logs, configs (a tiny job writes ~200 KiB in all). */
+const RUN_FILES_BYTES = 512 * 1024;
+
+/** Bytes a job writes to its run folder: the best and last checkpoints (weights and optimizer slots), model.onnx and RUN_FILES_BYTES. */
+export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments) + e.params + RUN_FILES_BYTES;
 
 /**
  * The train task's lines of the launch preflight block, for the jobs about to start: the backends they

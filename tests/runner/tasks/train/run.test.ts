@@ -1,11 +1,12 @@
 // One smoke training on the embedded S&P 500 data with a tiny model: what it leaves in the run folder
 // and the index, and that the exported ONNX model reproduces the engine's predictions.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../../data/index.js';
-import { countParams } from '../../../../engine/index.js';
+import { featureColumns, loadDataset } from '../../../../data/index.js';
+import { countParams, estimateMemory } from '../../../../engine/index.js';
+import { outputBytes } from '../../../../runner/tasks/train/preflight.js';
 import { lastMetric, metricsOf, query, runJson, TINY, train, type TrainRun } from './helpers.js';
 
 let run: TrainRun;
@@ -40,6 +41,13 @@ describe('a smoke training run', () => {
     expect(norm.features).toHaveLength(25);
     expect(norm.mean).toHaveLength(25);
     expect(norm.std).toHaveLength(25);
+  });
+
+  it('writes no more than the launch preflight\'s disk check counts for it', () => {
+    const spec = parse(read('config.yaml'));
+    const estimate = estimateMemory(spec.model, featureColumns(spec.data.features).length, spec.trainer.batch_size);
+    const size = readdirSync(dir, { recursive: true }).map(String).reduce((a, f) => a + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0), 0);
+    expect(size).toBeLessThanOrEqual(outputBytes(estimate));
   });
 
   it('records the exact parameter count first, with data hashes and seeds', () => {
