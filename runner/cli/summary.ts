@@ -68,10 +68,15 @@ export function summary(result: LaunchResult, cwd: string): string {
   const notDone = outcomes.filter((o) => o.status !== 'completed');
   if (columns.length || notDone.length) lines.push('', formatTable(outcomes.map((o) => resultRow(o, columns, cwd))));
   if (notDone.length) lines.push('');
+  // --resume of a job folder starts a new single run outside its sweep; a sweep's jobs go on with --resume of the sweep
+  const inSweep = result.sweepId !== null;
   for (const o of notDone) {
     const head = `#${o.num} ${o.status}: `;
     lines.push(wrap(`${head}${o.reason ?? '(no reason recorded)'}`, 100, head.length));
-    if (o.status === 'interrupted' && resumable(o.task)) lines.push(`${' '.repeat(head.length)}continue it: npx run --resume ${shown(o.dir, cwd)}`);
+    if (!inSweep && o.status === 'interrupted' && resumable(o.task)) lines.push(`${' '.repeat(head.length)}continue it: npx run --resume ${shown(o.dir, cwd)}`);
+  }
+  if (inSweep && notDone.some((o) => o.status === 'interrupted' && resumable(o.task))) {
+    lines.push(`continue the sweep: npx run --resume ${where} (interrupted jobs go on from their checkpoints, jobs not started run)`);
   }
   if (notDone.length) lines.push('');
   const parts = [`${count('completed')} completed`];

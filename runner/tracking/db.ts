@@ -40,7 +40,8 @@ function checkLadderIndex(db: Db, path: string, allowEmpty: boolean): void {
     version = schemaVersion(db);
     tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
   } catch (e) {
-    throw new IndexError(`${path} is not a Ladder index (${(e as Error).message}); pass the index of an outputs dir, e.g. --index outputs/index.sqlite`);
+    // a damaged index reads like this too, and `runs reindex` refuses to write over it: name the way out
+    throw new IndexError(`${path} is not a Ladder index (${(e as Error).message}); pass the index of an outputs dir, e.g. --index outputs/index.sqlite, or, if it is a damaged index, move it aside (mv ${path} ${path}.damaged) and rebuild it from the run folders with \`npx runs reindex\``);
   }
   const empty = appId === 0 && version === 0 && tables.length === 0;
   const ladderV1 = appId === 0 && version === 1 && tables.includes('runs') && tables.includes('sweeps');

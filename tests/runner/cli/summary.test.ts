@@ -38,6 +38,19 @@ describe('the results table', () => {
     expect(lines.filter((l) => /^#\d failed/.test(l))).toEqual(['#1 failed: why', '#2 failed: why']);
   });
 
+  it('names the sweep folder, not a job folder, in the --resume hint of an interrupted sweep', () => {
+    const text = summary(result([outcome(0, 'train', { n_params: 1 }), outcome(1, 'train', { n_params: 1 }, 'interrupted')]), '/out');
+    expect(text).toContain('\n#1 interrupted: why\ncontinue the sweep: npx run --resume multirun/d/t (interrupted jobs go on from their checkpoints, jobs not started run)\n');
+    expect(text).not.toContain('--resume multirun/d/t/1');
+  });
+
+  it('names the run folder in the --resume hint of an interrupted single run', () => {
+    const single: LaunchResult = { ...result([{ ...outcome(0, 'train', { n_params: 1 }, 'interrupted'), dir: '/out/2026-01-01/00-00-00' }]), sweepId: null, dir: '/out/2026-01-01/00-00-00' };
+    const text = summary(single, '/out');
+    expect(text).toContain('\n#0 interrupted: why\n                continue it: npx run --resume 2026-01-01/00-00-00\n');
+    expect(text).not.toContain('continue the sweep');
+  });
+
   it('has no results table for a task that declares no headline (echo)', () => {
     expect(summary(result([outcome(0, 'echo', {})]), '/out')).toBe(
       "completed: 1 completed → multirun/d/t\nquery it: npx runs sql \"SELECT * FROM run_summary WHERE sweep_id = 'abcd'\"\n",

@@ -1,7 +1,7 @@
 // `runs` read commands never write the file they are asked to read: not someone else's SQLite file, not
 // an older Ladder index (that one is migrated only by `runs migrate` or a writing command).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,19 @@ describe('runs read commands on a file that is not theirs to change', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/notes\.txt is not a Ladder index \(file is not a database\)/);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a damaged index names the way out, and that way works: move it aside, then `runs reindex`', async () => {
+    const dir = tempOutputs();
+    const path = join(dir, 'index.sqlite');
+    writeFileSync(path, 'garbage\n');
+    const r = await runs(dir, 'ls', '--index', 'index.sqlite');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`if it is a damaged index, move it aside (mv ${path} ${path}.damaged) and rebuild it from the run folders with \`npx runs reindex\``);
+    expect(readFileSync(path, 'utf8')).toBe('garbage\n');
+    renameSync(path, `${path}.damaged`);
+    expect((await runs(dir, 'reindex', '--index', 'index.sqlite', '--outputs', dir)).code).toBe(0);
+    expect((await runs(dir, 'ls', '--index', 'index.sqlite')).code).toBe(0);
   });
 
   it('leave an older Ladder index unchanged and name `runs migrate`, which upgrades it', async () => {
