@@ -127,9 +127,19 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   const together = concurrentLine(estimates.filter((e) => !over.includes(e)).map((e) => e.estimate.total), env.concurrent, available.bytes, free);
   if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
-  const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
-  lines.push(diskLine(await disk, env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
+  const writing = estimates.filter((e) => !over.includes(e));
+  if (writing.length) lines.push(diskLine(await disk, env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
+  else lines.push(laterDiskLine(diskLine(await disk, env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes), estimates.length));
   return lines;
+}
+
+/**
+ * The disk line when every job is skipped for memory: nothing is written now, so the disk never refuses
+ * the launch (the memory line is the reason to act on); a disk too small for them once they fit is a warning.
+ */
+function laterDiskLine(line: PreflightLine, jobs: number): PreflightLine {
+  if (line.level === 'ok') return line;
+  return { level: 'warn', check: 'disk', message: `${line.message} once ${jobs === 1 ? 'it fits' : 'they fit'} in memory (skipped for memory now)`, ...(line.fix ? { fix: line.fix } : {}) };
 }
 
 /**
