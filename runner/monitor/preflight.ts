@@ -1,8 +1,8 @@
 // The machine-side lines of the launch preflight block (sensors, free disk) and how the block prints.
 // The task adds its own lines (the train task: backend, memory; runner/tasks/train/preflight.ts).
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import si from 'systeminformation';
 import type { MonitorConfig } from '../../schemas/index.js';
 import { fmtTemp, levelOf } from './thresholds.js';
 import type { PreflightLine, Reading } from './types.js';
@@ -31,16 +31,21 @@ export function sensorsLine(r: Pick<Reading, 'cpuTempC' | 'unreadable'>, monitor
 
 /**
  * Free bytes on the file system that holds `dir`, or will once it is created (its nearest existing
- * parent): systeminformation's fsSize, the mount with the longest matching path. null when unknown.
+ * parent): statfs's blocks available to this user, and the mount point (the highest parent on the same
+ * device). Any file system counts: systeminformation's fsSize lists local block devices only (`df -l`,
+ * device names starting with /), so an outputs dir on NFS, Lustre or tmpfs was judged by the root disk.
+ * null when unknown.
  */
 export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string } | null> {
   let at = path.resolve(dir);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
     const real = realpathSync(at);
-    const mounts = (await si.fsSize()).filter((f) => real === f.mount || real.startsWith(f.mount.endsWith(path.sep) ? f.mount : f.mount + path.sep));
-    const best = mounts.sort((a, b) => b.mount.length - a.mount.length)[0];
-    return best ? { bytes: best.available, mount: best.mount } : null;
+    const fs = await statfs(real);
+    const dev = statSync(real).dev;
+    let mount = real;
+    while (path.dirname(mount) !== mount && statSync(path.dirname(mount)).dev === dev) mount = path.dirname(mount);
+    return { bytes: fs.bavail * fs.bsize, mount };
   } catch {
     return null;
   }
