@@ -128,8 +128,11 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
   const writing = estimates.filter((e) => !over.includes(e));
-  if (writing.length) lines.push(diskLine(await disk, env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
-  else lines.push(laterDiskLine(diskLine(await disk, env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes), estimates.length));
+  const need = (some: typeof estimates) => some.map((e) => outputBytes(e.estimate));
+  const room = await disk;
+  lines.push(writing.length || !room
+    ? diskLine(room, env.outputsDir, need(writing), formatBytes)
+    : laterDiskLine(diskLine(room, env.outputsDir, need(estimates), formatBytes), estimates.length));
   return lines;
 }
 
@@ -139,7 +142,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
  */
 function laterDiskLine(line: PreflightLine, jobs: number): PreflightLine {
   if (line.level === 'ok') return line;
-  return { level: 'warn', check: 'disk', message: `${line.message} once ${jobs === 1 ? 'it fits' : 'they fit'} in memory (skipped for memory now)`, ...(line.fix ? { fix: line.fix } : {}) };
+  return { level: 'warn', check: 'disk', message: `${line.message} once ${jobs === 1 ? 'it fits' : 'they fit'} in memory (skipped for memory now)`, fix: line.fix };
 }
 
 /**
