@@ -20,6 +20,7 @@ import { inPlacePairs } from '../step/inplace.js';
 import { buildGradStep, buildUpdateGraph } from '../step/split.js';
 import type { Backend, RuntimeMemory } from './backends.js';
 import { type CacheOutcome, compileStep } from './cache.js';
+import { checkTrainerNumbers } from './options.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request, StepInputs } from './protocol.js';
 
 /** `H`: the optimizer's hyperparameters (AdamW's by default). */
@@ -53,9 +54,12 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
   /** onnxruntime's allocator switches and in-place state updates (defaults: see RuntimeMemory). */
   memory?: RuntimeMemory;
   /**
-   * K optimizer steps per onnxruntime run (default 1): K > 1 builds the train step into an ONNX Loop
-   * (engine/step/loop.ts), so parameters and optimizer state stay on an accelerator for K steps. steps()
-   * then runs up to K batches per run; the results are bitwise those of K single steps.
+   * K optimizer steps per onnxruntime run: an integer >= 1 (default 1; createTrainer throws on anything
+   * else, naming the option). K > 1 builds the train step into an ONNX Loop (engine/step/loop.ts), so
+   * parameters and optimizer state stay on an accelerator for K steps, and the Loop holds K stacked batches
+   * ([K, batchSize, ...inputShape]). steps() then runs up to K batches per run; the results are bitwise those
+   * of K single steps. The engine knows no step budget: a caller that never feeds K batches at once (a run
+   * shorter than K steps) should pass a smaller K (the runner caps it by max_steps and an epoch's steps).
    */
   stepsPerRun?: number;
 }
@@ -187,8 +191,8 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
   const evalShape = { ...shape, batchSize: opts.evalBatchSize ?? opts.batchSize };
   const backend = opts.backend ?? 'node';
+  checkTrainerNumbers(opts);
   const K = opts.stepsPerRun ?? 1;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`stepsPerRun must be an integer >= 1, got ${K}`);
   // onnxruntime-web reads a fed buffer after it has written a pre-allocated output into it: node only
   const inPlaceOn = opts.memory?.inPlace !== false && backend === 'node';
   // the K-step Loop wraps the fused step; the split step (two runs per step) is for one step at a time

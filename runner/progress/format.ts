@@ -16,10 +16,14 @@ export function bar(current: number, total: number, width = 20): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
-/** Remaining time from elapsed time and the fraction done; null until there is something to go on. */
-export function eta(elapsedS: number, current: number, total: number): number | null {
-  if (!(current > 0) || !(total > 0) || current > total) return null;
-  return (elapsedS / current) * (total - current);
+/**
+ * Remaining seconds at the rate measured since `from` units were done: `elapsedS` is the time since then
+ * (not since the job started, whose start-up is no step), so the ETA is the step rate times the steps left.
+ * Null until a unit past `from` is done.
+ */
+export function eta(elapsedS: number, current: number, total: number, from = 0): number | null {
+  if (!(current > from) || !(total > 0) || current > total) return null;
+  return (elapsedS / (current - from)) * (total - current);
 }
 
 /**

@@ -33,6 +33,13 @@ interface JobSlot {
   started: number;
   lastDraw: number;
   pending: Progress | null;
+  /** When `pending` came. */
+  pendingAt: number;
+  /**
+   * The ETA's clock: when the task's first update carrying `current` came, and that `current` (train's
+   * `first step` update, sent once start-up is done: 0, or the steps a resumed run already took).
+   */
+  clock: { at: number; current: number } | null;
   /** A trailing redraw, so the last update inside a throttle window still shows. */
   flush: NodeJS.Timeout | null;
   warnings: string[];
@@ -142,8 +149,10 @@ export class ListrReporter implements LaunchReporter {
     const slot = this.slots.get(job.num);
     if (!slot) return;
     if (p.note?.length) this.jobNote(slot, p.note);
-    slot.pending = p;
     const now = Date.now();
+    if (p.current !== undefined && !slot.clock) slot.clock = { at: now, current: p.current };
+    slot.pending = p;
+    slot.pendingAt = now;
     if (now - slot.lastDraw >= this.throttleMs) this.drawProgress(slot, now);
     else if (!slot.flush) {
       slot.flush = setTimeout(() => {
@@ -201,7 +210,7 @@ export class ListrReporter implements LaunchReporter {
     for (const job of jobs) {
       let settle!: JobSlot['settle'];
       const done = new Promise<JobOutcome | null>((resolve) => (settle = resolve));
-      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, flush: null, warnings: [], note: [], settle, done });
+      this.slots.set(job.num, { job, task: null, dir: null, started: 0, lastDraw: 0, pending: null, pendingAt: 0, clock: null, flush: null, warnings: [], note: [], settle, done });
     }
   }
 
@@ -291,7 +300,9 @@ export class ListrReporter implements LaunchReporter {
     const parts: string[] = [];
     if (p.current !== undefined && p.total) {
       parts.push(`${bar(p.current, p.total)} ${p.current}/${p.total}`);
-      const left = eta((now - slot.started) / 1000, p.current, p.total);
+      // the step rate since the task's first update: start-up (graph, session, data) is not a step
+      const clock = slot.clock;
+      const left = clock ? eta((slot.pendingAt - clock.at) / 1000, p.current, p.total, clock.current) : null;
       if (left !== null) parts.push(`ETA ${formatDuration(left)}`);
     }
     if (p.status) parts.push(p.status);

@@ -14,7 +14,11 @@ export interface Metric {
 export interface Progress {
   /** Units done so far, e.g. the step or epoch. */
   current?: number;
-  /** Units in all; with current it gives a bar and an ETA. */
+  /**
+   * Units in all; with current it gives a bar and an ETA. The ETA is the rate since the first update that
+   * carries `current`: send one as the work starts (0, or the units a resumed run already did), so that
+   * start-up is not taken for work; without one, the ETA shows from the second such update.
+   */
   total?: number;
   /** A short status line, e.g. 'epoch 3/50 · loss 0.31'. */
   status?: string;

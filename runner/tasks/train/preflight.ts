@@ -130,9 +130,22 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   const together = concurrentLine(estimates.filter((e) => !over.includes(e)).map((e) => e.estimate.total), env.concurrent, available.bytes, free);
   if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
-  const writing = over.length < estimates.length ? estimates.filter((e) => !over.includes(e)) : estimates;
-  lines.push(diskLine(await disk, env.outputsDir, writing.map((e) => outputBytes(e.estimate)), formatBytes));
+  const writing = estimates.filter((e) => !over.includes(e));
+  const need = (some: typeof estimates) => some.map((e) => outputBytes(e.estimate));
+  const room = await disk;
+  lines.push(writing.length || !room
+    ? diskLine(room, env.outputsDir, need(writing), formatBytes)
+    : laterDiskLine(diskLine(room, env.outputsDir, need(estimates), formatBytes), estimates.length));
   return lines;
+}
+
+/**
+ * The disk line when every job is skipped for memory: nothing is written now, so the disk never refuses
+ * the launch (the memory line is the reason to act on); a disk too small for them once they fit is a warning.
+ */
+function laterDiskLine(line: PreflightLine, jobs: number): PreflightLine {
+  if (line.level === 'ok') return line;
+  return { level: 'warn', check: 'disk', message: `${line.message} once ${jobs === 1 ? 'it fits' : 'they fit'} in memory (skipped for memory now)`, fix: line.fix };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The trainer's stepsPerRun (trainer.steps_per_run): its graph is cached under its own key (a changed K
-// misses, and a hit restores the loop's signature), bad values are refused, and steps() on a one-step
+// misses, and a hit restores the loop's signature), bad values (K's and the other numbers') are refused, and steps() on a one-step
 // trainer is step() on each batch.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,22 @@ describe('trainer stepsPerRun', () => {
   });
 
   it('refuses a K that is not an integer >= 1', async () => {
-    for (const k of [0, -1, 1.5]) await expect(createTrainer(opts({ stepsPerRun: k }))).rejects.toThrow(`stepsPerRun must be an integer >= 1, got ${k}`);
+    for (const k of [0, -1, 1.5, NaN, Infinity]) await expect(createTrainer(opts({ stepsPerRun: k }))).rejects.toThrow(`createTrainer: stepsPerRun must be an integer >= 1, got ${k} (optimizer steps per onnxruntime run)`);
+  });
+
+  it('refuses every number it cannot honour with the option named, before anything is built', async () => {
+    // each of these used to fail deep in the graph builder (a BigInt conversion, onnxruntime) or be taken silently
+    const refused: [Partial<TrainerOptions>, string][] = [
+      [{ batchSize: 0 }, 'batchSize must be an integer >= 1, got 0'],
+      [{ batchSize: 2.5 }, 'batchSize must be an integer >= 1, got 2.5'],
+      [{ evalBatchSize: 0 }, 'evalBatchSize must be an integer >= 1, got 0'],
+      [{ inputShape: [L, 0] }, `inputShape must be a non-empty list of integers >= 1, got [${L}, 0]`],
+      [{ recompute: -1 }, 'recompute must be an integer >= 0, got -1'],
+      [{ recompute: 1.5 }, 'recompute must be an integer >= 0, got 1.5'],
+      [{ threads: 0 }, 'threads must be an integer >= 1, got 0'],
+      [{ seed: 1.5 }, 'seed must be an integer, got 1.5 (a fraction would be truncated into another seed)'],
+      [{ posWeight: 0 }, 'posWeight must be a number > 0, got 0'],
+    ];
+    for (const [over, message] of refused) await expect(createTrainer(opts(over)), JSON.stringify(over)).rejects.toThrow(`createTrainer: ${message}`);
   });
 });

@@ -13,7 +13,7 @@ import { machine, readCached, writeCached, type CacheKey } from './cache.js';
 import { recomputeLayers } from '../recompute.js';
 import { stepsPerRun } from '../steps-per-run.js';
 import { AUTO_BATCH_DEFAULTS, candidates, chooseBatch, searchBatch, type AutoBatchSettings, type Measurement, type Trial } from './search.js';
-import { runTrial } from './trial.js';
+import { runTrial, type TrialRequest } from './trial.js';
 
 export interface AutoBatchDeps {
   /** Free memory (default: availableMemory(), which honours LADDER_MEMORY_LIMIT). */
@@ -41,10 +41,12 @@ function planOf(spec: TrainSpec, available: AvailableMemory, threads = available
   const channels = featureColumns(spec.data.features).length;
   const limit = Math.floor(available.bytes * settings.memory_fraction);
   const recompute = recomputeLayers(spec.trainer);
-  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: stepsPerRun(spec.trainer) });
+  const K = stepsPerRun(spec.trainer);
+  const at = (batch: number) => estimateMemory(spec.model, channels, batch, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: K });
   const key: CacheKey = {
     model: spec.model,
     ...(recompute ? { recompute } : {}), // absent when off, so searches cached before the switch still hit
+    ...(K > 1 ? { steps_per_run: K } : {}), // likewise absent at 1
     input: [spec.model.context_length, channels],
     grad_clip: spec.trainer.grad_clip > 0,
     backend: spec.trainer.backend,
@@ -108,11 +110,17 @@ export async function autoBatch(spec: TrainSpec, ctx: RunContext, deps: AutoBatc
   return { batch, trials, cached };
 }
 
-function trialRequest(spec: TrainSpec, channels: number, batch: number, steps: number, limitBytes: number) {
+/**
+ * What a candidate's trial process is asked: the job's model, optimizer, backend, recompute and K steps per
+ * run (capped by trainer.max_steps as the job caps it; the epoch's cap needs the data, loaded after the
+ * search, so where it bites the trial measures a larger K than the run takes: the safe side).
+ */
+export function trialRequest(spec: TrainSpec, channels: number, batch: number, steps: number, limitBytes: number): TrialRequest {
   const tr = spec.trainer;
   return {
     model: spec.model, channels, contextLength: spec.model.context_length, batch, steps, seed: tr.seed, backend: tr.backend, limitBytes,
     recompute: recomputeLayers(tr),
+    stepsPerRun: stepsPerRun(tr),
     optim: {
       beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
       lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: 1000, schedule: tr.schedule,

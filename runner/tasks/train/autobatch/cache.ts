@@ -19,6 +19,8 @@ export interface CacheKey {
   input: [number, number];
   /** trainer.recompute as layers per segment, when on (the graph and its memory differ). */
   recompute?: number;
+  /** trainer.steps_per_run as the job takes it, when over 1 (the Loop holds K stacked batches). */
+  steps_per_run?: number;
   /** Whether the step graph clips gradients (it adds nodes and memory). */
   grad_clip: boolean;
   backend: string;

@@ -1,6 +1,6 @@
 // The trial process of trainer.batch_size=auto: builds the run's model at one batch size, takes one
-// untimed and `steps` timed optimizer steps on inputs of the run's shape, and reports its peak RSS and
-// samples/s over IPC. Started by trial.ts (child_process.fork), never imported: a crash or the OOM killer
+// untimed run and at least `steps` timed optimizer steps on inputs of the run's shape, in runs of the job's
+// K steps (trainer.steps_per_run), and reports its peak RSS and samples/s over IPC. Started by trial.ts (child_process.fork), never imported: a crash or the OOM killer
 // ends this process, not the run, and nothing here touches the run's seeded state.
 // A watchdog ends it as soon as its RSS passes the limit, so a candidate that does not fit is stopped
 // before the machine swaps.
@@ -38,16 +38,19 @@ async function runTrial(req: TrialRequest): Promise<void> {
     backend: req.backend,
     threads: req.threads,
     recompute: req.recompute,
+    stepsPerRun: req.stepsPerRun,
   });
-  const batch = syntheticBatch(req.batch, req.contextLength, req.channels);
-  await trainer.step(batch); // the first step allocates what later steps reuse
+  // a run of K batches, as the job feeds its Loop (K stacked batches at once)
+  const run = Array(trainer.stepsPerRun).fill(syntheticBatch(req.batch, req.contextLength, req.channels));
+  await trainer.steps(run); // the first run allocates what later runs reuse
+  const runs = Math.max(1, Math.ceil(req.steps / run.length));
   const t0 = performance.now();
-  for (let i = 0; i < req.steps; i++) await trainer.step(batch);
+  for (let i = 0; i < runs; i++) await trainer.steps(run);
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(watchdog);
   const peakRss = process.resourceUsage().maxRSS * 1024;
   await trainer.close();
-  reply({ type: 'result', peakRss, samplesPerSec: (req.steps * req.batch) / seconds }, 0);
+  reply({ type: 'result', peakRss, samplesPerSec: (runs * run.length * req.batch) / seconds }, 0);
 }
 
 process.once('message', (req: TrialRequest) => {

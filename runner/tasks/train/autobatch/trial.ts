@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend, ModelConfig } from '../../../../engine/index.js';
 import type { Measurement } from './search.js';
 
-/** What the trial process is asked: the run's model, input shape, optimizer and backend at one batch size. */
+/** What the trial process is asked: the run's model, input shape, optimizer, backend and steps per run at one batch size. */
 export interface TrialRequest {
   model: ModelConfig;
   channels: number;
@@ -19,6 +19,11 @@ export interface TrialRequest {
   threads?: number;
   /** trainer.recompute as the engine takes it (layers per recomputed segment; 0: off). */
   recompute?: number;
+  /**
+   * trainer.steps_per_run as the job takes it (K >= 1, default 1): K > 1 steps in runs of K batches, as the
+   * job's Loop does, which holds K stacked batches at once.
+   */
+  stepsPerRun?: number;
   /** RSS at which the trial stops itself, bytes. */
   limitBytes: number;
 }

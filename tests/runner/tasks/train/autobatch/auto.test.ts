@@ -9,7 +9,7 @@ import { compose } from '../../../../../runner/compose/index.js';
 import type { ConfigValue } from '../../../../../runner/outputs/index.js';
 import type { Progress, RunContext } from '../../../../../runner/tasks/index.js';
 import type { TrainSpec } from '../../../../../runner/tasks/train/index.js';
-import { autoBatch, describeAutoBatch, runTrial, type Measurement } from '../../../../../runner/tasks/train/autobatch/index.js';
+import { autoBatch, describeAutoBatch, runTrial, trialRequest, type Measurement } from '../../../../../runner/tasks/train/autobatch/index.js';
 import { CONF, TINY } from '../helpers.js';
 
 const GiB = 2 ** 30;
@@ -80,7 +80,7 @@ describe('autoBatch and its cache', () => {
     const fresh = scripted();
     expect(await autoBatch(specOf(), fakeContext().ctx, { available, measure: fresh.measure, cacheFile: file, noCache: true })).toMatchObject({ cached: false });
     expect(fresh.calls).toHaveLength(5);
-    for (const changed of ['model.d_ff=32', 'model.context_length=64', 'data.features=a20', 'trainer.backend=web', 'trainer.auto_batch.start=16']) {
+    for (const changed of ['model.d_ff=32', 'model.context_length=64', 'data.features=a20', 'trainer.backend=web', 'trainer.auto_batch.start=16', 'trainer.steps_per_run=4']) {
       const m = scripted();
       expect(await autoBatch(specOf(changed), fakeContext().ctx, { available, measure: m.measure, cacheFile: file, noCache: false }), changed).toMatchObject({ cached: false });
       expect(m.calls.length, changed).toBeGreaterThan(0);
@@ -137,6 +137,16 @@ describe('trial processes (real)', () => {
       expect(t.samples_per_sec).toBeGreaterThan(0);
     }
   }, 300_000);
+
+  it('a trial steps in runs of the job\'s K (trainer.steps_per_run, capped by max_steps as the job caps it), as its Loop will', async () => {
+    const request = (...overrides: string[]) => trialRequest(specOf(...overrides), 25, 64, 3, GiB);
+    expect(request().stepsPerRun).toBe(1);
+    expect(request('trainer.steps_per_run=4').stepsPerRun).toBe(4);
+    expect(request('trainer.steps_per_run=64').stepsPerRun).toBe(20); // trainer=smoke: max_steps 20
+    const m = await runTrial({ ...request('trainer.steps_per_run=3'), threads: 1 });
+    expect(m.failure).toBeUndefined();
+    expect(m.samplesPerSec).toBeGreaterThan(0);
+  }, 180_000);
 
   it('stops a trial whose RSS passes the limit, in its own process, and says so', async () => {
     const spec = specOf();
