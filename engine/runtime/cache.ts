@@ -163,10 +163,10 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
     return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: { bytes: b.train }, eval: { bytes: b.eval }, update, cache: 'off' };
   }
   const { dir, backend } = opts;
-  const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
+  const optimizedPath = optimizedModels(dir, backend);
   const source = (bytes: Uint8Array, hash: string): ModelSource => {
     if (!savesOptimized(backend)) return { bytes };
-    const path = join(dir, 'ort', env, `${hash}.onnx`);
+    const path = optimizedPath(hash);
     if (existsSync(path)) return { bytes, optimized: path };
     try {
       return { bytes, saveOptimized: tempFor(path) };
@@ -174,7 +174,7 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
       return { bytes };
     }
   };
-  const stepFile = opts.key === null ? null : join(dir, 'steps', `${keyHash({ format: FORMAT, key: opts.key, engine: opts.engine ?? engineFingerprint() })}.json`);
+  const stepFile = stepFileOf(opts);
   const entry = stepFile ? readEntry(stepFile) : null;
   if (entry) {
     const [train, evalBytes] = [readGraph(dir, entry.train), readGraph(dir, entry.eval)];
@@ -206,6 +206,31 @@ export function compileStep(opts: StepCacheOptions | null, build: () => BuiltGra
   const [t, e] = [source(b.train, th), source(b.eval, eh)];
   const update = uh && b.update ? { source: source(b.update.bytes, uh), inPlace: b.update.inPlace } : undefined;
   return { layout: b.layout, inPlace: b.inPlace, loop: b.loop, train: t, eval: e, update, cache: t.optimized && (!update || update.source.optimized) ? 'hit' : 'miss' };
+}
+
+/** The optimized model of the graph with sha256 `hash` for `backend` on this machine: its path under `dir`. */
+function optimizedModels(dir: string, backend: Backend): (hash: string) => string {
+  const env = keyHash({ backend, ort: ortVersion(), cpu: cpus()[0]?.model ?? 'unknown' });
+  return (hash) => join(dir, 'ort', env, `${hash}.onnx`);
+}
+
+const stepFileOf = (opts: StepCacheOptions): string | null =>
+  opts.key === null ? null : join(opts.dir, 'steps', `${keyHash({ format: FORMAT, key: opts.key, engine: opts.engine ?? engineFingerprint() })}.json`);
+
+/**
+ * The optimized models compileStep would hand the sessions on a cache hit (the train step's, and a split
+ * step's update graph's), found without reading or building a graph; null when it would not be a hit.
+ * What a warm-up (warmTrainer) opens ahead of createTrainer: the paths are content-addressed, so a session
+ * opened from one equals the session compileStep's sources give.
+ */
+export function cachedSessions(opts: StepCacheOptions): { train: string; update?: string } | null {
+  if (!savesOptimized(opts.backend)) return null;
+  const stepFile = stepFileOf(opts);
+  const entry = stepFile ? readEntry(stepFile) : null;
+  if (!entry) return null;
+  const path = optimizedModels(opts.dir, opts.backend);
+  const [train, update] = [path(entry.train), entry.update && path(entry.update.hash)];
+  return existsSync(train) && (!update || existsSync(update)) ? { train, ...(update ? { update } : {}) } : null;
 }
 
 function readEntry(file: string): StepEntry | null {

@@ -42,6 +42,11 @@ export type Request =
       split?: SplitInit;
       /** Set when `train` is the K-step loop (engine/step/loop.ts): then it takes 'steps', not 'step'. */
       loop?: LoopSignature }
+  /**
+   * A warm-up (warmTrainer): open the train session (and a split step's update session) from these optimized
+   * models now; an 'init' whose sources and options are the same adopts them.
+   */
+  | { type: 'open'; train: string; update?: string; backend: Backend; threads?: number; memory?: RuntimeMemory }
   | ({ type: 'step' } & StepInputs)
   /** 1..K steps in one run of the train loop. */
   | { type: 'steps'; steps: StepInputs[] }
@@ -50,7 +55,9 @@ export type Request =
   | { type: 'setState'; state: FlatState };
 
 export type Reply =
-  | { type: 'init' }
+  /** `warmed`: the sessions a warm-up opened were adopted. */
+  | { type: 'init'; warmed: boolean }
+  | { type: 'open' }
   | { type: 'step'; loss: number; gradNorm: number }
   | { type: 'steps'; loss: number[]; gradNorm: number[] }
   | { type: 'eval'; prob: Float32Array; loss: number }

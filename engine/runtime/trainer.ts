@@ -19,7 +19,7 @@ import { dropoutOffsets, dropoutTable } from '../step/dropout.js';
 import { inPlacePairs } from '../step/inplace.js';
 import { buildGradStep, buildUpdateGraph } from '../step/split.js';
 import type { Backend, RuntimeMemory } from './backends.js';
-import { type CacheOutcome, compileStep } from './cache.js';
+import { type CacheOutcome, type StepCacheOptions, cachedSessions, compileStep } from './cache.js';
 import { checkTrainerNumbers } from './options.js';
 import type { BatchArrays, Envelope, FlatState, Reply, Request, StepInputs } from './protocol.js';
 
@@ -62,6 +62,11 @@ export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
    * shorter than K steps) should pass a smaller K (the runner caps it by max_steps and an epoch's steps).
    */
   stepsPerRun?: number;
+  /**
+   * A warm-up of this trainer (warmTrainer), adopted: its worker, and the sessions it opened when they are
+   * the ones these options need (else they are released and opened anew). A trainer adopts it at most once.
+   */
+  warm?: TrainerWarmup;
 }
 
 export interface Batch {
@@ -85,6 +90,8 @@ export interface Trainer {
   readonly layout: Layout;
   /** Whether the step graphs and optimized models came from the start-up cache ('off' without one). */
   readonly cache: CacheOutcome;
+  /** Whether the train session came from a warm-up (TrainerOptions.warm) rather than being opened here. */
+  readonly warmed: boolean;
   readonly paramCount: number;
   /** Optimizer steps taken. */
   readonly stepCount: number;
@@ -140,6 +147,12 @@ class WorkerClient {
     this.worker.on('exit', (code) => fail(new Error(`engine worker exited (code ${code})`)));
   }
 
+  /** Whether the worker keeps the process alive (an idle warm-up's does not; see warmTrainer). */
+  keepAlive(on: boolean): void {
+    if (on) this.worker.ref();
+    else this.worker.unref();
+  }
+
   /** Sends a request; `transfer` hands large buffers to the worker instead of copying them. */
   call<T extends Reply['type']>(req: Request & { type: T }, transfer: ArrayBufferLike[] = []): Promise<Extract<Reply, { type: T }>> {
     if (this.failed) return Promise.reject(this.failed);
@@ -186,6 +199,83 @@ function graphKey<H extends ClipOptions>(opts: TrainerOptions<H>, optimizer: Opt
   };
 }
 
+/** The start-up cache's options for a trainer (null without a cache): what compileStep and a warm-up look up. */
+function stepCacheOf<H extends ClipOptions>(opts: TrainerOptions<H>): StepCacheOptions | null {
+  if (!opts.cache) return null;
+  const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
+  const backend = opts.backend ?? 'node';
+  const split = stepKind(backend, opts.memory, opts.stepsPerRun ?? 1) === 'split';
+  return { dir: opts.cache.dir, backend, key: graphKey(opts, optimizer, split) };
+}
+
+/** A trainer's worker started ahead of createTrainer (warmTrainer). */
+export interface TrainerWarmup {
+  /** True when the worker is opening the train session from the start-up cache (a hit); else it only starts. */
+  readonly opening: boolean;
+  /** Whether a trainer took its worker (TrainerOptions.warm). */
+  readonly adopted: boolean;
+  /**
+   * Ends the worker unless a trainer adopted it (then it does nothing); never throws. A session being opened
+   * is waited for first: onnxruntime cannot be interrupted while it opens one, and ending the thread then
+   * aborts the process.
+   */
+  close(): Promise<void>;
+}
+
+class Warmup implements TrainerWarmup {
+  adopted = false;
+
+  constructor(
+    private client: WorkerClient | null,
+    readonly opening: boolean,
+    /** Settles when the worker is done opening the sessions (or at once when it opens none). */
+    private readonly opened: Promise<unknown>,
+  ) {}
+
+  /** The worker, once: the adopting trainer's from now on. */
+  take(): WorkerClient | null {
+    const c = this.client;
+    this.client = null;
+    c?.keepAlive(true);
+    this.adopted = c !== null;
+    return c;
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    if (!c) return;
+    await this.opened;
+    await c.terminate().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts the worker of a trainer createTrainer(opts) will make and, on a start-up cache hit, has it open
+ * the train session (the longest part of a hit's start-up) while the caller goes on: hand the result to
+ * createTrainer as `opts.warm`, or close() it when no trainer comes. Cheap on the calling thread (a cache
+ * lookup); never throws (a failed warm-up is one createTrainer does not use). Sessions are adopted only
+ * when createTrainer needs exactly them (the same optimized models and session options); anything else a
+ * warm-up guessed costs nothing but the opening. The worker keeps the process alive only while it opens
+ * sessions (a process that exits then aborts in onnxruntime); idle, an unclosed warm-up holds nothing up.
+ */
+export function warmTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): TrainerWarmup {
+  const client = new WorkerClient();
+  let sessions: ReturnType<typeof cachedSessions> = null;
+  try {
+    const cache = stepCacheOf(opts);
+    sessions = cache && cache.key !== null ? cachedSessions(cache) : null;
+  } catch {
+    // an unreadable cache: the trainer finds out for itself
+  }
+  const opened = sessions
+    ? client.call({ type: 'open', ...sessions, backend: opts.backend ?? 'node', threads: opts.threads, memory: opts.memory }).catch(() => undefined)
+    : Promise.resolve();
+  const warm = new Warmup(client, sessions !== null, opened);
+  void opened.then(() => warm.adopted || client.keepAlive(false));
+  return warm;
+}
+
 export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): Promise<Trainer> {
   const optimizer = opts.optimizer ?? (adamw as Optimizer<unknown> as Optimizer<H>);
   const shape = { batchSize: opts.batchSize, inputShape: opts.inputShape, posWeight: opts.posWeight };
@@ -198,7 +288,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   // the K-step Loop wraps the fused step; the split step (two runs per step) is for one step at a time
   const split = stepKind(backend, opts.memory, K) === 'split';
   const statePairs = Object.fromEntries([['params_out', 'params'], ...optimizer.slots.map((s) => [`${s}_out`, s])]);
-  const compiled = compileStep(opts.cache ? { dir: opts.cache.dir, backend, key: graphKey(opts, optimizer, split) } : null, () => {
+  const compiled = compileStep(stepCacheOf(opts), () => {
     if (K > 1) {
       const { graph, layout, signature } = buildTrainLoop(opts.model, { ...shape, recompute: opts.recompute, optim: opts.optim, optimizer, steps: K });
       return { layout, inPlace: {}, loop: signature, train: toModelBytes(graph), eval: toModelBytes(buildEvalGraph(opts.model, evalShape, layout).graph) };
@@ -212,13 +302,14 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
     };
   });
   const { layout } = compiled;
-  const client = new WorkerClient();
+  const client = (opts.warm instanceof Warmup ? opts.warm.take() : null) ?? new WorkerClient();
   const init: FlatState = {
     params: layout.initParams(opts.seed),
     buffers: layout.initBuffers(),
     slots: Object.fromEntries(optimizer.slots.map((name) => [name, new Float32Array(layout.paramCount)])),
   };
   let t = 0;
+  let warmed = false;
   try {
     const req = {
       type: 'init' as const,
@@ -239,7 +330,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       loop: compiled.loop,
     };
     const buffers = [req.train.bytes, req.eval.bytes, ...(req.split ? [req.split.update.bytes] : []), init.params, ...Object.values(init.slots), init.buffers, req.decayMask, req.dropoutTable].map((a) => a.buffer);
-    await client.call(req, [...new Set(buffers)]);
+    ({ warmed } = await client.call(req, [...new Set(buffers)]));
   } catch (e) {
     await client.terminate();
     throw e;
@@ -271,6 +362,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
   return {
     layout,
     cache: compiled.cache,
+    warmed,
     paramCount: layout.paramCount,
     get stepCount() {
       return t;

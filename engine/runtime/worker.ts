@@ -23,6 +23,39 @@ let inPlace: Record<string, string> = {};
 /** The train session's loop signature when it is the K-step loop (trainer.steps_per_run > 1). */
 let loop: LoopSignature | undefined;
 
+/**
+ * Sessions a warm-up opens ahead of 'init' ('open'), and what they are opened from and with. A promise:
+ * messages are handled concurrently, so an 'init' that arrives while they open waits for them.
+ */
+let opened: Promise<{ key: string; train: Session; update?: Session }> | undefined;
+
+/** What makes two sessions equal: the optimized models (content-addressed paths) and the session options. */
+function openKey(train: string | undefined, update: string | undefined, backend: Backend, threads?: number, memory?: RuntimeMemory): string {
+  return JSON.stringify([train ?? null, update ?? null, backend, threads ?? null, memory?.memPattern ?? false, memory?.arena ?? false]);
+}
+
+/** The warm-up's sessions when 'init' asks for the same ones; otherwise they are released. */
+async function adoptOpened(req: Extract<Request, { type: 'init' }>): Promise<{ train: Session; update?: Session } | undefined> {
+  const pre = await opened?.catch(() => undefined); // one that failed to open: 'init' opens its own
+  opened = undefined;
+  if (!pre) return undefined;
+  if (req.train.optimized && pre.key === openKey(req.train.optimized, req.split?.update.optimized, req.backend, req.threads, req.memory)) return pre;
+  await Promise.all([pre.train.release(), pre.update?.release()]);
+  return undefined;
+}
+
+async function openAhead(req: Extract<Request, { type: 'open' }>): Promise<{ key: string; train: Session; update?: Session }> {
+  const options = { backend: req.backend, threads: req.threads, memory: req.memory, optimized: true };
+  const train = await createSession(req.train, options);
+  try {
+    const update = req.update ? await createSession(req.update, options) : undefined;
+    return { key: openKey(req.train, req.update, req.backend, req.threads, req.memory), train, update };
+  } catch (e) {
+    await train.release();
+    throw e;
+  }
+}
+
 const vec = (data: Float32Array): FeedValue => ({ data, dims: [data.length] });
 const scalar = (v: number): FeedValue => ({ data: Float32Array.of(v), dims: [] });
 
@@ -76,8 +109,13 @@ async function open(src: ModelSource, backend: Backend, threads?: number, memory
 
 async function handle(req: Request): Promise<Reply> {
   switch (req.type) {
+    case 'open':
+      opened = openAhead(req);
+      await opened;
+      return { type: 'open' };
     case 'init': {
-      train = await open(req.train, req.backend, req.threads, req.memory);
+      const pre = await adoptOpened(req);
+      train = pre?.train ?? (await open(req.train, req.backend, req.threads, req.memory));
       evalSource = { source: req.eval, backend: req.backend, threads: req.threads, memory: req.memory };
       inPlace = req.inPlace ?? {};
       loop = req.loop;
@@ -86,10 +124,10 @@ async function handle(req: Request): Promise<Reply> {
       decay = req.split ? new Float32Array(0) : req.decayMask;
       table = { data: req.dropoutTable, dims: req.dropoutTableDims };
       if (req.split) {
-        const update = await open(req.split.update, req.backend, req.threads, req.memory);
+        const update = pre?.update ?? (await open(req.split.update, req.backend, req.threads, req.memory));
         split = new SplitStep(train, update, { ...req.split, gradInPlace: inPlace, decayMask: req.decayMask });
       }
-      return { type: 'init' };
+      return { type: 'init', warmed: pre !== undefined };
     }
     case 'step': {
       const w = ready();

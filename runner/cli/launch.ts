@@ -2,7 +2,7 @@
 // batch), then either list the jobs (--dry-run) or launch them with live progress, handling Ctrl-C
 // (once: stop after the running job saves; twice: at once), and summarise.
 import { relative } from 'node:path';
-import { createLauncher, DEFAULT_LAUNCHER, findSweep, launcherDefaults, planJobs, preflight, resumeSweep, sweepKey, sweepProgress, SweepRun, type ComposeFn, type LaunchResult, type Plan, type SweepResume } from '../launch/index.js';
+import { createLauncher, DEFAULT_LAUNCHER, findSweep, launcherDefaults, planJobs, preflight, resumeSweep, sweepKey, sweepProgress, SweepRun, type ComposeFn, type Launcher, type LaunchResult, type Plan, type SweepResume } from '../launch/index.js';
 import { getTask } from '../tasks/index.js';
 import type { LauncherConfig } from '../../schemas/launcher.js';
 import { renderPreflight } from '../monitor/index.js';
@@ -69,6 +69,17 @@ export async function runLaunchCommand(cmd: LaunchCommand, compose: ComposeFn, i
       return 2;
     }
   }
+  // the first job's warm-up (TaskOptions.warm) runs alongside the checks and records below
+  const warm = plan.jobs[0] ? launcher.warm?.(plan.jobs[0]).catch(() => null) : undefined;
+  try {
+    return await launchPlanned(cmd, plan, launcher, resume, io);
+  } finally {
+    await (await warm)?.close();
+  }
+}
+
+/** The launch once the jobs are planned: launcher and preflight checks, then the sweep run and its summary. */
+async function launchPlanned(cmd: LaunchCommand, plan: Plan, launcher: Launcher, resume: SweepResume | undefined, io: CommandIO): Promise<number> {
   await launcher.check?.(plan.jobs); // before the sweep record: a request the launcher refuses leaves nothing behind
   // machine checks, once, before the first job; on stderr so that --json output stays JSON
   const checks = await preflight(plan.jobs, { outputsDir: cmd.outputsDir, concurrent: launcher.remote ? 0 : (launcher.slots ?? 1) });

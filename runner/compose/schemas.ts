@@ -11,7 +11,7 @@ import type { DefaultsNode } from './defaults.js';
 import type { KeyOrigin } from './origin.js';
 import { plainConfig } from '../overrides/index.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
-import { builtinValidator, checkWith, schemaCompiler } from './validate.js';
+import { builtinValidator, builtinValidatorById, checkWith, schemaCompiler } from './validate.js';
 
 /** A group's schema and the package (dotted path) its option was placed at, e.g. `server/db` at `src`. */
 export interface PlacedSchema {
@@ -89,7 +89,7 @@ function fileValidator(schema: SchemaFile, allErrors: boolean): ValidateFunction
     // a file that only points at one of Ladder's schemas (conf/*.schema.json: {"$ref": "ladder/trainer"}) takes
     // that schema's validator, compiled once with the task's spec, not again in the lenient instance
     const builtin = builtinRef(schema.content);
-    validate = builtin ? schemaCompiler({ allErrors, strict: true }).getSchema(builtin) : undefined;
+    validate = builtin ? builtinValidatorById(builtin, allErrors) : undefined;
     if (validate) {
       byMode.set(allErrors, validate);
       return validate;

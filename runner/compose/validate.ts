@@ -1,4 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { groupSchemas, runnerGroupSchemas, specSchema, type Spec } from '../../schemas/spec.js';
 import { ConfigError } from '../errors.js';
 import { nearest } from '../suggest.js';
@@ -16,11 +18,47 @@ export function schemaCompiler(options: { allErrors: boolean; strict: boolean })
   const key = `${options.allErrors}:${options.strict}`;
   let ajv = instances.get(key);
   if (!ajv) {
-    ajv = new Ajv({ allErrors: options.allErrors, verbose: true, strict: options.strict, strictRequired: false, allowUnionTypes: true });
-    for (const schema of [...Object.values(groupSchemas), ...Object.values(runnerGroupSchemas), specSchema]) ajv.addSchema(schema);
+    ajv = new Ajv(ajvOptions(options));
+    for (const schema of builtinSchemas()) ajv.addSchema(schema);
     instances.set(key, ajv);
   }
   return ajv;
+}
+
+/** The Ajv options of schemaCompiler (scripts/precompile-validators.mjs compiles with the same). */
+export const ajvOptions = (options: { allErrors: boolean; strict: boolean }): Options =>
+  ({ allErrors: options.allErrors, verbose: true, strict: options.strict, strictRequired: false, allowUnionTypes: true });
+
+/** Ladder's own schemas, each with its $id (ladder/<group>, ladder/spec). */
+export const builtinSchemas = (): ({ $id: string } & object)[] => [...Object.values(groupSchemas), ...Object.values(runnerGroupSchemas), specSchema];
+
+/** sha256 of the built-in schemas: a precompiled file made from other schemas (a stale build) is not used. */
+export const schemasHash = (): string => createHash('sha256').update(JSON.stringify(builtinSchemas())).digest('hex');
+
+let precompiled: Map<string, ValidateFunction> | null | undefined;
+
+/**
+ * The built-in schema `id`'s strict validator with allErrors off, from validators.precompiled.cjs (Ajv
+ * standalone code that `npm run build` writes next to this file: compiling the schemas at each launch
+ * costs ~0.3 s of CPU); undefined when there is none for these schemas (run from the sources, a stale
+ * build), and the schema is compiled as before. allErrors on (the error messages) always compiles.
+ */
+function precompiledValidator(id: string): ValidateFunction | undefined {
+  if (precompiled === undefined) {
+    precompiled = null;
+    try {
+      const m = createRequire(import.meta.url)('./validators.precompiled.cjs') as { ids: Record<string, string>; hash: string } & Record<string, ValidateFunction>;
+      if (m.hash === schemasHash()) precompiled = new Map(Object.entries(m.ids).map(([name, schemaId]) => [schemaId, m[name]!]));
+    } catch {
+      // not built: compiled at run time
+    }
+  }
+  return precompiled?.get(id);
+}
+
+/** A built-in schema's strict validator by $id (`ladder/trainer`), precompiled when it can be. */
+export function builtinValidatorById(id: string, allErrors: boolean): ValidateFunction | undefined {
+  return (allErrors ? undefined : precompiledValidator(id)) ?? schemaCompiler({ allErrors, strict: true }).getSchema(id);
 }
 
 const compiled = new Map<boolean, WeakMap<object, ValidateFunction>>();
@@ -31,7 +69,9 @@ export function builtinValidator(schema: object, allErrors: boolean): ValidateFu
   if (!cache) compiled.set(allErrors, (cache = new WeakMap()));
   let validate = cache.get(schema);
   if (!validate) {
-    validate = schemaCompiler({ allErrors, strict: true }).compile(schema);
+    const id = (schema as { $id?: unknown }).$id;
+    const builtin = !allErrors && typeof id === 'string' && builtinSchemas().includes(schema as { $id: string }) ? precompiledValidator(id) : undefined;
+    validate = builtin ?? schemaCompiler({ allErrors, strict: true }).compile(schema);
     cache.set(schema, validate);
   }
   return validate;

@@ -3,7 +3,7 @@ import { echoTask } from './echo.js';
 import { objectiveSpec, objectiveTask } from './objective.js';
 import { registerTask } from './registry.js';
 import { specSchema } from '../../schemas/index.js';
-import { checkTrainSpec, CHECKPOINTS, describeTrain, preflight, train, TRAIN_DESCRIPTION } from './train/index.js';
+import { checkTrainSpec, CHECKPOINTS, describeTrain, preflight, train, TRAIN_DESCRIPTION, warm } from './train/index.js';
 import type { Headline } from './types.js';
 
 /** A train run in one table row: model size, lowest validation loss, test AUC (as the index's run_summary). */
@@ -28,4 +28,5 @@ registerTask('train', train, {
   check: (spec) => checkTrainSpec(spec),
   describe: (spec) => describeTrain(spec),
   preflight,
+  warm,
 });

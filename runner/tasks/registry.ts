@@ -18,6 +18,8 @@ export interface TaskEntry {
   describe?: (spec: any) => string[] | Promise<string[]>;
   /** Its launch preflight, if any (TaskOptions.preflight). */
   preflight?: TaskOptions<any>['preflight'];
+  /** Its warm-up, if any (TaskOptions.warm). */
+  warm?: TaskOptions<any>['warm'];
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -31,12 +33,13 @@ export class UnknownTaskError extends ConfigError {
  * end-of-run table; `options.spec` and `options.check` say which configs the task can run (TaskOptions).
  */
 export function registerTask<Spec = unknown>(name: string, run: Task<Spec>, options: TaskOptions<Spec> = {}): void {
-  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check, describe, preflight } = options;
+  const { description = '', headline = [], resumePoint = null, resumable = resumePoint !== null, spec, check, describe, preflight, warm } = options;
   tasks.set(name, {
     name, description, headline, resumable, resumePoint, run: run as Task<any>, spec,
     check: check as ((spec: any) => void) | undefined,
     describe: describe as ((spec: any) => string[] | Promise<string[]>) | undefined,
     preflight: preflight as TaskOptions<any>['preflight'],
+    warm: warm as TaskOptions<any>['warm'],
   });
 }
 

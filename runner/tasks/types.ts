@@ -89,6 +89,12 @@ export interface RunContext {
   readonly trial?: TrialLink;
 }
 
+/** What a task's warm-up (TaskOptions.warm) hands the launch: how to release it when no job used it. */
+export interface Warmup {
+  /** Releases what the warm-up started, unless its job took it (then nothing happens); never throws. */
+  close(): Promise<void>;
+}
+
 /** Where the jobs a preflight checks will run. */
 export interface PreflightEnv {
   outputsDir: string;
@@ -160,4 +166,12 @@ export interface TaskOptions<Spec = unknown> {
    * launch (nothing is run); a fail that concerns single jobs is theirs to act on when they start.
    */
   preflight?: (jobs: { num: number; spec: Spec }[], env: PreflightEnv) => Promise<PreflightLine[]>;
+  /**
+   * Starts, ahead of a job that runs in this process, what its first moments need (train: the engine's
+   * worker, opening the train session from the start-up cache), so that it runs alongside the launch
+   * preflight and the run records. Called with the job's spec and the threads its launcher grants it; the
+   * job takes it when it runs with that spec. The launch close()s it when it ends (a job refused, or run
+   * without it). Must not throw, print or write; null when there is nothing to start.
+   */
+  warm?: (spec: Spec, env: { threads?: number }) => Promise<Warmup | null>;
 }

@@ -1,6 +1,7 @@
 // The `local` launcher: a batch's jobs one after another, in job order, in this process.
 import { availableParallelism } from 'node:os';
 import type { LocalLauncherConfig } from '../../../schemas/launcher.js';
+import { getTask, type Warmup } from '../../tasks/index.js';
 import { JobRun } from '../job.js';
 import type { JobOutcome, PlannedJob } from '../types.js';
 import type { LaunchContext, Launcher } from './types.js';
@@ -13,6 +14,11 @@ export class LocalLauncher implements Launcher {
 
   constructor(config?: LocalLauncherConfig) {
     this.threads = config?.threads ?? availableParallelism();
+  }
+
+  /** The first job's warm-up: it runs here, with this launcher's threads. */
+  async warm(job: PlannedJob): Promise<Warmup | null> {
+    return (await getTask(job.task).warm?.(job.config, { threads: this.threads })) ?? null;
   }
 
   async launch(jobs: readonly PlannedJob[], ctx: LaunchContext): Promise<void> {

@@ -2,6 +2,7 @@
 // decides where and in which order its jobs run — one after another here (local), or in other
 // processes or hosts (pool, slurm: each child runs `runner/launch/child.ts` on a job.json).
 import type { JobHooks, RunIds } from '../job.js';
+import type { Warmup } from '../../tasks/index.js';
 import type { JobOutcome, PlannedJob } from '../types.js';
 
 /**
@@ -39,6 +40,12 @@ export interface Launcher {
    * request is one the cluster accepts). Throws a ConfigError naming the launcher.* key to fix.
    */
   check?(jobs: readonly PlannedJob[]): Promise<void>;
+  /**
+   * Starts `job`'s warm-up (TaskOptions.warm) when the launcher will run it in this process with what it
+   * knows now (its threads); the launch calls it once plans are made, before the preflight, and closes it
+   * when it ends. Launchers whose jobs run in other processes leave it out.
+   */
+  warm?(job: PlannedJob): Promise<Warmup | null>;
   /** True when its jobs run on other machines (SLURM nodes): this machine's memory says nothing of theirs. */
   readonly remote?: boolean;
   /**

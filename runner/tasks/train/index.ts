@@ -1,6 +1,6 @@
 // `task=train`: the training run loads lazily, when a train job starts, and so does its launch
 // preflight; its checks (check.ts) are small and run when the jobs are planned.
-import type { PreflightEnv, RunContext, TaskResult } from '../types.js';
+import type { PreflightEnv, RunContext, TaskResult, Warmup } from '../types.js';
 import type { PreflightLine } from '../../monitor/index.js';
 import type { TrainSpec } from './check.js';
 import type { PreflightJob } from './preflight.js';
@@ -13,6 +13,12 @@ export type { PreflightJob };
 export async function preflight(jobs: readonly PreflightJob[], env: PreflightEnv): Promise<PreflightLine[]> {
   const { trainPreflight } = await import('./preflight.js');
   return trainPreflight(jobs, env);
+}
+
+/** The job's warm-up (warm.ts, loaded when a launch asks): the engine worker opening the train session early. */
+export async function warm(spec: TrainSpec, env: { threads?: number }): Promise<Warmup | null> {
+  const { warmTrain } = await import('./warm.js');
+  return warmTrain(spec, env);
 }
 
 export async function train(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describeDataset, featureColumns, loadDataset } from '../../../data/index.js';
-import { buildModel, countParams, createTrainer, estimateMemory, stepKind, type CacheOutcome, type Trainer } from '../../../engine/index.js';
+import { countParams, createTrainer, estimateMemory, stepKind, type CacheOutcome, type Trainer, type TrainerWarmup } from '../../../engine/index.js';
 import type { RunContext, TaskResult } from '../types.js';
 import { renderCurves } from './curves.js';
 import { evaluateBest } from './evaluate.js';
@@ -18,10 +18,22 @@ import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
 import { autoBatch } from './autobatch/index.js';
 import { recomputeLayers } from './recompute.js';
 import { stepsPerRun } from './steps-per-run.js';
+import { trainerOptions } from './trainer-options.js';
+import { takeWarmup } from './warm.js';
 
 export { CHECKPOINTS, type TrainSpec };
 
 export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskResult> {
+  // the launch's warm-up of this job (warm.ts): the trainer adopts it; a job that ends before it has a trainer closes it
+  const warm = takeWarmup(spec);
+  try {
+    return await trainJob(spec, ctx, warm);
+  } finally {
+    await warm?.close();
+  }
+}
+
+async function trainJob(spec: TrainSpec, ctx: RunContext, warm: TrainerWarmup | undefined): Promise<TaskResult> {
   const t0 = performance.now();
   const from = resumeSource(spec.trainer.resume, ctx); // before anything is loaded: a missing checkpoint costs nothing
   const channels = featureColumns(spec.data.features).length;
@@ -58,21 +70,11 @@ export async function trainTask(spec: TrainSpec, ctx: RunContext): Promise<TaskR
   const total = totalSteps(loop, data.train.n);
   if (spec.trainer.batch_size === 'auto') ctx.log(scheduleNote(tr, data.train.n, total));
   ctx.progress({ status: 'building the training step' });
-  const trainer = await createTrainer({
-    model: buildModel(spec.model, channels),
-    batchSize: tr.batch_size,
-    inputShape: [data.contextLength, data.channels],
-    optim: {
-      beta1: tr.betas[0], beta2: tr.betas[1], eps: tr.eps, weightDecay: tr.weight_decay, gradClip: tr.grad_clip || null,
-      lr: tr.lr, warmupSteps: tr.warmup_steps, totalSteps: total, schedule: tr.schedule,
-    },
-    seed: tr.seed,
-    backend: tr.backend,
-    threads: ctx.threads,
-    cache: engineCache(spec),
-    recompute,
-    stepsPerRun: stepsPerRun(tr, stepsPerEpoch(data.train.n, tr.batch_size)),
-  });
+  const shape = {
+    batchSize: tr.batch_size, contextLength: data.contextLength, channels: data.channels, totalSteps: total,
+    stepsPerRun: stepsPerRun(tr, stepsPerEpoch(data.train.n, tr.batch_size)), threads: ctx.threads,
+  };
+  const trainer = await createTrainer({ ...trainerOptions({ ...spec, trainer: tr }, shape), warm });
   ctx.log(cacheNote(trainer.cache, spec));
   ctx.setInfo({ engine_cache: trainer.cache });
   try {
@@ -203,11 +205,6 @@ async function exportModel(trainer: Trainer, data: Awaited<ReturnType<typeof loa
     std: data.normalization.std,
   };
   ctx.writeArtifact('normalization.json', `${JSON.stringify(normalization, null, 2)}\n`);
-}
-
-/** The engine's start-up cache: <data.cache_dir>/engine, unless `npx run --no-cache` (LADDER_NO_CACHE=1). */
-function engineCache(spec: TrainSpec): { dir: string } | null {
-  return process.env.LADDER_NO_CACHE === '1' ? null : { dir: resolve(spec.data.cache_dir, 'engine') };
 }
 
 function cacheNote(outcome: CacheOutcome, spec: TrainSpec): string {

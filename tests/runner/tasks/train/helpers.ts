@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import '../../../../runner/tasks/builtin.js';
 import { compose } from '../../../../runner/compose/index.js';
-import { SweepRun, planJobs, type LaunchReporter, type LaunchResult } from '../../../../runner/launch/index.js';
-import type { Progress } from '../../../../runner/tasks/index.js';
+import { LocalLauncher, SweepRun, planJobs, type LaunchReporter, type LaunchResult } from '../../../../runner/launch/index.js';
+import type { Progress, Warmup } from '../../../../runner/tasks/index.js';
 
 export const CONF = join(import.meta.dirname, '..', '..', '..', '..', 'conf');
 
@@ -14,6 +14,8 @@ export const CONF = join(import.meta.dirname, '..', '..', '..', '..', 'conf');
 export const TINY = ['model.d_model=8', 'model.d_ff=16', 'model.n_layers=1', 'model.n_heads=2'];
 
 export interface TrainRun extends LaunchResult {
+  /** The first job's warm-up, when RunOptions.warm asked for one (null when the task started none). */
+  warm?: Warmup | null;
   outputsDir: string;
   indexPath: string;
 }
@@ -22,6 +24,8 @@ export interface RunOptions {
   multirun?: boolean;
   /** Called with each progress report; abort `controller` from it to simulate Ctrl-C. */
   onProgress?: (p: Progress, controller: AbortController) => void;
+  /** Warm the first job up on the local launcher before the run, as `npx run` does (closed after the run). */
+  warm?: boolean;
 }
 
 export async function train(overrides: string[], opts: RunOptions = {}): Promise<TrainRun> {
@@ -38,8 +42,14 @@ export async function train(overrides: string[], opts: RunOptions = {}): Promise
     warn: () => {},
     end: async () => {},
   };
-  const result = await new SweepRun(plan, { outputsDir, indexPath, signal: controller.signal, reporter }).run();
-  return { ...result, outputsDir, indexPath };
+  const launcher = opts.warm ? new LocalLauncher() : undefined;
+  const warm = launcher && plan.jobs[0] ? await launcher.warm(plan.jobs[0]) : undefined;
+  try {
+    const result = await new SweepRun(plan, { outputsDir, indexPath, signal: controller.signal, reporter, launcher }).run();
+    return { ...result, outputsDir, indexPath, ...(opts.warm ? { warm } : {}) };
+  } finally {
+    await warm?.close();
+  }
 }
 
 export function query<T>(run: TrainRun, sql: string, ...params: unknown[]): T[] {
