@@ -1,5 +1,5 @@
-// Readings from systeminformation (the only source: no /proc parsing, no vendor tools), and the
-// process-wide provider the train task uses, which tests replace with a scripted one.
+// Readings from systeminformation (the only source: no /proc parsing, no vendor tools). A training job
+// reads them through remote.ts, in a process of its own.
 import si from 'systeminformation';
 import type { GpuReading, Provider, Reading } from './types.js';
 
@@ -54,17 +54,4 @@ function cpuTemperature(temp: PromiseSettledResult<si.Systeminformation.CpuTempe
   const cpuTempC = temperature(t?.main) ?? temperature(t?.max) ?? (cores.length ? Math.max(...cores) : null);
   if (cpuTempC !== null) return { cpuTempC };
   return { cpuTempC, unreadable: temp.status === 'rejected' ? `systeminformation failed: ${String((temp.reason as Error)?.message ?? temp.reason)}` : 'systeminformation found no CPU temperature sensor' };
-}
-
-let injected: Provider | null = null;
-
-/** The provider train runs in this process read: the injected one, else systeminformation. */
-export const currentProvider = (): Provider => injected ?? new SystemProvider();
-
-/**
- * Replaces the provider for every train run in this process (tests: a scripted temperature sequence);
- * null restores systeminformation.
- */
-export function useProvider(provider: Provider | null): void {
-  injected = provider;
 }

@@ -8,7 +8,10 @@ export class Sensor {
   latest: Reading | null = null;
   private inflight: Promise<Reading> | null = null;
 
-  constructor(private readonly provider: Provider) {}
+  /** Starts the provider (the sensor process), so that the first reading does not fork a grown process. */
+  constructor(private readonly provider: Provider) {
+    provider.start?.();
+  }
 
   /** Starts a reading unless one is in flight; returns at once. */
   refresh(): void {

@@ -30,6 +30,8 @@ export interface Provider {
   read(): Promise<Reading>;
   /** The temperature alone, when the source can read it on its own (cheaper than read(); the launch preflight). */
   temperature?(): Promise<Pick<Reading, 'cpuTempC' | 'unreadable'>>;
+  /** Gets ready to read (remote.ts: starts the sensor process while this process is still small). */
+  start?(): void;
 }
 
 /** The study's temperature levels, from cool to hot. */

@@ -54,8 +54,8 @@ async function trainJob(spec: TrainSpec, ctx: RunContext, warm: TrainerWarmup | 
   const refusal = memoryRefusal(estimateAt(tr.batch_size), await availableMemory(), job, estimateAt);
   if (refusal) return { status: 'skipped', reason: refusal };
 
-  // first read once the step is built (MonitorHook): systeminformation starts processes, and forking this
-  // process here would hold up the data and the worker's start
+  // systeminformation runs in the sensor process (runner/monitor/remote.ts), started here while this process
+  // is small; the first read comes once the step is built (MonitorHook)
   const sensor = spec.monitor?.enabled ? new Sensor(currentProvider()) : null;
   ctx.progress({ status: 'loading data' });
   const data = await loadDataset({
