@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
 import { stringifyConfig } from '../yaml/index.js';
 import {
-  compose, composeTree, ConfigError, isDict, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
+  coerceInterpolated, compose, composeTree, ConfigError, isDict, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
 } from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
@@ -101,7 +101,8 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const node = runtimeNode(tree, { multirun: args.multirun });
   // unresolved printing (Hydra's default) takes resolvers Ladder does not know, e.g. an app's ${eval:...}
-  const resolved = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node }).config;
+  const { config: resolved, strings } = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node });
+  coerceInterpolated(resolved, strings, tree.schemas);
   validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
   let config: ConfigDict = args.resolve ? resolved : tree.config;
   const hydra: ConfigDict = { hydra: args.resolve ? resolveHydraNode(tree.config, node) : node };

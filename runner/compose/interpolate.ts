@@ -30,21 +30,29 @@ export function resolveConfig(root: ConfigDict, options: ResolveOptions = {}): C
   return resolveWithProvenance(root, options).config;
 }
 
+export interface Resolved {
+  config: ConfigDict;
+  /** See resolveWithProvenance. */
+  fromEnv: string[];
+  /** The dotted keys whose interpolation gave a string (to convert for a typed key: runner/compose/coerce.ts). */
+  strings: string[];
+}
+
 /**
- * resolveConfig, and `fromEnv`: the dotted keys whose value came from the environment, through
+ * resolveConfig, `strings` (keys whose interpolation resolved to a string), and `fromEnv`: the dotted keys whose value came from the environment, through
  * `${oc.env:...}` directly or through keys that did (such a value must never be stored); a key that
  * took oc.env's default because the variable is unset is not among them.
  */
-export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): { config: ConfigDict; fromEnv: string[] } {
+export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): Resolved {
   if (!options.hydra) {
     const resolver = new Resolver(root, options);
-    return { config: resolver.resolveNode([], root) as ConfigDict, fromEnv: [...resolver.fromEnv] };
+    return { config: resolver.resolveNode([], root) as ConfigDict, fromEnv: [...resolver.fromEnv], strings: [...resolver.strings] };
   }
   // the hydra node sits beside the job's keys so that its values can read them, and is left out
   const resolver = new Resolver({ ...root, hydra: options.hydra }, options);
   const config: ConfigDict = {};
   for (const key of Object.keys(root)) config[key] = resolver.resolveNode([key], root[key]!);
-  return { config, fromEnv: [...resolver.fromEnv] };
+  return { config, fromEnv: [...resolver.fromEnv], strings: [...resolver.strings] };
 }
 
 /** The value of `hydra.<key>` in Hydra's node `hydra`, resolved against it and the job config `root`. */
@@ -69,6 +77,8 @@ class Resolver {
   private readonly env: Record<string, string | undefined>;
   /** Keys whose value came from the environment; `envReads` counts reads of it, to tell which leaf did one. */
   readonly fromEnv = new Set<string>();
+  /** Keys whose interpolation gave a string. */
+  readonly strings = new Set<string>();
   private envReads = 0;
 
   constructor(private readonly root: ConfigDict, private readonly options: ResolveOptions) {
@@ -132,6 +142,7 @@ class Resolver {
       this.active.pop();
     }
     this.resolved.set(id, value);
+    if (typeof value === 'string') this.strings.add(id);
     if (this.envReads > readsBefore) this.fromEnv.add(id);
     return value;
   }
