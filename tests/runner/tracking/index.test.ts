@@ -108,7 +108,7 @@ describe('reindex of damaged folders', () => {
     writeFileSync(join(copy, single.dir, 'run.json'), '{ "id": "cut sho');
     const result = reindex(copy, join(copy, 'index.sqlite'));
     expect(result.runs).toBe(4);
-    expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/JSON/) }]);
+    expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/^run\.json is not valid JSON \(/) }]);
   });
 });
 
