@@ -101,9 +101,10 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const node = runtimeNode(tree, { multirun: args.multirun });
   // unresolved printing (Hydra's default) takes resolvers Ladder does not know, e.g. an app's ${eval:...}
-  const { config: resolved, strings } = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node });
+  const origin = keyOrigin(tree);
+  const { config: resolved, strings } = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node, origin });
   coerceInterpolated(resolved, strings, tree.schemas);
-  validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
+  validateComposed(resolved, tree.schemas, { skipMissing: true, origin });
   let config: ConfigDict = args.resolve ? resolved : tree.config;
   const hydra: ConfigDict = { hydra: args.resolve ? resolveHydraNode(tree.config, node) : node };
   if (args.cfg === 'hydra') config = hydra;

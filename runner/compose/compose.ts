@@ -74,9 +74,10 @@ export interface ComposedTree {
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
   const node = runtimeNode(tree, options.runtime);
-  const { config: resolved, fromEnv, strings } = resolveWithProvenance(tree.config, { hydra: node });
+  const origin = keyOrigin(tree);
+  const { config: resolved, fromEnv, strings } = resolveWithProvenance(tree.config, { hydra: node, origin });
   coerceInterpolated(resolved, strings, tree.schemas);
-  validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
+  validateComposed(resolved, tree.schemas, { origin });
   const config = plainConfig(resolved) as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;

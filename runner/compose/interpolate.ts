@@ -3,6 +3,7 @@ import { copyConfigValue, Float, isSweep, overrideValue, parseOverride, toFloat 
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
+import type { KeyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 
 export interface ResolveOptions {
@@ -21,6 +22,8 @@ export interface ResolveOptions {
    * Absent: `${hydra:...}` is an error that says it needs a Hydra run.
    */
   hydra?: ConfigDict;
+  /** Names the file and line (or override) that set a key, for interpolation errors (see keyOrigin). */
+  origin?: KeyOrigin;
 }
 
 const MISSING = '???';
@@ -96,6 +99,12 @@ class Resolver {
     }
   }
 
+  /** `conf/trainer/smoke.yaml:4: ` for a key a config file set, when options.origin knows; else ''. */
+  private placeOf(path: string[]): string {
+    const place = this.options.origin?.(path);
+    return place ? `${place}: ` : '';
+  }
+
   resolveNode(path: string[], value: ConfigValue): ConfigValue {
     if (typeof value === 'string') return this.resolveLeaf(path, value);
     if (Array.isArray(value)) return value.map((item, i) => this.resolveNode([...path, String(i)], item));
@@ -123,7 +132,7 @@ class Resolver {
     const readsBefore = this.envReads;
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
-      throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
+      throw new ConfigError(`${this.placeOf(path)}Interpolation error at '${id}': cycle ${cycle}`);
     }
     this.active.push(id);
     let value: ConfigValue;
@@ -137,7 +146,7 @@ class Resolver {
         if (this.active.length > 1) throw error;
         throw missingError(error.key, id);
       }
-      throw new ConfigError(`Interpolation error at '${id}': ${(error as Error).message}`, { cause: error });
+      throw new ConfigError(`${this.placeOf(path)}Interpolation error at '${id}': ${(error as Error).message}`, { cause: error });
     } finally {
       this.active.pop();
     }

@@ -81,6 +81,9 @@ describe('compose() on the product configs', () => {
     expect(() => run('=2m')).toThrow("Override '=2m' has no key before '=': write key=value, e.g. budget=2m or trainer.lr=1e-3");
     expect(() => run('trainer.early_stopping=true')).toThrow(
       'trainer.early_stopping: expected a dict with keys patience, min_delta, got true (boolean): set its keys, e.g. trainer.early_stopping.patience=<value>; trainer.early_stopping.patience=0 turns it off');
+    const broken = confWith('trainer/smoke.yaml', (text) => `${text}lr: \${nope}\n`);
+    expect(() => compose({ configDir: broken, configName: 'config', overrides: ['trainer=smoke'] }))
+      .toThrow(new RegExp(`^${broken}/trainer/smoke\\.yaml:\\d+: Interpolation error at 'trainer\\.lr': key 'nope' not found$`));
     expect(() => run('trainer.early_stopping=null')).toThrow(/^trainer\.early_stopping: expected a dict with keys patience, min_delta, got null \(null\)/);
   });
 
