@@ -11,7 +11,7 @@ import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 import { tolerateClosedStdout } from './pipe.js';
-import { resumeOverrides, sweepFolder } from './resume.js';
+import { checkResumedModel, resumeOverrides, sweepFolder } from './resume.js';
 import { versionLine } from './version.js';
 
 export interface RunIO {
@@ -64,6 +64,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       }
       if (args.resume && multirun) throw new UsageError('--resume of a run folder continues one run: drop --multirun (a sweep folder, with multirun.yaml, resumes the whole sweep)');
       const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides, io.stderr) : args.overrides;
+      if (args.resume && overrides.some((o) => o.startsWith('trainer.resume='))) {
+        checkResumedModel(args.resume, io.cwd, (compose({ configDir, configName, overrides }).config as { model?: unknown }).model);
+      }
       return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, ...policy }, compose, io);
     } finally {
       restore();
