@@ -53,6 +53,7 @@ export const trainerSchema = {
     },
     early_stopping: {
       type: 'object',
+      description: 'trainer.early_stopping.patience=0 turns it off',
       additionalProperties: false,
       required: ['patience', 'min_delta'],
       properties: {

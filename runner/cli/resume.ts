@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isLauncherOverride } from '../launch/launchers/config.js';
-import { FILES, readRunRecord } from '../outputs/index.js';
+import { FILES, readConfig, readRunRecord } from '../outputs/index.js';
+import { plainConfig } from '../overrides/index.js';
 import { UsageError } from './args.js';
 
 const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -47,5 +48,33 @@ function resumePoint(dir: string): string | null {
     return r.resume_point === undefined ? 'checkpoints/last.safetensors' : r.resume_point;
   } catch {
     return null;
+  }
+}
+
+/** Model keys a checkpoint's tensors do not depend on: a resumed run may change them (Lightning lets a resumed fit change hyperparameters). */
+const FREE_MODEL_KEY = /dropout$/;
+
+/**
+ * Refuses (UsageError: exit 2, before any folder is made) continuing the run at `dir` with `model`, the
+ * model node its new overrides compose, where a key that shapes the network (any but the dropout rates)
+ * differs from the run's config.yaml: its checkpoint holds the old architecture's tensors. Names the
+ * first such key, both values and the fix. A key the run stored as an interpolation is not compared.
+ */
+export function checkResumedModel(dir: string, cwd: string, model: unknown): void {
+  let stored: unknown;
+  try {
+    stored = plainConfig((readConfig(resolve(cwd, dir)) as { model?: unknown }).model);
+  } catch {
+    return; // no readable config.yaml: the job itself reports what is wrong with the folder
+  }
+  if (!stored || typeof stored !== 'object' || !model || typeof model !== 'object') return;
+  const now = plainConfig(model) as Record<string, unknown>;
+  for (const [key, was] of Object.entries(stored as Record<string, unknown>)) {
+    if (FREE_MODEL_KEY.test(key) || (typeof was === 'string' && was.includes('${')) || !(key in now)) continue;
+    if (JSON.stringify(was) !== JSON.stringify(now[key])) {
+      throw new UsageError(
+        `--resume ${dir}: model.${key} was ${JSON.stringify(was)} and would be ${JSON.stringify(now[key])}; a checkpoint continues only the architecture it was trained with: drop the override that changes model.${key}, or start a new run without --resume`,
+      );
+    }
   }
 }

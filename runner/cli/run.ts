@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings } from '../config/settings.js';
 import { stringifyConfig } from '../yaml/index.js';
 import {
-  compose, composeTree, ConfigError, isDict, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
+  coerceInterpolated, compose, composeTree, ConfigError, isDict, keyOrigin, resolveHydraValue, resolveWithProvenance, runtimeNode, validateComposed, type ConfigDict, type ConfigValue,
 } from '../compose/index.js';
 import { ConfigOverrideError, isSweep, OverrideParseError, parseOverride } from '../overrides/index.js';
 import { runLaunchCommand } from './launch.js';
@@ -11,7 +11,7 @@ import '../tasks/builtin.js';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args.js';
 import { renderInfo } from './info.js';
 import { tolerateClosedStdout } from './pipe.js';
-import { resumeOverrides, sweepFolder } from './resume.js';
+import { checkResumedModel, resumeOverrides, sweepFolder } from './resume.js';
 import { versionLine } from './version.js';
 
 export interface RunIO {
@@ -64,6 +64,9 @@ export async function main(argv: string[], io: RunIO = defaultIO()): Promise<num
       }
       if (args.resume && multirun) throw new UsageError('--resume of a run folder continues one run: drop --multirun (a sweep folder, with multirun.yaml, resumes the whole sweep)');
       const overrides = args.resume ? resumeOverrides(args.resume, io.cwd, args.overrides, io.stderr) : args.overrides;
+      if (args.resume && overrides.some((o) => o.startsWith('trainer.resume='))) {
+        checkResumedModel(args.resume, io.cwd, (compose({ configDir, configName, overrides }).config as { model?: unknown }).model);
+      }
       return await runLaunchCommand({ overrides, multirun, zip, dryRun, json, configDir, configName, outputsDir, indexPath, patterns, ...policy }, compose, io);
     } finally {
       restore();
@@ -101,8 +104,10 @@ function printConfig(args: RunArgs, configDir: string, configName: string, setti
   const tree = composeTree({ configDir, configName, overrides: args.overrides });
   const node = runtimeNode(tree, { multirun: args.multirun });
   // unresolved printing (Hydra's default) takes resolvers Ladder does not know, e.g. an app's ${eval:...}
-  const resolved = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node }).config;
-  validateComposed(resolved, tree.schemas, { skipMissing: true, origin: keyOrigin(tree) });
+  const origin = keyOrigin(tree);
+  const { config: resolved, strings } = resolveWithProvenance(tree.config, { allowMissing: true, unknownAsMissing: !args.resolve, hydra: node, origin });
+  coerceInterpolated(resolved, strings, tree.schemas);
+  validateComposed(resolved, tree.schemas, { skipMissing: true, origin });
   let config: ConfigDict = args.resolve ? resolved : tree.config;
   const hydra: ConfigDict = { hydra: args.resolve ? resolveHydraNode(tree.config, node) : node };
   if (args.cfg === 'hydra') config = hydra;

@@ -1,10 +1,11 @@
 // `npx runs study [<id>] [--export FILE]`: the studies of sweeper=random|tpe sweeps from the index; one
 // study's trials table and best trial; the best parameters written as a config that composes with
 // `+<group>=<name>` (conf/best/<name>.yaml → +best=<name>).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { derivedParams } from '../../sweeps/index.js';
+import { makeDirs } from '../outputs/dirs.js';
 import { openIndexReadOnly } from '../tracking/db.js';
 import { findStudy, listStudies, type StudyRows } from '../tracking/studies.js';
 import { formatTable } from '../progress/format.js';
@@ -56,7 +57,7 @@ export function studyCommand(req: StudyRequest): number {
   const best = bestShown(study);
   if (!best) throw new StudyNotFound(`study ${study.id} has no complete trial: nothing to export`);
   const file = path.resolve(req.cwd, req.exportTo);
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   writeFileSync(file, bestConfig(study, trialParams(rows, best.number)));
   const group = path.basename(path.dirname(file));
   const name = path.basename(file).replace(/\.ya?ml$/, '');

@@ -296,7 +296,7 @@ async function reindexCommand(outputsDir: string, indexPath: string, io: RunsIO)
   const { reindex } = await import('../tracking/reindex.js');
   const result = reindex(outputsDir, indexPath);
   io.stdout.write(`reindexed ${outputsDir} → ${indexPath}: ${result.sweeps} sweeps, ${result.runs} runs, ${result.metrics} metrics\n`);
-  for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}\n`);
+  for (const s of result.skipped) io.stderr.write(`warning: skipped ${s.dir}: ${s.reason}; it is left out of the index: repair the file or move the folder aside, then npx runs reindex\n`);
   for (const dir of result.closed) io.stdout.write(`closed a run left running (its process is gone): ${dir}\n`);
   return 0;
 }

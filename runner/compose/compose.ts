@@ -4,6 +4,7 @@ import { clearConfigRepositories, configRepository, settingsFor, type ConfigRepo
 import type { Spec } from '../../schemas/spec.js';
 import { buildDefaults, type DefaultsNode, type GroupOverrides } from './defaults.js';
 import { ConfigError } from '../errors.js';
+import { coerceInterpolated } from './coerce.js';
 import { resolveWithProvenance } from './interpolate.js';
 import { mergeConfigs, placeAtPackage } from './merge.js';
 import { keyOrigin } from './origin.js';
@@ -73,8 +74,10 @@ export interface ComposedTree {
 export function compose(options: ComposeOptions = {}): Composed {
   const tree = composeTree(options);
   const node = runtimeNode(tree, options.runtime);
-  const { config: resolved, fromEnv } = resolveWithProvenance(tree.config, { hydra: node });
-  validateComposed(resolved, tree.schemas, { origin: keyOrigin(tree) });
+  const origin = keyOrigin(tree);
+  const { config: resolved, fromEnv, strings } = resolveWithProvenance(tree.config, { hydra: node, origin });
+  coerceInterpolated(resolved, strings, tree.schemas);
+  validateComposed(resolved, tree.schemas, { origin });
   const config = plainConfig(resolved) as unknown as Spec;
   const choices: Record<string, string> = {};
   for (const [key, option] of Object.entries(tree.choices)) if (option !== null) choices[key] = option;

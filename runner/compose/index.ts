@@ -2,7 +2,8 @@ export { clearConfigCache, compose, composeTree, runtimeNode, type ComposeOption
 export { HYDRA_GROUPS, type HydraNode } from './hydra.js';
 export { LAUNCHER_MAP, mapHydra, SWEEPER_MAP, withoutEquivalent, type HydraMapping } from './hydra-map.js';
 export { ConfigError } from '../errors.js';
-export { resolveConfig, resolveHydraValue, resolveWithProvenance, type ResolveOptions } from './interpolate.js';
+export { coerceInterpolated } from './coerce.js';
+export { resolveConfig, resolveHydraValue, resolveWithProvenance, type Resolved, type ResolveOptions } from './interpolate.js';
 export { keyOrigin, type KeyOrigin } from './origin.js';
 export { builtinValidator, checkWith, validateSpec } from './validate.js';
 export { validateComposed, type PlacedSchema } from './schemas.js';

@@ -3,6 +3,7 @@ import { copyConfigValue, Float, isSweep, overrideValue, parseOverride, toFloat 
 import { strftime } from './now.js';
 import { nearest } from '../suggest.js';
 import { hasInterpolation, parseTemplate, type Argument, type Interpolation, type Part } from './template.js';
+import type { KeyOrigin } from './origin.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
 
 export interface ResolveOptions {
@@ -21,6 +22,8 @@ export interface ResolveOptions {
    * Absent: `${hydra:...}` is an error that says it needs a Hydra run.
    */
   hydra?: ConfigDict;
+  /** Names the file and line (or override) that set a key, for interpolation errors (see keyOrigin). */
+  origin?: KeyOrigin;
 }
 
 const MISSING = '???';
@@ -30,21 +33,29 @@ export function resolveConfig(root: ConfigDict, options: ResolveOptions = {}): C
   return resolveWithProvenance(root, options).config;
 }
 
+export interface Resolved {
+  config: ConfigDict;
+  /** See resolveWithProvenance. */
+  fromEnv: string[];
+  /** The dotted keys whose interpolation gave a string (to convert for a typed key: runner/compose/coerce.ts). */
+  strings: string[];
+}
+
 /**
- * resolveConfig, and `fromEnv`: the dotted keys whose value came from the environment, through
+ * resolveConfig, `strings` (keys whose interpolation resolved to a string), and `fromEnv`: the dotted keys whose value came from the environment, through
  * `${oc.env:...}` directly or through keys that did (such a value must never be stored); a key that
  * took oc.env's default because the variable is unset is not among them.
  */
-export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): { config: ConfigDict; fromEnv: string[] } {
+export function resolveWithProvenance(root: ConfigDict, options: ResolveOptions = {}): Resolved {
   if (!options.hydra) {
     const resolver = new Resolver(root, options);
-    return { config: resolver.resolveNode([], root) as ConfigDict, fromEnv: [...resolver.fromEnv] };
+    return { config: resolver.resolveNode([], root) as ConfigDict, fromEnv: [...resolver.fromEnv], strings: [...resolver.strings] };
   }
   // the hydra node sits beside the job's keys so that its values can read them, and is left out
   const resolver = new Resolver({ ...root, hydra: options.hydra }, options);
   const config: ConfigDict = {};
   for (const key of Object.keys(root)) config[key] = resolver.resolveNode([key], root[key]!);
-  return { config, fromEnv: [...resolver.fromEnv] };
+  return { config, fromEnv: [...resolver.fromEnv], strings: [...resolver.strings] };
 }
 
 /** The value of `hydra.<key>` in Hydra's node `hydra`, resolved against it and the job config `root`. */
@@ -69,6 +80,8 @@ class Resolver {
   private readonly env: Record<string, string | undefined>;
   /** Keys whose value came from the environment; `envReads` counts reads of it, to tell which leaf did one. */
   readonly fromEnv = new Set<string>();
+  /** Keys whose interpolation gave a string. */
+  readonly strings = new Set<string>();
   private envReads = 0;
 
   constructor(private readonly root: ConfigDict, private readonly options: ResolveOptions) {
@@ -84,6 +97,12 @@ class Resolver {
       if (/not found/.test((error as Error).message)) return null;
       throw new ConfigError(`Interpolation error at '${key}': ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /** `conf/trainer/smoke.yaml:4: ` for a key a config file set, when options.origin knows; else ''. */
+  private placeOf(path: string[]): string {
+    const place = this.options.origin?.(path);
+    return place ? `${place}: ` : '';
   }
 
   resolveNode(path: string[], value: ConfigValue): ConfigValue {
@@ -113,7 +132,7 @@ class Resolver {
     const readsBefore = this.envReads;
     if (this.active.includes(id)) {
       const cycle = [...this.active.slice(this.active.indexOf(id)), id].join(' -> ');
-      throw new ConfigError(`Interpolation error at '${id}': cycle ${cycle}`);
+      throw new ConfigError(`${this.placeOf(path)}Interpolation error at '${id}': cycle ${cycle}`);
     }
     this.active.push(id);
     let value: ConfigValue;
@@ -127,11 +146,12 @@ class Resolver {
         if (this.active.length > 1) throw error;
         throw missingError(error.key, id);
       }
-      throw new ConfigError(`Interpolation error at '${id}': ${(error as Error).message}`, { cause: error });
+      throw new ConfigError(`${this.placeOf(path)}Interpolation error at '${id}': ${(error as Error).message}`, { cause: error });
     } finally {
       this.active.pop();
     }
     this.resolved.set(id, value);
+    if (typeof value === 'string') this.strings.add(id);
     if (this.envReads > readsBefore) this.fromEnv.add(id);
     return value;
   }

@@ -133,8 +133,15 @@ export function describeError(error: ErrorObject): string {
   // a bounded number says the whole of what it takes, whether the value was out of range or not a number
   const bounded = boundedNumber(error.parentSchema);
   switch (error.keyword) {
-    case 'type':
+    case 'type': {
+      const keys = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      if (params.type === 'object' && keys.length && at) {
+        // a dict's keys are set one by one (Hydra's grammar has no dict literal for a typed node's fields)
+        const description = (error.parentSchema as { description?: string }).description;
+        return `${place}: expected a dict with keys ${keys.join(', ')}, ${got}: set its keys, e.g. ${at}.${keys[0]}=<value>${description ? `; ${description}` : ''}`;
+      }
       return `${place}: expected ${bounded ?? String(params.type).split(',').join(' or ')}, ${got}`;
+    }
     case 'enum':
       return `${place}: expected one of ${(params.allowedValues as unknown[]).map((v) => formatValue(v as ConfigValue)).join(', ')}, ${got}`;
     case 'const':

@@ -1,8 +1,9 @@
 // What a launch checks before it writes anything: the outputs dir can be written, and a Hydra project's
 // hydra.run.dir / hydra.sweep.dir lie inside it. Each refusal is an OutputsError naming the folder and the fix.
-import { accessSync, constants, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { OutputsError } from '../errors.js';
+import { makeDirs } from '../outputs/dirs.js';
 import type { PlannedJob } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ function realish(path: string): string {
  */
 export function checkWritable(outputsDir: string): void {
   try {
-    mkdirSync(outputsDir, { recursive: true });
+    makeDirs(outputsDir);
     accessSync(outputsDir, constants.W_OK);
   } catch (e) {
     const { code, message } = e as NodeJS.ErrnoException;

@@ -15,6 +15,7 @@ import { DEFAULT_LAUNCHER, isLauncherOverride, splitLauncher } from './launchers
 import type { Plan, PlannedHydra, PlannedJob } from './types.js';
 import { isSweeperOverride, splitSweeper, TPE_SWEEPER } from './sweeper-config.js';
 import { planStudies, type ConstraintFor } from './study-plan.js';
+import { commandLineDimensions, intervalUnderGrid, sweeperParamsFix } from './cli-dimensions.js';
 import type { SweeperConfig } from '../../schemas/sweeper.js';
 import type { TrialRecord } from '../../sweeps/study/index.js';
 import { loadPreset } from '../../sweeps/presets.js';
@@ -109,15 +110,17 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     }
   }
   if (opts.multirun) refuseSharedSweep(overrides, isLauncherOverride, LAUNCHER_FIX);
-  if (opts.multirun) refuseSharedSweep(overrides, isSweeperOverride, SWEEPER_FIX);
+  if (opts.multirun) refuseSharedSweep(overrides, isSweeperOverride, SWEEPER_FIX, sweeperParamsFix);
   // sweep=<preset> with `sweeper:`: its name and keys go first, so the command line's sweeper.* win
   let presetSweeper = opts.multirun && !opts.sweeper ? presetSweeperOf(overrides, configDir) : null;
+  // key=interval(...) on the command line: a dimension of the studies (refused below when the sweeper is basic)
+  const dimensions = opts.multirun && !opts.sweeper ? commandLineDimensions(overrides) : { cells: overrides, params: {}, first: null };
   const lead = presetSweeper?.overrides ?? [];
   const sweep = !opts.multirun
     ? { sweeper: new FixedSweeper([overrides]), preset: null, zip: [] }
     : opts.sweeper
       ? { sweeper: opts.sweeper, preset: null, zip: opts.zip ?? [] }
-      : createSweep(overrides, { configDir, configName, zip: opts.zip });
+      : createSweep(dimensions.cells, { configDir, configName, zip: opts.zip });
   let launcher: LauncherConfig | null = null;
   let sweeperNode: SweeperConfig | null = null;
   const composeJobs = (batch: { num: number; overrides: string[] }[]): PlannedJob[] =>
@@ -162,6 +165,7 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
   };
   if (opts.multirun && !opts.sweeper && opts.studies) return studyPlan(composeBatch(sweep.sweeper.ask([]), 0));
   const jobs = opts.multirun && opts.replay ? composeJobs(opts.replay) : composeBatch(sweep.sweeper.ask([]), 0);
+  if (dimensions.first !== null && !studySweeper()) throw new PlanError(intervalUnderGrid(dimensions.first));
   if (opts.multirun && !opts.sweeper && studySweeper()) {
     if (opts.replay) throw new PlanError(`the sweep was recorded without its studies (${STUDIES_NOTE}); start it again with --new`);
     return studyPlan(jobs);
@@ -178,7 +182,7 @@ export function planJobs(overrides: string[], opts: PlanOptions): Plan {
     }
     const repository = configRepository(configDir);
     const driver = planStudies({
-      cells, cfg, presetParams: presetSweeper?.params, presetConditions: presetSweeper?.conditions,
+      cells, cfg, presetParams: { ...presetSweeper?.params, ...dimensions.params }, presetConditions: presetSweeper?.conditions,
       groupOptions: (group) => repository.groupOptions(group),
       // the command line's sweeper and launcher overrides (taken out of the cells' overrides) choose them again
       compose: (num, trial) => composeJobs([{ num, overrides: [...overrides.filter((o) => isSweeperOverride(o) || isLauncherOverride(o)), ...trial] }])[0],
@@ -202,7 +206,7 @@ const SWEEPER_FIX = 'every job of a sweep runs under one sweeper: give sweeper a
  * Refuses a sweep over a setting every job of a sweep shares (`launcher=local,pool`, `sweeper.n_trials=4,8`):
  * the first override that `isSetting` picks and that sweeps, with `fix` after it.
  */
-function refuseSharedSweep(overrides: string[], isSetting: (text: string) => boolean, fix: string): void {
+function refuseSharedSweep(overrides: string[], isSetting: (text: string) => boolean, fix: string, fixFor: (text: string) => string | null = () => null): void {
   for (const text of overrides.filter(isSetting)) {
     let sweep = false;
     try {
@@ -210,7 +214,7 @@ function refuseSharedSweep(overrides: string[], isSetting: (text: string) => boo
     } catch {
       // composing the job reports the syntax error
     }
-    if (sweep) throw new PlanError(`${text.trim()}: ${fix}`);
+    if (sweep) throw new PlanError(`${text.trim()}: ${fixFor(text) ?? fix}`);
   }
 }
 

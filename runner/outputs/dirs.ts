@@ -1,7 +1,7 @@
 // Run folder names: a strftime-like pattern under the outputs dir, created atomically so that
 // two runs started in the same second get distinct folders (`12-05-09`, `12-05-09_1`, ...).
-import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 
 export interface DirPatterns {
@@ -46,9 +46,31 @@ export function formatPattern(pattern: string, when: Date): string {
   });
 }
 
+/**
+ * `mkdir -p` that always ends: creates the missing folders of `path` one level at a time. Node's
+ * `mkdirSync(p, { recursive: true })` spins forever where mkdir answers ENOENT for a folder whose parent
+ * exists (any path under /proc), so a path a user gives goes through here. Throws the failing level's
+ * error (ENOENT, ENOTDIR, EACCES, EROFS, ...); EEXIST only when a file stands where a folder should.
+ */
+export function makeDirs(path: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw e; // EEXIST: made meanwhile
+    }
+  }
+  if (!missing.length && !statSync(path).isDirectory()) mkdirSync(path); // a file there: mkdir's own EEXIST
+}
+
 /** Creates a fresh folder at `path`, or `path_1`, `path_2`, ... if taken; returns the one created. */
 export function createUniqueDir(path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   for (let i = 0; ; i++) {
     const candidate = i === 0 ? path : `${path}_${i}`;
     try {

@@ -162,7 +162,15 @@ function writeFrom0(fd: number, data: Uint8Array): void {
 }
 
 export const writeRunRecord = (dir: string, r: RunRecord) => writeFileAtomic(join(dir, FILES.run), `${JSON.stringify(r, null, 2)}\n`, { inPlace: true });
-export const readRunRecord = (dir: string) => JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunRecord;
+/** A run folder's run.json; a damaged file throws naming it (`run.json is not valid JSON (...)`). */
+export function readRunRecord(dir: string): RunRecord {
+  const text = readFileSync(join(dir, FILES.run), 'utf8');
+  try {
+    return JSON.parse(text) as RunRecord;
+  } catch (e) {
+    throw new Error(`${FILES.run} is not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+}
 
 export const writeSweepRecord = (dir: string, s: SweepRecord) => writeFileAtomic(join(dir, FILES.multirun), stringify(s), { inPlace: true });
 export const readSweepRecord = (dir: string) => parse(readFileSync(join(dir, FILES.multirun), 'utf8')) as SweepRecord;

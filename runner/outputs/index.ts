@@ -1,4 +1,4 @@
-export { createRunDir, createUniqueDir, DEFAULT_PATTERNS, formatPattern, walkFolders, type DirPatterns } from './dirs.js';
+export { createRunDir, createUniqueDir, makeDirs, DEFAULT_PATTERNS, formatPattern, walkFolders, type DirPatterns } from './dirs.js';
 export { environment, type Environment } from './environment.js';
 export { closeOrphanRun, closeOrphanSweep, hasResumePoint, LOST_REASON, ORPHAN_REASON, runOrphaned } from './orphans.js';
 export { ownerGone, processStart, selfOwner, type Owner } from './owner.js';

@@ -64,6 +64,9 @@ export function nearestKeys(config: Dict, key: string, max = 3): string[] {
 }
 
 function couldNotOverride(config: Dict, o: Override): ConfigOverrideError {
+  if (o.key === '') {
+    return new ConfigOverrideError(`Override '${o.input}' has no key before '=': write key=value, e.g. budget=2m or trainer.lr=1e-3`, o.input);
+  }
   const near = nearestKeys(config, o.key);
   const hint = near.length ? ` Did you mean ${near.map((k) => `'${k}'`).join(' or ')}?` : '';
   return new ConfigOverrideError(

@@ -1,9 +1,10 @@
 // Opening the index: one SQLite file per outputs dir, WAL so readers never block the writer,
 // a busy timeout so concurrent `run` processes queue instead of failing. Only writing commands
 // create or migrate it; readers open it read-only and never change the file they were given.
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirs } from '../outputs/dirs.js';
 import { APPLICATION_ID, MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
@@ -78,7 +79,7 @@ export function migrate(db: Db): void {
 
 /** Read-write connection for writing commands: creates a new index, migrates an older Ladder index, refuses anything else. */
 export function openIndex(path: string): Db {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const fresh = !existsSync(path) || statSync(path).size === 0;
   const db = fresh ? new Database(path, { timeout: BUSY_TIMEOUT_MS }) : openChecked(path, false, true);
   try {

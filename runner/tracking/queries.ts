@@ -6,6 +6,9 @@ import { RUN_SUMMARY_COLUMNS } from './schema.js';
 
 export type Row = Record<string, unknown>;
 
+/** Every status a run row can hold (RunStatus in runner/outputs/files.ts). */
+const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'skipped', 'lost', 'pruned'];
+
 const LS_COLUMNS = ['id', 'status', 'task', 'model', 'budget', 'horizon', 'best_val_loss', 'started_at', 'duration_s', 'dir'];
 
 /**
@@ -22,6 +25,9 @@ export function listRuns(db: Db, filters: string[]): Row[] {
     const m = /^([\w.\-/@]+)\s*(!=|=)(.*)$/.exec(f);
     if (!m) throw new IndexError(`filter '${f}': write key=value or key!=value, e.g. budget=2m status=failed`);
     const [, key, op, value] = m;
+    if (key === 'status' && !RUN_STATUSES.includes(value)) {
+      throw new IndexError(`filter '${f}': unknown status '${value}'; use one of ${RUN_STATUSES.join(', ')}`);
+    }
     if ((RUN_SUMMARY_COLUMNS as readonly string[]).includes(key)) {
       where.push(`${op === '=' ? '' : 'NOT '}${equals(key, value, args)}`);
     } else if (key.includes('.') || key === 'seed') {

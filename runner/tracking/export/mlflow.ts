@@ -80,8 +80,8 @@ function namePath(folder: string, name: string): string {
  * empty. One experiment per sweep (ids 1, 2, … in the order the sweeps started; name = the sweep's folder
  * relative to outputs/), single runs in experiment 0, "Default". Run ids are Ladder's. Metric timestamps
  * are the index's times in ms; a metric without a step gets step 0 (MLflow's default). Throws IndexError
- * when `dest` holds files. The store is written beside `dest` and renamed into place, so a failed export
- * leaves nothing behind.
+ * when `dest` holds files or cannot be written (its folder missing or read-only; never a hang under
+ * /proc). The store is written beside `dest` and renamed into place, so a failed export leaves nothing behind.
  */
 export function exportMlflow(db: Db, outputsDir: string, dest: string, opts: MlflowExportOptions = {}): MlflowExport {
   const root = resolve(dest);
@@ -92,6 +92,12 @@ export function exportMlflow(db: Db, outputsDir: string, dest: string, opts: Mlf
     throw new IndexError(`${dest} is not empty; export into a new folder (an MLflow store mixes badly with old exports)`);
   }
   const partial = `${root}.partial-${process.pid}`;
+  const cannotWrite = (e: unknown) => new IndexError(`cannot write ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that its folder exists and is writable`);
+  try {
+    mkdirSync(partial); // not recursive: its folder must exist, and every mkdir below is inside this one
+  } catch (e) {
+    throw cannotWrite(e);
+  }
   try {
     const result = writeStore(db, outputsDir, root, partial, opts);
     if (existsSync(root)) rmdirSync(root);
@@ -99,7 +105,7 @@ export function exportMlflow(db: Db, outputsDir: string, dest: string, opts: Mlf
     return result;
   } catch (e) {
     rmSync(partial, { recursive: true, force: true });
-    throw e;
+    throw e instanceof IndexError || !(e as NodeJS.ErrnoException).code ? e : cannotWrite(e);
   }
 }
 

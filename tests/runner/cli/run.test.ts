@@ -73,6 +73,12 @@ describe('npx run --cfg', () => {
     expect(one.stdout).toBe('# @package horizon\nname: h5\ndays: 5\n');
   });
 
+  it('gives an ${oc.env:...} override a typed key\'s type, as OmegaConf does', async () => {
+    const { code, stdout, stderr } = await cli('--cfg', 'job', '--resolve', 'model.d_model=${oc.env:LADDER_T_UNSET,8}');
+    expect([code, stderr]).toEqual([0, '']);
+    expect(parse(stdout).model.d_model).toBe(8);
+  });
+
   it('prints ??? for a mandatory value that is still missing', async () => {
     const { code, stdout } = await cli('--cfg', 'job', 'data=csv');
     expect(code).toBe(0);

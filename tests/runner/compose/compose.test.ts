@@ -78,6 +78,13 @@ describe('compose() on the product configs', () => {
     expect(() => run('trainer.auto_batch.start=0')).toThrow('trainer.auto_batch.start: expected an integer >= 1, got 0 (integer)');
     expect(() => run('trainer.auto_batch.min_gain=-0.1')).toThrow('trainer.auto_batch.min_gain: expected a number >= 0, got -0.1 (number)');
     expect(() => run('trainer.auto_batch.strat=16')).toThrow(/Could not override 'trainer\.auto_batch\.strat'.*Did you mean 'trainer\.auto_batch\.start'/);
+    expect(() => run('=2m')).toThrow("Override '=2m' has no key before '=': write key=value, e.g. budget=2m or trainer.lr=1e-3");
+    expect(() => run('trainer.early_stopping=true')).toThrow(
+      'trainer.early_stopping: expected a dict with keys patience, min_delta, got true (boolean): set its keys, e.g. trainer.early_stopping.patience=<value>; trainer.early_stopping.patience=0 turns it off');
+    const broken = confWith('trainer/smoke.yaml', (text) => `${text}lr: \${nope}\n`);
+    expect(() => compose({ configDir: broken, configName: 'config', overrides: ['trainer=smoke'] }))
+      .toThrow(new RegExp(`^${broken}/trainer/smoke\\.yaml:\\d+: Interpolation error at 'trainer\\.lr': key 'nope' not found$`));
+    expect(() => run('trainer.early_stopping=null')).toThrow(/^trainer\.early_stopping: expected a dict with keys patience, min_delta, got null \(null\)/);
   });
 
   it('rejects an unknown model name at validation, naming the key and the models there are', () => {

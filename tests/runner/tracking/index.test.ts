@@ -108,7 +108,7 @@ describe('reindex of damaged folders', () => {
     writeFileSync(join(copy, single.dir, 'run.json'), '{ "id": "cut sho');
     const result = reindex(copy, join(copy, 'index.sqlite'));
     expect(result.runs).toBe(4);
-    expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/JSON/) }]);
+    expect(result.skipped).toEqual([{ dir: single.dir, reason: expect.stringMatching(/^run\.json is not valid JSON \(/) }]);
   });
 });
 
@@ -168,6 +168,9 @@ describe('runs CLI', () => {
     const bad = await cli('ls', 'colour=red');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/unknown key 'colour'/);
+    const status = await cli('ls', 'status=bogus');
+    expect([status.code, status.stdout]).toEqual([1, '']);
+    expect(status.stderr).toBe("Error: filter 'status=bogus': unknown status 'bogus'; use one of running, completed, failed, interrupted, skipped, lost, pruned\n");
   });
 
   it('show finds a run by id prefix and by folder', async () => {

@@ -3,11 +3,12 @@
 // a search instead of repeating it. The mode is not in the key: the trials are the same for both modes,
 // and the choice is made from them each time.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import type { ModelConfig } from '../../../../engine/index.js';
 import type { AutoBatchSettings, Trial } from './search.js';
+import { makeDirs } from '../../../outputs/dirs.js';
 
 /** Bump when an entry's shape changes; older entries then miss. */
 const FORMAT = 1;
@@ -79,7 +80,7 @@ export function readCached(file: string, key: CacheKey): CacheEntry | null {
 export function writeCached(file: string, entry: CacheEntry): void {
   const cache = readFile(file);
   cache.entries[keyHash(entry.key)] = entry;
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file)); // cache_dir is the user's: never Node's recursive mkdir (it spins under /proc)
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(cache, null, 2)}\n`);
   renameSync(tmp, file);

@@ -109,6 +109,15 @@ describe('runs export mlflow', () => {
     expect(lstatSync(runJson).isFile()).toBe(true);
     expect(readdirSync(path.dirname(copied)).some((f) => f.includes('.partial'))).toBe(false);
   });
+
+  it('a folder that cannot be made gets one line and the fix, as csv/parquet, and leaves nothing', async () => {
+    const dir = tempOutputs();
+    const missing = await runs('export', 'mlflow', path.join(dir, 'no', 'mlruns'));
+    expect([missing.code, missing.stderr]).toEqual([1, `Error: cannot write ${path.join(dir, 'no', 'mlruns')}: ENOENT; check that its folder exists and is writable\n`]);
+    const notDir = await runs('export', 'mlflow', '/dev/null/x');
+    expect([notDir.code, notDir.stderr]).toEqual([1, 'Error: cannot write /dev/null/x: ENOTDIR; check that its folder exists and is writable\n']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('runs export csv|parquet', () => {
