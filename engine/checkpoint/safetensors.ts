@@ -47,6 +47,8 @@ export function writeSafetensors(path: string, tensors: Record<string, StTensor>
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true }); // a full disk must not leave half a checkpoint behind
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && !err.message.includes(path)) err.message += ` '${path}'`; // write(2)'s error names no file
     throw e;
   }
 }

@@ -124,6 +124,8 @@ export function saveModel(g: Graph, path: string, opts: { externalThreshold?: nu
     // a full disk: no half-written model is left to be mistaken for the export
     rmSync(path, { force: true });
     rmSync(`${path}.data`, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && !err.message.includes(path)) err.message += ` '${path}'`; // write(2)'s error names no file
     throw e;
   }
 }

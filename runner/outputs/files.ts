@@ -118,7 +118,7 @@ export interface SweepRecord {
  */
 export function writeFailure(e: unknown): string | null {
   const { code, message } = (e ?? {}) as NodeJS.ErrnoException;
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return `disk full: ${message}`;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return `disk full: ${message}; free space on that disk, or set "outputsDir" in the ladder settings to a larger one`;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write: ${message}`;
   return null;
 }
@@ -135,6 +135,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, { inPla
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && !err.message.includes(path)) err.message = `${err.message.replace(` '${tmp}'`, '')} '${path}'`; // write(2)'s error names no file
     if (!inPlace || !writeFailure(e)?.startsWith('disk full') || !existsSync(path)) throw e;
     overwrite(path, typeof data === 'string' ? Buffer.from(data) : data);
   }

@@ -47,7 +47,7 @@ describe('a full disk', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/bug in ladder|Napi/);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error'));
-    expect(errors).toEqual([expect.stringMatching(/^Error: disk full: ENOSPC: no space left on device.*not started/)]);
+    expect(errors).toEqual([expect.stringMatching(/^Error: disk full: ENOSPC: no space left on device, \w+ '[^']+'; free space on that disk, or set "outputsDir" .*not started/)]);
     expect(files(outputs).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
     const sweepDir = join(outputs, files(outputs).find((f) => f.endsWith('multirun.yaml'))!, '..');
