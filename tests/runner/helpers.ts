@@ -3,6 +3,8 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import { ConfigError } from '../../runner/compose/index.js';
 import type { Plan, PlannedJob } from '../../runner/launch/types.js';
 import { reindex } from '../../runner/tracking/index.js';
 
@@ -59,4 +61,15 @@ export function reindexedDump(outputs: string) {
   const path = join(mkdtempSync(join(tmpdir(), 'ladder-reindex-')), 'index.sqlite');
   reindex(outputs, path);
   return indexDump(path);
+}
+
+/** The message of the ConfigError `run` throws (planning refused the command); fails the test when it throws none. */
+export function refused(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a config error');
 }

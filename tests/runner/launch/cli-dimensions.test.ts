@@ -3,21 +3,12 @@
 // sweeper.params; choice()/range() stay the grid's cells; under the grid an interval is refused naming the fix.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compose, ConfigError } from '../../../runner/compose/index.js';
+import { compose } from '../../../runner/compose/index.js';
+import { refused } from '../helpers.js';
 import { planJobs } from '../../../runner/launch/plan.js';
 import '../../../runner/tasks/builtin.js';
 
 const plan = (overrides: string[]) => planJobs(overrides, { multirun: true, configDir: resolve('conf'), configName: 'config', compose });
-
-function refused(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a config error');
-}
 
 describe('a command-line interval under a sampler sweeper', () => {
   it('is a search-space dimension, the same as in sweeper.params (same space, same first trial)', () => {

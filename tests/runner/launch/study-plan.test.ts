@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compose, ConfigError } from '../../../runner/compose/index.js';
+import { compose } from '../../../runner/compose/index.js';
+import { refused } from '../helpers.js';
 import { planJobs, type PlanOptions } from '../../../runner/launch/plan.js';
 import '../../../runner/tasks/builtin.js';
 import type { Constraint } from '../../../sweeps/samplers/types.js';
@@ -21,16 +22,6 @@ function confWith(files: Record<string, string>): string {
   cpSync(CONF, dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
-}
-
-function refused(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a config error');
 }
 
 describe('the sweeper group', () => {
