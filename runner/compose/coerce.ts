@@ -3,16 +3,14 @@
 // expects. Here the type is the JSON Schema's: a key whose schemas allow only integer, number or boolean gets
 // the string converted (OmegaConf's rules); a string that does not convert is left for validation to refuse,
 // naming the key and the value. Only keys whose value came out of an interpolation are touched.
-import { groupSchemas, runnerGroupSchemas, specSchema } from '../../schemas/spec.js';
 import { taskSpec } from '../tasks/registry.js';
 import type { PlacedSchema } from './schemas.js';
 import { isDict, type ConfigDict, type ConfigValue } from './types.js';
+import { builtinSchemas } from './validate.js';
 
 type Json = Record<string, unknown>;
 
-const builtins = new Map<string, Json>(
-  [...Object.values(groupSchemas), ...Object.values(runnerGroupSchemas), specSchema].map((s) => [s.$id, s as unknown as Json]),
-);
+const builtins = new Map<string, Json>(builtinSchemas().map((s) => [s.$id, s as unknown as Json]));
 
 /** The schema a `$ref` names: Ladder's by id (`ladder/trainer`), or relative to Ladder's ids (`launcher`). */
 function refTarget(ref: string): Json | undefined {
