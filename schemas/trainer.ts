@@ -52,12 +52,16 @@ export const trainerSchema = {
       },
     },
     early_stopping: {
-      type: 'object',
-      description: 'trainer.early_stopping.patience=0 turns it off',
+      type: ['object', 'null'],
+      description: 'trainer.early_stopping=null turns it off',
       additionalProperties: false,
       required: ['patience', 'min_delta'],
       properties: {
-        patience: { type: 'integer', minimum: 0 },
+        patience: {
+          // one branch: an anyOf's description is the whole "expected ..." of its error message, here with the way to turn it off
+          anyOf: [{ type: 'integer', minimum: 0 }],
+          description: 'an integer >= 0 (evaluations without improvement before stopping; 0 never stops); to turn early stopping off set trainer.early_stopping=null',
+        },
         min_delta: { type: 'number', minimum: 0 },
       },
     },

@@ -135,10 +135,12 @@ export function describeError(error: ErrorObject): string {
   switch (error.keyword) {
     case 'type': {
       const keys = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      if (params.type === 'object' && keys.length && at) {
+      const types = [params.type].flat();
+      if (types.includes('object') && keys.length && at) {
         // a dict's keys are set one by one (Hydra's grammar has no dict literal for a typed node's fields)
         const description = (error.parentSchema as { description?: string }).description;
-        return `${place}: expected a dict with keys ${keys.join(', ')}, ${got}: set its keys, e.g. ${at}.${keys[0]}=<value>${description ? `; ${description}` : ''}`;
+        const orNull = types.includes('null') ? ' or null' : '';
+        return `${place}: expected a dict with keys ${keys.join(', ')}${orNull}, ${got}: set its keys, e.g. ${at}.${keys[0]}=<value>${description ? `; ${description}` : ''}`;
       }
       return `${place}: expected ${bounded ?? String(params.type).split(',').join(' or ')}, ${got}`;
     }

@@ -87,7 +87,7 @@ async function trainJob(spec: TrainSpec, ctx: RunContext, warm: TrainerWarmup | 
     const hooks: Hook[] = [
       mark,
       new MetricLogger(ctx, tr.log_every_n_steps),
-      new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta),
+      ...(tr.early_stopping ? [new EarlyStopping(tr.early_stopping.patience, tr.early_stopping.min_delta)] : []),
       ...(ctx.trial ? [new PruneHook(ctx.trial, ctx)] : []),
       new ProgressReport(ctx, { epochs: tr.epochs, totalSteps: total, stepsPerEpoch: stepsPerEpoch(data.train.n, tr.batch_size) }, () => monitor?.note() ?? null),
       ...(monitor ? [monitor] : []),

@@ -80,11 +80,18 @@ describe('compose() on the product configs', () => {
     expect(() => run('trainer.auto_batch.strat=16')).toThrow(/Could not override 'trainer\.auto_batch\.strat'.*Did you mean 'trainer\.auto_batch\.start'/);
     expect(() => run('=2m')).toThrow("Override '=2m' has no key before '=': write key=value, e.g. budget=2m or trainer.lr=1e-3");
     expect(() => run('trainer.early_stopping=true')).toThrow(
-      'trainer.early_stopping: expected a dict with keys patience, min_delta, got true (boolean): set its keys, e.g. trainer.early_stopping.patience=<value>; trainer.early_stopping.patience=0 turns it off');
+      'trainer.early_stopping: expected a dict with keys patience, min_delta or null, got true (boolean): set its keys, e.g. trainer.early_stopping.patience=<value>; trainer.early_stopping=null turns it off');
     const broken = confWith('trainer/smoke.yaml', (text) => `${text}lr: \${nope}\n`);
     expect(() => compose({ configDir: broken, configName: 'config', overrides: ['trainer=smoke'] }))
       .toThrow(new RegExp(`^${broken}/trainer/smoke\\.yaml:\\d+: Interpolation error at 'trainer\\.lr': key 'nope' not found$`));
-    expect(() => run('trainer.early_stopping=null')).toThrow(/^trainer\.early_stopping: expected a dict with keys patience, min_delta, got null \(null\)/);
+  });
+
+  it('takes trainer.early_stopping=null (no early stopping) and refuses a patience that is null or negative, naming the fix', () => {
+    expect(run().config.trainer).toMatchObject({ early_stopping: { patience: 10, min_delta: 0.001 } });
+    expect(run('trainer.early_stopping=null').config.trainer).toMatchObject({ early_stopping: null });
+    const expected = 'expected an integer >= 0 (evaluations without improvement before stopping; 0 never stops); to turn early stopping off set trainer.early_stopping=null';
+    expect(() => run('trainer.early_stopping.patience=null')).toThrow(`trainer.early_stopping.patience: ${expected}, got null (null)`);
+    expect(() => run('trainer.early_stopping.patience=-1')).toThrow(`trainer.early_stopping.patience: ${expected}, got -1 (integer)`);
   });
 
   it('rejects an unknown model name at validation, naming the key and the models there are', () => {
