@@ -3,7 +3,6 @@
  * shape), initialises parameters from the seed, and steps them in a worker thread. Per-step scalars (lr
  * schedule, the optimizer's scalars, dropout key) are computed here in double precision.
  */
-import { Worker } from 'node:worker_threads';
 import { type TrainState, loadCheckpoint, saveCheckpoint } from '../checkpoint/state.js';
 import { toModelBytes } from '../graph/serialize.js';
 import { type ExportOptions, type ExportResult, exportInference } from '../export/onnx.js';
@@ -21,7 +20,8 @@ import { buildGradStep, buildUpdateGraph } from '../step/split.js';
 import type { Backend, RuntimeMemory } from './backends.js';
 import { type CacheOutcome, type StepCacheOptions, cachedSessions, compileStep } from './cache.js';
 import { checkTrainerNumbers } from './options.js';
-import type { BatchArrays, Envelope, FlatState, Reply, Request, StepInputs } from './protocol.js';
+import { owned, WorkerClient } from './client.js';
+import type { BatchArrays, FlatState, StepInputs } from './protocol.js';
 
 /** `H`: the optimizer's hyperparameters (AdamW's by default). */
 export interface TrainerOptions<H extends ClipOptions = AdamWOptions> {
@@ -112,66 +112,6 @@ export interface Trainer {
   /** Standalone inference model of the current weights (engine/export): x [batchSize, ...inputShape] → prob. */
   exportOnnx(path: string, opts?: ExportOptions): Promise<ExportResult>;
   close(): Promise<void>;
-}
-
-/**
- * Starts the session worker from dist/*.js, or from the .ts sources (vitest, tsx): there a small eval'd
- * bootstrap registers tsx's loader inside the worker before importing worker.ts.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const target = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`, { eval: true });
-}
-
-class WorkerClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  private failed: Error | undefined;
-
-  constructor() {
-    this.worker = startWorker();
-    this.worker.on('message', (env: Envelope<Reply>) => {
-      const p = this.pending.get(env.id);
-      this.pending.delete(env.id);
-      if (env.ok) p?.resolve(env.value);
-      else p?.reject(new Error(env.error));
-    });
-    const fail = (e: Error) => {
-      this.failed = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`engine worker exited (code ${code})`)));
-  }
-
-  /** Whether the worker keeps the process alive (an idle warm-up's does not; see warmTrainer). */
-  keepAlive(on: boolean): void {
-    if (on) this.worker.ref();
-    else this.worker.unref();
-  }
-
-  /** Sends a request; `transfer` hands large buffers to the worker instead of copying them. */
-  call<T extends Reply['type']>(req: Request & { type: T }, transfer: ArrayBufferLike[] = []): Promise<Extract<Reply, { type: T }>> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
-      this.worker.postMessage({ id, req }, transfer as ArrayBuffer[]);
-    });
-  }
-
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
-
-/** `a` itself when it spans its whole buffer, else a copy — only such arrays may be transferred (a Node
- * Buffer can be a view into a shared pool). */
-function owned<T extends Uint8Array | Float32Array>(a: T): T {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
 function toArrays(b: Batch, batchSize: number, inputShape: number[]): BatchArrays {
