@@ -60,13 +60,14 @@ async function mountOf(real: string): Promise<string> {
 }
 
 /**
- * The disk line: `need` holds each job's bytes (checkpoints and export). fail (refusing the launch) when
+ * The disk line: `need` holds each job's bytes (checkpoints and export, its index rows), `once` what the
+ * launch writes once however many jobs run (the index's write-ahead log). fail (refusing the launch) when
  * not even the largest job fits, warn when the sweep as a whole does not.
  */
-export function diskLine(free: { bytes: number; mount: string } | null, dir: string, need: readonly number[], fmt: (bytes: number) => string): PreflightLine {
+export function diskLine(free: { bytes: number; mount: string } | null, dir: string, need: readonly number[], fmt: (bytes: number) => string, once = 0): PreflightLine {
   if (!free) return { level: 'warn', check: 'disk', message: `free space of ${dir} unknown (no mount found)` };
-  const largest = Math.max(0, ...need);
-  const all = need.reduce((a, b) => a + b, 0);
+  const largest = Math.max(0, ...need) + once;
+  const all = need.reduce((a, b) => a + b, once);
   const jobs = need.length === 1 ? 'the job' : `${need.length} jobs`;
   const where = `${fmt(free.bytes)} free on ${free.mount}`;
   if (free.bytes < largest) {

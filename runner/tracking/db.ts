@@ -23,6 +23,22 @@ export class NotInIndexError extends IndexError {
 
 const BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * Bytes one job adds to the index file, for the launch preflight's disk need: its run row (config, info),
+ * params and one row per metric. Measured: ~18 KiB for a smoke job (28 metrics), 112 KiB for a job logging
+ * every step (1,135 metrics, a metrics.jsonl of 116 KiB); 256 KiB covers some 2,000 metric rows.
+ */
+export const INDEX_BYTES_PER_JOB = 256 * 1024;
+
+/**
+ * The most the index's -wal file takes, once per index whatever the number of jobs: each write is its own
+ * commit (several frames, each a 4 KiB page and a 24-byte header, per metric), SQLite checkpoints once a commit leaves
+ * more than 1,000 frames (wal_autocheckpoint) and the next write starts the file over. Measured: 1,005 frames
+ * (4,140,632 bytes) after 1,135 metrics; 100 frames of room for the commit that crosses the line. A reader
+ * that keeps one read transaction open meanwhile defers the start-over: the file grows on until it ends.
+ */
+export const INDEX_WAL_BYTES = 32 + (1000 + 100) * (4096 + 24);
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -1,4 +1,4 @@
-export { IndexError, migrateIndex, NotInIndexError, openIndex, openIndexReadOnly, schemaVersion, type Db } from './db.js';
+export { INDEX_BYTES_PER_JOB, INDEX_WAL_BYTES, IndexError, migrateIndex, NotInIndexError, openIndex, openIndexReadOnly, schemaVersion, type Db } from './db.js';
 export { findRun, listRuns, runMetrics, runningInIndex, runSql, type Row } from './queries.js';
 export { closeStale, closeStaleRuns, staleLines, type StaleRun } from './stale.js';
 export { relativeDir } from './dirs.js';

@@ -5,6 +5,7 @@ import si from 'systeminformation';
 import { featureColumns } from '../../../data/index.js';
 import { describeMemory, estimateMemory, fittingBatch, stepKind, formatBytes, largestBatch, probeBackend, type MemoryEstimate } from '../../../engine/index.js';
 import { currentProvider, diskLine, freeDisk, Sensor, sensorsLine, type PreflightLine } from '../../monitor/index.js';
+import { INDEX_BYTES_PER_JOB, INDEX_WAL_BYTES } from '../../tracking/index.js';
 import type { PreflightEnv } from '../types.js';
 import type { TrainSpec } from './check.js';
 import { AUTO_BATCH_DEFAULTS } from './autobatch/search.js';
@@ -72,10 +73,19 @@ const RUN_FILES_BYTES = 512 * 1024;
 export const outputBytes = (e: MemoryEstimate) => 2 * (e.params + e.adamMoments) + e.params + RUN_FILES_BYTES;
 
 /**
+ * The disk line for the jobs of `estimates`: each job's run folder (outputBytes) and rows in the index
+ * (INDEX_BYTES_PER_JOB) and, once, the index's write-ahead log (INDEX_WAL_BYTES), against the free space of
+ * the outputs dir, which holds the index (outputs/index.sqlite) unless the settings' indexPath moves it.
+ */
+const disk = (free: Awaited<ReturnType<typeof freeDisk>>, dir: string, estimates: readonly { estimate: MemoryEstimate }[]) =>
+  diskLine(free, dir, estimates.map((e) => outputBytes(e.estimate) + INDEX_BYTES_PER_JOB), formatBytes, INDEX_WAL_BYTES);
+
+/**
  * The train task's lines of the launch preflight block, for the jobs about to start: the backends they
  * use (refusing the launch when one cannot run a model), the sensors (when a job's monitor is on), free
  * memory against each job's estimate (a job that does not fit is skipped when it starts, by
- * memoryRefusal) and free disk in the outputs dir against their checkpoints (refusing when not even one fits).
+ * memoryRefusal) and free disk in the outputs dir against what they write there, run folders and index
+ * (refusing when not even one job fits).
  */
 export async function trainPreflight(jobs: readonly PreflightJob[], env: PreflightEnv): Promise<PreflightLine[]> {
   // the machine's answers are asked for at once (each mostly waits: a session, a sensor, a process), and
@@ -86,7 +96,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   // the temperature alone where the provider can (systeminformation's load and GPU reads cost ~0.5 s more)
   const sensors = monitor ? (provider.temperature?.().catch(() => new Sensor(provider).read()) ?? new Sensor(provider).read()) : null;
   const memory = env.concurrent === 0 ? null : availableMemory().then((value) => ({ value }), (error: Error) => ({ error }));
-  const disk = freeDisk(env.outputsDir);
+  const room = freeDisk(env.outputsDir);
   const lines: PreflightLine[] = [];
   for (const { backend, why: probe } of backends) {
     const why = await probe;
@@ -105,7 +115,7 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   });
   if (memory === null) {
     lines.push({ level: 'ok', check: 'memory', message: 'the jobs run on other machines: each checks its own memory when it starts there' });
-    return [...lines, diskLine(await disk, env.outputsDir, estimates.map((e) => outputBytes(e.estimate)), formatBytes)];
+    return [...lines, disk(await room, env.outputsDir, estimates)];
   }
   const answer = await memory;
   if ('error' in answer) return [...lines, { level: 'fail', check: 'memory', message: answer.error.message, refuses: true }];
@@ -131,11 +141,10 @@ export async function trainPreflight(jobs: readonly PreflightJob[], env: Preflig
   if (together) lines.push(together);
   // a job skipped for memory writes no checkpoints
   const writing = estimates.filter((e) => !over.includes(e));
-  const need = (some: typeof estimates) => some.map((e) => outputBytes(e.estimate));
-  const room = await disk;
-  lines.push(writing.length || !room
-    ? diskLine(room, env.outputsDir, need(writing), formatBytes)
-    : laterDiskLine(diskLine(room, env.outputsDir, need(estimates), formatBytes), estimates.length));
+  const space = await room;
+  lines.push(writing.length || !space
+    ? disk(space, env.outputsDir, writing)
+    : laterDiskLine(disk(space, env.outputsDir, estimates), estimates.length));
   return lines;
 }
 

@@ -26,6 +26,13 @@ describe('preflight lines', () => {
     expect(diskLine(free, 'outputs', [600], fmt)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, the job needs 600 B' });
   });
 
+  it('disk: what the launch writes once (the index\'s write-ahead log) counts with the largest job and once in all', () => {
+    const free = { bytes: 1000, mount: '/' };
+    expect(diskLine(free, 'outputs', [300, 300, 300], fmt, 100)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, 3 jobs need 1000 B' });
+    expect(diskLine(free, 'outputs', [300, 300, 300], fmt, 101)).toMatchObject({ level: 'warn' });
+    expect(diskLine(free, 'outputs', [950], fmt, 100)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s checkpoints need 1050 B' });
+  });
+
   it('freeDisk finds the file system of a folder (statfs) and its mount point', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ladder-disk-'));
     const free = await freeDisk(join(dir, 'not', 'yet'));

@@ -22,8 +22,8 @@ export interface TrainRun extends LaunchResult {
 
 export interface RunOptions {
   multirun?: boolean;
-  /** Called with each progress report; abort `controller` from it to simulate Ctrl-C. */
-  onProgress?: (p: Progress, controller: AbortController) => void;
+  /** Called with each progress report and the run's index; abort `controller` from it to simulate Ctrl-C. */
+  onProgress?: (p: Progress, controller: AbortController, run: { indexPath: string }) => void;
   /** Warm the first job up on the local launcher before the run, as `npx run` does (closed after the run). */
   warm?: boolean;
 }
@@ -36,7 +36,7 @@ export async function train(overrides: string[], opts: RunOptions = {}): Promise
   const reporter: LaunchReporter = {
     start: () => {},
     jobStart: () => {},
-    jobProgress: (_job, p) => opts.onProgress?.(p, controller),
+    jobProgress: (_job, p) => opts.onProgress?.(p, controller, { indexPath }),
     jobWarn: () => {},
     jobEnd: () => {},
     warn: () => {},

@@ -1,16 +1,20 @@
 // The launch preflight's disk line against a small disk (freeDisk scripted): only jobs that will run
-// count, so a job skipped for memory never makes the disk refuse the launch.
+// count, so a job skipped for memory never makes the disk refuse the launch; the need counts the index,
+// its rows per job and its write-ahead log once.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { featureColumns } from '../../../../data/index.js';
+import { estimateMemory, formatBytes } from '../../../../engine/index.js';
 import { compose } from '../../../../runner/compose/index.js';
 import { planJobs } from '../../../../runner/launch/index.js';
 import { useProvider } from '../../../../runner/monitor/index.js';
-import { trainPreflight } from '../../../../runner/tasks/train/preflight.js';
+import { outputBytes, trainPreflight } from '../../../../runner/tasks/train/preflight.js';
+import { INDEX_BYTES_PER_JOB, INDEX_WAL_BYTES } from '../../../../runner/tracking/index.js';
 import type { TrainSpec } from '../../../../runner/tasks/train/index.js';
 import { scriptedProvider } from '../../monitor/helpers.js';
-import { CONF } from './helpers.js';
+import { CONF, TINY } from './helpers.js';
 
 const disk = vi.hoisted(() => ({ bytes: 100 * 2 ** 20 }));
 vi.mock('../../../../runner/monitor/index.js', async (original) => ({
@@ -20,6 +24,7 @@ vi.mock('../../../../runner/monitor/index.js', async (original) => ({
 
 afterEach(() => {
   delete process.env.LADDER_MEMORY_LIMIT;
+  disk.bytes = 100 * 2 ** 20;
 });
 afterAll(() => useProvider(null));
 
@@ -57,5 +62,32 @@ describe('the disk line counts only the jobs that will run', () => {
     const { disk: line, refusing } = await check(['budget=200m']);
     expect(line).toMatchObject({ level: 'fail', refuses: true });
     expect(refusing).toEqual(['disk']);
+  }, 60_000);
+});
+
+describe('the disk need counts the index', () => {
+  const SMOKE = ['trainer=smoke', ...TINY];
+  // a smoke job's run folder: its checkpoints, model.onnx and other files
+  const folder = () => {
+    const { spec } = jobs(SMOKE)[0]!;
+    return outputBytes(estimateMemory(spec.model, featureColumns(spec.data.features).length, spec.trainer.batch_size as number));
+  };
+
+  it('a disk with room for the run folder but not for the index refuses the launch', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '64GiB';
+    const need = folder() + INDEX_BYTES_PER_JOB + INDEX_WAL_BYTES;
+    disk.bytes = need;
+    expect((await check(SMOKE)).disk).toEqual({ level: 'ok', check: 'disk', message: `${formatBytes(need)} free on /small, the job needs ${formatBytes(need)}` });
+    disk.bytes = folder() + INDEX_BYTES_PER_JOB;
+    expect(await check(SMOKE)).toMatchObject({ disk: { level: 'fail', refuses: true }, refusing: ['disk'] });
+  }, 60_000);
+
+  it('counts the index rows per job and its write-ahead log once', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '64GiB';
+    const need = 3 * (folder() + INDEX_BYTES_PER_JOB) + INDEX_WAL_BYTES;
+    disk.bytes = need;
+    expect((await check([...SMOKE, 'seed=1,2,3'], true)).disk).toMatchObject({ level: 'ok', message: `${formatBytes(need)} free on /small, 3 jobs need ${formatBytes(need)}` });
+    disk.bytes = need - INDEX_BYTES_PER_JOB;
+    expect((await check([...SMOKE, 'seed=1,2,3'], true)).disk).toMatchObject({ level: 'warn', message: expect.stringMatching(/, 3 jobs need .* of checkpoints in all$/) });
   }, 60_000);
 });
