@@ -25,6 +25,7 @@ export { clipGradNorm, type ClipOptions } from './optim/clip.js';
 export { checkOptimizer, type Optimizer, type UpdateInputs, type UpdateOutputs } from './optim/optimizer.js';
 export { learningRate, type LrSchedule } from './optim/schedule.js';
 export { createSession, probeBackend, BACKENDS, type Backend, type Session, type FeedValue } from './runtime/backends.js';
+export { ALLOCATOR_ENV } from './runtime/allocator.js';
 export { createTrainer, warmTrainer, type TrainerWarmup, type Trainer, type TrainerOptions, type Batch, type StepResult } from './runtime/trainer.js';
 export { type CacheOutcome } from './runtime/cache.js';
 export { estimateMemory, describeMemory, formatBytes, fittingBatch, largestBatch, stepKind, type MemoryEstimate, type StepKind } from './memory/index.js';

@@ -4,6 +4,7 @@
 // prints to stdout goes to stderr instead). Plain lines work through srun and ssh as well as a pipe.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ALLOCATOR_ENV } from '../../engine/index.js';
 import type { MetricRecord, RunRecord } from '../outputs/index.js';
 import { keepFloats } from '../overrides/index.js';
 import type { Progress } from '../tasks/index.js';
@@ -77,9 +78,11 @@ export function forwardEvent(event: ChildEvent, hooks: JobHooks): void {
 
 /**
  * How to start the child on `jobFile`: node on dist/runner/launch/child.js in a built package, or
- * through tsx on child.ts when ladder runs from source (vitest, tsx), as the engine worker does.
+ * through tsx on child.ts when ladder runs from source (vitest, tsx), as the engine worker does; `env`
+ * is what the child's environment adds to the launcher's (the engine's malloc settings, ALLOCATOR_ENV).
  */
-export function childCommand(jobFile: string): { command: string; args: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { command: process.execPath, args: [fileURLToPath(new URL('./child.js', import.meta.url)), jobFile] };
-  return { command: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL('./child.ts', import.meta.url)), jobFile] };
+export function childCommand(jobFile: string): { command: string; args: string[]; env: Readonly<Record<string, string>> } {
+  const env = ALLOCATOR_ENV;
+  if (!import.meta.url.endsWith('.ts')) return { command: process.execPath, args: [fileURLToPath(new URL('./child.js', import.meta.url)), jobFile], env };
+  return { command: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL('./child.ts', import.meta.url)), jobFile], env };
 }

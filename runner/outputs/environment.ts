@@ -10,6 +10,8 @@ export interface Environment {
   host: { hostname: string; platform: string; arch: string; cpus: number; memory_gb: number };
   versions: Record<string, string | null>;
   git: { commit: string; dirty: boolean } | null;
+  /** The process's glibc malloc settings (its MALLOC_* variables; {} for glibc's defaults): step times depend on them. */
+  allocator?: Record<string, string>;
   pid: number;
   /** When the process started (owner.ts processStart): tells it from a later process given the same pid. */
   pid_started?: string | null;
@@ -67,6 +69,7 @@ export function environment(cwd = process.cwd()): Environment {
       'onnxruntime-web': packageVersion('onnxruntime-web'),
     },
     git: gitState(cwd),
+    allocator: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('MALLOC_') && e[1] !== undefined).sort()),
     pid: process.pid,
     pid_started: processStart(process.pid),
     argv: process.argv.slice(2),

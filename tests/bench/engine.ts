@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { estimateMemory, fittingBatch, stepKind } from '../../engine/memory/index.js';
+import { ALLOCATOR_ENV } from '../../engine/runtime/allocator.js';
 import type { ModelConfig } from '../../engine/models/config.js';
 import { buildModel } from '../../engine/models/index.js';
 import type { Backend } from '../../engine/runtime/backends.js';
@@ -107,7 +108,9 @@ export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
       '--threads', `${availableParallelism()}`]]
     : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
+  // both under the malloc settings a Ladder job runs with (bin/run.js's shebang); PyTorch measured no faster without them
+  const env = { ...process.env, ...ALLOCATOR_ENV };
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL', env });
   const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-2).join(' | ');
   const after = `after ${((performance.now() - t0) / 1000).toFixed(0)} s`;
   if (r.error?.message.includes('ETIMEDOUT')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch}: timed out ${after} (the limit is ${timeoutS} s: --case-timeout, or fewer --steps); last output: ${tail || 'none'}`);

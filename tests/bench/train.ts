@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ALLOCATOR_ENV } from '../../engine/runtime/allocator.js';
 
 export interface TrainBenchOptions {
   steps: number;
@@ -80,8 +81,9 @@ function benchJob(opts: TrainBenchOptions, cacheDir: string): TrainBenchResult {
     cpSync(join(ROOT, 'conf'), join(work, 'conf'), { recursive: true });
     const clockFile = join(work, 'clock.jsonl');
     const clock = pathToFileURL(join(import.meta.dirname, 'step-clock.mjs')).href;
+    // `node bin/run.js` skips the shebang, which sets the malloc settings for `npx run`: set them here as it does
     const r = spawnSync(process.execPath, ['--import', clock, join(ROOT, 'bin', 'run.js'), ...overrides], {
-      cwd: work, encoding: 'utf8', maxBuffer: 1 << 26, timeout: (opts.timeoutS ?? 1800) * 1000, env: { ...process.env, LADDER_BENCH_CLOCK: clockFile },
+      cwd: work, encoding: 'utf8', maxBuffer: 1 << 26, timeout: (opts.timeoutS ?? 1800) * 1000, env: { ...process.env, ...ALLOCATOR_ENV, LADDER_BENCH_CLOCK: clockFile },
     });
     const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-3).join(' | ');
     if (r.error || r.signal) throw new Error(`the job did not finish within ${opts.timeoutS ?? 1800} s (${r.signal ?? r.error?.message}): ${tail}`);

@@ -39,8 +39,8 @@ export class ChildJob {
   run(): Promise<JobOutcome> {
     const { hooks } = this.ticket;
     writeJobFile(this.jobFile, { ...jobFileOf(this.ticket, this.imports), placement: this.placement, stopWhenStdinCloses: true });
-    const { command, args } = childCommand(this.jobFile);
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const { command, args, env } = childCommand(this.jobFile);
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
     this.child = child;
     child.stdin!.on('error', () => undefined); // a child that died: its exit says so
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -116,7 +116,7 @@ export class SlurmLauncher implements Launcher {
     });
     const name = `ladder-${tickets[0].sweepId ?? tickets[0].runId}`;
     const script = join(dir, 'array.sbatch');
-    const paths = { root: dir, cwd: process.cwd(), child: this.child };
+    const paths = { root: dir, cwd: process.cwd(), child: this.child, env: childCommand('').env };
     writeFileSync(script, batchScript(this.cfg, name, paths, tickets.map((t, index) => ({ index, dir: t.dir })), CHECKPOINTS.last));
     const jobId = await sbatch(script);
     this.submission = {

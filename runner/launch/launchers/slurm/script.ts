@@ -12,6 +12,8 @@ export interface SlurmPaths {
   cwd: string;
   /** The command that runs one job file, e.g. [node, .../child.js]; the job file is appended. */
   child: string[];
+  /** Variables the tasks export before the setup lines (the engine's malloc settings); none if absent. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** One job of the array: its index's run folder, used to pick the resume file on a restart. */
@@ -48,6 +50,12 @@ export function sbatchOptions(cfg: SlurmConfig, jobName: string): string[] {
   return opts;
 }
 
+/** An `export` line for `env` (glibc reads the malloc settings when node starts), after a blank line; '' for none. */
+function exports(env: Readonly<Record<string, string>> = {}): string {
+  const set = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`);
+  return set.length ? `\n# the engine's malloc settings (docs/engine.md#the-allocator): the setup lines may change them\nexport ${set.join(' ')}` : '';
+}
+
 /** The whole batch script for `jobs` (array indices 0..N-1); `checkpoint` is the resume point's path inside a run folder. */
 export function batchScript(cfg: SlurmConfig, jobName: string, paths: SlurmPaths, jobs: readonly ArrayJob[], checkpoint: string): string {
   const n = jobs.length;
@@ -59,7 +67,7 @@ ${sbatchOptions(cfg, jobName).map((o) => `#SBATCH ${o}`).join('\n')}
 #SBATCH --output=${paths.root}/logs/%a.out
 #SBATCH --error=${paths.root}/logs/%a.err
 # written by Ladder (launcher=slurm); one array task per job of the sweep
-
+${exports(paths.env)}
 ${cfg.setup.join('\n')}
 
 declare -A dirs=(

@@ -1,11 +1,13 @@
 // launcher=pool: jobs in child processes, n_jobs at a time, the same run folders and index rows as
-// local, threads shared out and recorded, a dead child recorded failed, Ctrl-C forwarded once.
+// local, threads shared out and recorded, the engine's malloc settings set, a dead child recorded failed,
+// Ctrl-C forwarded once.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { ALLOCATOR_ENV } from '../../../../engine/index.js';
 import { compose } from '../../../../runner/compose/index.js';
 import { launch, LocalLauncher, planJobs, PoolLauncher, type Launcher } from '../../../../runner/launch/index.js';
 import { poolShape } from '../../../../runner/launch/launchers/index.js';
@@ -26,7 +28,7 @@ async function sweep(launcher: Launcher, overrides: string[]) {
 
 /** What a run folder and its index row say, less what differs between any two runs (ids, times, pids, the launcher's own facts). */
 function comparable(outputsDir: string, dir: string) {
-  const { id: _id, sweep_id: _s, started_at: _a, finished_at: _b, duration_s: _d, pid: _p, pid_started: _ps, argv: _v, info, ...record } = runJson(dir);
+  const { id: _id, sweep_id: _s, started_at: _a, finished_at: _b, duration_s: _d, pid: _p, pid_started: _ps, argv: _v, allocator: _m, info, ...record } = runJson(dir);
   const { launcher: _l, threads: _t, ...taskInfo } = info;
   const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), time: null }));
   const db = new Database(join(outputsDir, 'index.sqlite'), { readonly: true });
@@ -63,6 +65,7 @@ describe('launcher=pool', () => {
       expect(runJson(a.dir).info).toEqual({ launcher: 'local', threads: 2 });
       expect(runJson(b.dir).info).toEqual({ launcher: 'pool', threads: 1 });
       expect(runJson(b.dir).pid).not.toBe(process.pid); // ran in a child
+      expect(runJson(b.dir).allocator).toEqual(ALLOCATOR_ENV); // the engine's malloc settings, set when the child started
     }
   }, 120_000);
 

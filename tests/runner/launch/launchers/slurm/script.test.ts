@@ -45,12 +45,16 @@ describe('the sbatch script', () => {
     expect(sbatchOptions(slurmConfig(), 'j')).toEqual(['--job-name=j', '--time=60', '--cpus-per-task=1', '--ntasks=1', '--signal=B:USR1@120', '--requeue', '--open-mode=append']);
   });
 
-  it('is one array of N tasks at most P at once, each running its own job file, setup lines first, requeues bounded', () => {
+  it('is one array of N tasks at most P at once, each running its own job file, malloc settings and setup lines first, requeues bounded', () => {
     const cfg = slurmConfig({ array_parallelism: 2, setup: ['module load nodejs/20', 'export X=1'], max_num_timeout: 2 });
-    const text = batchScript(cfg, 'ladder-s', { root: '/o/s/slurm', cwd: '/w', child: ['/usr/bin/node', '/p/child.js'] }, [0, 1, 2].map((index) => ({ index, dir: `/o/s/${index}` })), 'checkpoints/last.safetensors');
+    const env = { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+    const text = batchScript(cfg, 'ladder-s', { root: '/o/s/slurm', cwd: '/w', child: ['/usr/bin/node', '/p/child.js'], env }, [0, 1, 2].map((index) => ({ index, dir: `/o/s/${index}` })), 'checkpoints/last.safetensors');
     expect(text).toMatch(/^#!\/bin\/bash\n/);
     expect(text).toContain('#SBATCH --array=0-2%2\n');
     expect(text).toContain('#SBATCH --output=/o/s/slurm/logs/%a.out\n');
+    // the engine's malloc settings before the setup lines, which may change them
+    expect(text.indexOf("export MALLOC_ARENA_MAX='1' MALLOC_TRIM_THRESHOLD_='4294967296'\n")).toBeGreaterThan(0);
+    expect(text.indexOf('export MALLOC_ARENA_MAX')).toBeLessThan(text.indexOf('module load nodejs/20'));
     expect(text.indexOf('module load nodejs/20\nexport X=1')).toBeLessThan(text.indexOf("'/usr/bin/node' '/p/child.js' \"$job\" &"));
     expect(text).toContain("  [2]='/o/s/2'");
     expect(text).toContain("job='/o/s/slurm'/jobs/$i.json");

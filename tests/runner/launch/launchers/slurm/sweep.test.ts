@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ALLOCATOR_ENV } from '../../../../../engine/index.js';
 import { slurmCatchUp } from '../../../../../runner/launch/launchers/slurm/catch-up.js';
 import { readMetrics, readRunRecord, readSweepRecord } from '../../../../../runner/outputs/index.js';
 import { reindex } from '../../../../../runner/tracking/index.js';
@@ -23,6 +24,7 @@ describe.skipIf(missing)(`launcher=slurm sweeps on the local SLURM${missing ? ` 
     for (const o of result.outcomes) {
       const record = readRunRecord(o.dir);
       expect(record).toMatchObject({ id: o.runId, status: 'completed', job: o.num });
+      expect(record.allocator).toEqual(ALLOCATOR_ENV); // exported by the batch script before node started
       expect(readMetrics(o.dir).length).toBeGreaterThan(0);
       expect(existsSync(join(o.dir, 'checkpoints', 'last.safetensors'))).toBe(true);
       expect(o.results.n_params).toBeGreaterThan(0);
