@@ -108,8 +108,9 @@ export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
       '--threads', `${availableParallelism()}`]]
     : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
   const t0 = performance.now();
-  // both under the malloc settings a Ladder job runs with (bin/run.js's shebang); PyTorch measured no faster without them
-  const env = { ...process.env, ...ALLOCATOR_ENV };
+  // each as it ships: the engine under the malloc settings every Ladder job gets (bin/run.js's shebang, the
+  // launchers), PyTorch under glibc's defaults (docs/engine.md#the-allocator has it under both)
+  const env = c.backend === 'pytorch' ? process.env : { ...process.env, ...ALLOCATOR_ENV };
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL', env });
   const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-2).join(' | ');
   const after = `after ${((performance.now() - t0) / 1000).toFixed(0)} s`;
