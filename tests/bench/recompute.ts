@@ -5,7 +5,8 @@
  * recomputation at most half of PyTorch's, and its step at most 1.4× slower than without (the `step time
  * on/off` column); the estimate against the peak and samples/s against PyTorch's too. A case whose estimate
  * exceeds 80% of free memory is skipped (said in the log and the table), never shrunk; one that runs past
- * --case-timeout is killed and reported as timed out.
+ * --case-timeout is killed and reported as timed out. `--rounds R` repeats the three cases R times, interleaved,
+ * and reports each case's median.
  */
 import { freemem } from 'node:os';
 import { estimateMemory } from '../../engine/memory/index.js';
@@ -28,32 +29,60 @@ export interface RecomputeRow {
   rss_vs_pytorch: number | null;
 }
 
-export interface RecomputeBenchOptions { shape?: string; batches: number[]; steps: number; warmup: number; timeoutS?: number; log?: (m: string) => void }
+export interface RecomputeBenchOptions {
+  shape?: string; batches: number[]; steps: number; warmup: number; timeoutS?: number; log?: (m: string) => void;
+  /**
+   * Rounds of the three cases per batch, each round in a rotated order (default 1): a case's samples/s is its
+   * median over the rounds and its peak RSS the largest. On a host whose speed wanders within minutes, one
+   * round's ratios are one draw; several interleaved rounds put each case under the same spread of speeds.
+   */
+  rounds?: number;
+}
 
 const CHANNELS = 25;
+const CASES = [['pytorch', 'pytorch', 0], ['off', 'node', 0], ['on', 'node', 1]] as const;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** One case's rows over the rounds as one: median samples/s and steps/s, the largest peak; the first failure if any failed. */
+function combine(rows: EngineRow[]): EngineRow {
+  const failed = rows.find((r) => !Number.isFinite(r.samples_per_s));
+  if (failed || rows.length === 1) return failed ?? rows[0]!;
+  return {
+    ...rows[0]!, samples_per_s: median(rows.map((r) => r.samples_per_s)), steps_per_s: median(rows.map((r) => r.steps_per_s)),
+    peak_rss_mb: Math.max(...rows.map((r) => r.peak_rss_mb)),
+  };
+}
 
 export function benchRecompute(o: RecomputeBenchOptions): RecomputeRow[] {
   const shape = o.shape ?? '2m';
+  const rounds = Math.max(1, o.rounds ?? 1);
   const rows: RecomputeRow[] = [];
   for (const batch of o.batches) {
-    const ran: { name: string; row: EngineRow }[] = [];
-    for (const [name, backend, recompute] of [['pytorch', 'pytorch', 0], ['off', 'node', 0], ['on', 'node', 1]] as const) {
-      const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute };
-      const need = backend === 'pytorch' ? 0 : estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
-      if (need > 0.8 * freemem()) {
-        const why = `not run: its estimate ${(need / 2 ** 30).toFixed(1)} GiB exceeds 80% of free memory`;
-        o.log?.(`skip ${shape}/${name} at batch ${batch}: ${why}`);
-        ran.push({ name, row: failedRow(c, why) });
-        continue;
-      }
-      o.log?.(`${shape}/${name}: batch ${batch}, ${o.warmup} warm-up + ${o.steps} timed steps`);
-      try {
-        ran.push({ name, row: spawnCase(c, o.timeoutS) });
-      } catch (e) {
-        o.log?.(String((e as Error).message));
-        ran.push({ name, row: failedRow(c, String((e as Error).message)) });
+    const runs = new Map<string, EngineRow[]>(CASES.map(([name]) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, backend, recompute] of [...CASES.slice(round % 3), ...CASES.slice(0, round % 3)]) {
+        const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute };
+        const need = backend === 'pytorch' ? 0 : estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
+        if (need > 0.8 * freemem()) {
+          const why = `not run: its estimate ${(need / 2 ** 30).toFixed(1)} GiB exceeds 80% of free memory`;
+          o.log?.(`skip ${shape}/${name} at batch ${batch}: ${why}`);
+          runs.get(name)!.push(failedRow(c, why));
+          continue;
+        }
+        o.log?.(`${shape}/${name}: batch ${batch}, ${o.warmup} warm-up + ${o.steps} timed steps${rounds > 1 ? `, round ${round + 1}/${rounds}` : ''}`);
+        try {
+          runs.get(name)!.push(spawnCase(c, o.timeoutS));
+        } catch (e) {
+          o.log?.(String((e as Error).message));
+          runs.get(name)!.push(failedRow(c, String((e as Error).message)));
+        }
       }
     }
+    const ran = CASES.map(([name]) => ({ name, row: combine(runs.get(name)!) }));
     const of = (name: string) => ran.find((r) => r.name === name)?.row;
     const finite = (x: number) => (Number.isFinite(x) ? x : null);
     for (const { name, row } of ran) {
