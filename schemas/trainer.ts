@@ -60,7 +60,7 @@ export const trainerSchema = {
         patience: {
           // one branch: an anyOf's description is the whole "expected ..." of its error message, here with the way to turn it off
           anyOf: [{ type: 'integer', minimum: 0 }],
-          description: 'an integer >= 0 (evaluations without improvement before stopping; 0 never stops); to turn early stopping off set trainer.early_stopping=null',
+          description: 'an integer >= 0 (evaluations without improvement before stopping; 0 or trainer.early_stopping=null never stops)',
         },
         min_delta: { type: 'number', minimum: 0 },
       },

@@ -89,7 +89,7 @@ describe('compose() on the product configs', () => {
   it('takes trainer.early_stopping=null (no early stopping) and refuses a patience that is null or negative, naming the fix', () => {
     expect(run().config.trainer).toMatchObject({ early_stopping: { patience: 10, min_delta: 0.001 } });
     expect(run('trainer.early_stopping=null').config.trainer).toMatchObject({ early_stopping: null });
-    const expected = 'expected an integer >= 0 (evaluations without improvement before stopping; 0 never stops); to turn early stopping off set trainer.early_stopping=null';
+    const expected = 'expected an integer >= 0 (evaluations without improvement before stopping; 0 or trainer.early_stopping=null never stops)';
     expect(() => run('trainer.early_stopping.patience=null')).toThrow(`trainer.early_stopping.patience: ${expected}, got null (null)`);
     expect(() => run('trainer.early_stopping.patience=-1')).toThrow(`trainer.early_stopping.patience: ${expected}, got -1 (integer)`);
   });

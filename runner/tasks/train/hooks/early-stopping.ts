@@ -24,8 +24,9 @@ export class EarlyStopping implements Hook<EarlyStoppingState> {
     if (e.valLoss < s.bestValLoss) Object.assign(s, { bestValLoss: e.valLoss, bestEpoch: e.epoch });
     if (e.valLoss < s.stopRef - this.minDelta) Object.assign(s, { stopRef: e.valLoss, badEvals: 0 });
     else s.badEvals++;
-    if (s.badEvals > 0 && s.badEvals >= this.patience) {
-      return { kind: 'completed', why: `early stopping: val loss has not improved by ${this.minDelta} for ${this.patience} evaluations (best ${fmtLoss(s.bestValLoss)} at epoch ${s.bestEpoch})` };
+    if (this.patience > 0 && s.badEvals >= this.patience) {
+      const evals = `${this.patience} evaluation${this.patience === 1 ? '' : 's'}`;
+      return { kind: 'completed', why: `early stopping: val loss has not improved by ${this.minDelta} for ${evals} (best ${fmtLoss(s.bestValLoss)} at epoch ${s.bestEpoch})` };
     }
   }
 

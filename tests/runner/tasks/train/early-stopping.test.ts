@@ -1,5 +1,5 @@
 // trainer.early_stopping on real tiny runs whose val loss rises at epoch 3 (lr 3 reached by a warmup over the
-// whole run: 149 → 110 → 263 → 166): null trains every epoch, a patience stops at the rise; a run without early
+// whole run: 149 → 110 → 263 → 166): null and patience 0 train every epoch, a patience stops at the rise; a run without early
 // stopping keeps no hook/early_stopping state and resumes, with or without early stopping turned on.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +12,17 @@ const RISING = ['trainer=smoke', ...TINY, 'trainer.epochs=4', 'trainer.max_steps
   'trainer.lr=3', 'trainer.warmup_steps=28', 'trainer.schedule=constant'];
 const OFF = [...RISING, 'trainer.early_stopping=null'];
 const ON = [...RISING, 'trainer.early_stopping.patience=1'];
+const ZERO = [...RISING, 'trainer.early_stopping.patience=0'];
 const STOP_AT = 10;
 
 let off: TrainRun;
 let on: TrainRun;
 let cut: TrainRun;
+let zero: TrainRun;
 beforeAll(async () => {
   off = await train(OFF);
   on = await train(ON);
+  zero = await train(ZERO);
   cut = await train(OFF, { onProgress: (p, c) => p.current === STOP_AT && c.abort('interrupted by SIGINT') });
 });
 
@@ -39,8 +42,13 @@ describe('trainer.early_stopping', () => {
 
   it('a patience (the default dict with its patience set) still stops at the rise', () => {
     expect(valLosses(on)).toEqual(valLosses(off).slice(0, 3));
-    expect(runJson(dirOf(on)).info).toMatchObject({ epochs_run: 3, steps: 21, stopped: expect.stringMatching(/^early stopping: val loss has not improved by 0\.001 for 1 evaluations \(best .* at epoch 2\)$/) });
+    expect(runJson(dirOf(on)).info).toMatchObject({ epochs_run: 3, steps: 21, stopped: expect.stringMatching(/^early stopping: val loss has not improved by 0\.001 for 1 evaluation \(best .* at epoch 2\)$/) });
     expect(Object.keys(lastMeta(on))).toContain('hook/early_stopping');
+  });
+
+  it('patience 0 never stops: every epoch, the same val losses as without early stopping', () => {
+    expect(valLosses(zero)).toEqual(valLosses(off));
+    expect(runJson(dirOf(zero)).info).toMatchObject({ epochs_run: 4, stopped: 'ran all 4 epochs' });
   });
 
   it('a run without early stopping resumes to the uninterrupted run\'s end', async () => {
