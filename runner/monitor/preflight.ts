@@ -71,9 +71,9 @@ export function diskLine(free: { bytes: number; mount: string } | null, dir: str
   const jobs = need.length === 1 ? 'the job' : `${need.length} jobs`;
   const where = `${fmt(free.bytes)} free on ${free.mount}`;
   if (free.bytes < largest) {
-    return { level: 'fail', check: 'disk', message: `${where}, a job's checkpoints need ${fmt(largest)}`, fix: 'free space there, or set "outputsDir" in the ladder settings to a larger disk', refuses: true };
+    return { level: 'fail', check: 'disk', message: `${where}, a job's run folder and index rows need ${fmt(largest)}`, fix: 'free space there, or set "outputsDir" in the ladder settings to a larger disk', refuses: true };
   }
-  if (free.bytes < all) return { level: 'warn', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)} of checkpoints in all`, fix: 'free space, or the later jobs fail when the disk fills' };
+  if (free.bytes < all) return { level: 'warn', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)} in all (run folders and the index)`, fix: 'free space, or the later jobs fail when the disk fills' };
   return { level: 'ok', check: 'disk', message: `${where}, ${jobs} need${need.length === 1 ? 's' : ''} ${fmt(all)}` };
 }
 

@@ -21,8 +21,8 @@ describe('preflight lines', () => {
 
   it('disk: fail (refusing the launch) when the largest job does not fit, warn when the sweep does not, ok else', () => {
     const free = { bytes: 1000, mount: '/' };
-    expect(diskLine(free, 'outputs', [2000, 10], fmt)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s checkpoints need 2000 B' });
-    expect(diskLine(free, 'outputs', [600, 600], fmt)).toMatchObject({ level: 'warn', message: '1000 B free on /, 2 jobs need 1200 B of checkpoints in all' });
+    expect(diskLine(free, 'outputs', [2000, 10], fmt)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s run folder and index rows need 2000 B' });
+    expect(diskLine(free, 'outputs', [600, 600], fmt)).toMatchObject({ level: 'warn', message: '1000 B free on /, 2 jobs need 1200 B in all (run folders and the index)' });
     expect(diskLine(free, 'outputs', [600], fmt)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, the job needs 600 B' });
   });
 
@@ -30,7 +30,7 @@ describe('preflight lines', () => {
     const free = { bytes: 1000, mount: '/' };
     expect(diskLine(free, 'outputs', [300, 300, 300], fmt, 100)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, 3 jobs need 1000 B' });
     expect(diskLine(free, 'outputs', [300, 300, 300], fmt, 101)).toMatchObject({ level: 'warn' });
-    expect(diskLine(free, 'outputs', [950], fmt, 100)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s checkpoints need 1050 B' });
+    expect(diskLine(free, 'outputs', [950], fmt, 100)).toMatchObject({ level: 'fail', refuses: true, message: '1000 B free on /, a job\'s run folder and index rows need 1050 B' });
   });
 
   it('freeDisk finds the file system of a folder (statfs) and its mount point', async () => {

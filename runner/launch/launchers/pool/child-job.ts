@@ -40,7 +40,8 @@ export class ChildJob {
     const { hooks } = this.ticket;
     writeJobFile(this.jobFile, { ...jobFileOf(this.ticket, this.imports), placement: this.placement, stopWhenStdinCloses: true });
     const { command, args, env } = childCommand(this.jobFile);
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+    // a malloc variable of the launcher's own environment wins (`MALLOC_ARENA_MAX=4 node bin/run.js ...`)
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...env, ...process.env } });
     this.child = child;
     child.stdin!.on('error', () => undefined); // a child that died: its exit says so
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -87,6 +87,16 @@ describe('launcher=pool', () => {
     }
   }, 240_000);
 
+  it("keeps a malloc variable of the launcher's own environment over the engine's", async () => {
+    process.env.MALLOC_ARENA_MAX = '4';
+    try {
+      const { result } = await sweep(pool(1), ['task=echo', 'budget=2m']);
+      expect(runJson(result.outcomes[0]!.dir).allocator).toEqual({ ...ALLOCATOR_ENV, MALLOC_ARENA_MAX: '4' });
+    } finally {
+      delete process.env.MALLOC_ARENA_MAX;
+    }
+  }, 60_000);
+
   it('hands each job its threads (RunContext.threads)', async () => {
     const outputsDir = tempOutputs();
     const result = await launch(sweepPlan('t_threads', [{ budget: '2m' }]), { outputsDir, indexPath: null, launcher: pool(1, 3) });

@@ -51,7 +51,7 @@ describe('the disk line counts only the jobs that will run', () => {
     expect(memory.level).toBe('fail');
     expect(line).toEqual({
       level: 'warn', check: 'disk',
-      message: expect.stringMatching(/^100\.0 MiB free on \/small, a job's checkpoints need [\d.]+ GiB once it fits in memory \(skipped for memory now\)$/),
+      message: expect.stringMatching(/^100\.0 MiB free on \/small, a job's run folder and index rows need [\d.]+ GiB once it fits in memory \(skipped for memory now\)$/),
       fix: 'free space there, or set "outputsDir" in the ladder settings to a larger disk',
     });
     expect(refusing).toEqual([]);
@@ -88,6 +88,6 @@ describe('the disk need counts the index', () => {
     disk.bytes = need;
     expect((await check([...SMOKE, 'seed=1,2,3'], true)).disk).toMatchObject({ level: 'ok', message: `${formatBytes(need)} free on /small, 3 jobs need ${formatBytes(need)}` });
     disk.bytes = need - INDEX_BYTES_PER_JOB;
-    expect((await check([...SMOKE, 'seed=1,2,3'], true)).disk).toMatchObject({ level: 'warn', message: expect.stringMatching(/, 3 jobs need .* of checkpoints in all$/) });
+    expect((await check([...SMOKE, 'seed=1,2,3'], true)).disk).toMatchObject({ level: 'warn', message: expect.stringMatching(/, 3 jobs need .* in all \(run folders and the index\)$/) });
   }, 60_000);
 });
