@@ -79,7 +79,7 @@ export function forwardEvent(event: ChildEvent, hooks: JobHooks): void {
 /**
  * How to start the child on `jobFile`: node on dist/runner/launch/child.js in a built package, or
  * through tsx on child.ts when ladder runs from source (vitest, tsx), as the engine worker does; `env`
- * is what the child's environment adds to the launcher's (the engine's malloc settings, ALLOCATOR_ENV).
+ * is the engine's malloc settings (ALLOCATOR_ENV) for the child, under any the launcher's own environment sets.
  */
 export function childCommand(jobFile: string): { command: string; args: string[]; env: Readonly<Record<string, string>> } {
   const env = ALLOCATOR_ENV;
