@@ -3,7 +3,7 @@
  * applies them and records the tape; their gradients live in rules.ts, which this file never sees.
  */
 import { type Graph, type Tensor, float } from '../graph/builder.js';
-import { ONNX_DTYPE } from '../graph/dtype.js';
+import { type DType, ONNX_DTYPE } from '../graph/dtype.js';
 import { broadcastShapes, resolveReshape } from '../graph/shape.js';
 import { erfRaw } from './erf.js';
 
@@ -43,6 +43,15 @@ export const FORWARD = {
     return { out: g.op('Mul', [x, phi], {}, x.dtype, x.shape), saved: [phi] };
   },
   matmul: (g, [a, b]) => g.op('MatMul', [a, b], {}, a.dtype, matmulShape(a.shape, b.shape)),
+  // a·bᵀ. onnxruntime would merge a Transpose of b's last two axes with the one that made b (attention's
+  // heads) into one that copies with a stride of P: 7 % of the 2m step. FusedMatMul (float32 only in
+  // onnxruntime) reads b transposed in place; elsewhere a Transpose and a MatMul.
+  matmulT: (g, [a, b]) => {
+    const perm = [...b.shape.keys()].map((i) => (i < b.rank - 2 ? i : 2 * b.rank - 3 - i));
+    const shape = matmulShape(a.shape, perm.map((i) => b.shape[i]));
+    if (g.contribOps && a.dtype === 'float32') return g.op('FusedMatMul', [a, b], { transB: 1 }, a.dtype, shape);
+    return g.op('MatMul', [a, g.op('Transpose', [b], { perm }, b.dtype, perm.map((i) => b.shape[i]))], {}, a.dtype, shape);
+  },
   // 2-D Gemm: y = op(A)·op(B) (+ C broadcast), alpha = beta = 1.
   gemm: (g, [a, b, c], t: { transA: number; transB: number }) => {
     const m = t.transA ? a.shape[1] : a.shape[0];
@@ -51,6 +60,22 @@ export const FORWARD = {
   },
   softmax: (g, [x], a: { axis: number }) => g.op('Softmax', [x], { axis: a.axis }, x.dtype, x.shape),
   // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
+  // Training-mode BatchNorm over x [rows, C], rows weighted by w [rows] (null: all 1). Row sums are one GEMM
+  // each (ones or w as a [1, rows] row), so the weights cost no pass of their own. Saves d = x − mean and
+  // inv = 1/√(var + eps); mean and the biased var ride along as saved tensors for the running statistics.
+  batchNorm: (g, [x, scale, bias, w], a: { eps: number }) => {
+    const [rows, C] = x.shape;
+    const e = (op: string, ins: Tensor[], shape: readonly number[]) => g.op(op, ins, {}, x.dtype, shape);
+    const row = w ? g.op('Reshape', [w, g.ints([1, rows])], {}, x.dtype, [1, rows]) : onesRow(g, rows, x.dtype);
+    const count = w ? g.op('ReduceSum', [w], { keepdims: 1 }, x.dtype, [1]) : g.scalar(rows, x.dtype);
+    const avg = (t: Tensor) => e('Div', [g.op('Gemm', [row, t], {}, x.dtype, [1, C]), count], [1, C]);
+    const mean = avg(x);
+    const d = e('Sub', [x, mean], x.shape);
+    const variance = avg(e('Mul', [d, d], x.shape));
+    const inv = e('Reciprocal', [e('Sqrt', [e('Add', [variance, g.scalar(a.eps, x.dtype)], [1, C])], [1, C])], [1, C]);
+    const k = e('Mul', [inv, g.op('Reshape', [scale, g.ints([1, C])], {}, x.dtype, [1, C])], [1, C]);
+    return { out: e('Add', [e('Mul', [d, k], x.shape), bias], x.shape), saved: [d, inv, mean, variance] };
+  },
   layerNorm: (g, [x, scale, bias], a: { eps: number }) => {
     if (x.dtype === 'float64') return layerNormComposed(g, x, scale, bias, a.eps);
     const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, -1), 1] };
@@ -102,6 +127,17 @@ function layerNormComposed(g: Graph, x: Tensor, scale: Tensor, bias: Tensor, eps
   const out = e('Add', [e('Mul', [e('Mul', [d, inv], x.shape), scale], x.shape), bias], x.shape);
   return { out, saved: [mean, inv] };
 }
+
+/** A [1, n] row of ones, one initializer per graph, size and dtype (row sums as a GEMM: ones · x). */
+export function onesRow(g: Graph, n: number, dtype: DType): Tensor {
+  const key = `${dtype}/${n}`;
+  const cache = onesCache.get(g) ?? new Map<string, Tensor>();
+  onesCache.set(g, cache);
+  let ones = cache.get(key);
+  if (!ones) cache.set(key, (ones = g.withScopePath('', () => g.constant(new Float32Array(n).fill(1), dtype, [1, n], `ones_${n}`))));
+  return ones;
+}
+const onesCache = new WeakMap<Graph, Map<string, Tensor>>();
 
 function reduce(g: Graph, op: string, x: Tensor, a: { axes: number[]; keepdims: boolean }): Tensor {
   const kept = keptShape(x.shape, a.axes);

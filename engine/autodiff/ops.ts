@@ -6,21 +6,26 @@
 import { type Graph, Tensor } from '../graph/builder.js';
 import { ONNX_DTYPE } from '../graph/dtype.js';
 import { type Shape, broadcastShapes, normAxis, sameShape } from '../graph/shape.js';
-import { FORWARD, type Forward } from './forward.js';
+import { FORWARD, type Forward, onesRow } from './forward.js';
 
 export type TensorLike = Tensor | number;
 
 export function apply(op: string, xs: (Tensor | null)[], attrs: unknown = {}): Tensor {
+  return record(op, xs, attrs).out;
+}
+
+/** apply(), also returning the tensors the forward pass saved for the backward pass (never on the tape). */
+function record(op: string, xs: (Tensor | null)[], attrs: unknown): { out: Tensor; saved: Tensor[] } {
   const present = xs.filter((t): t is Tensor => t !== null);
   const g = present[0].graph;
   const fwd = (FORWARD as Record<string, Forward>)[op];
   if (!fwd) throw new Error(`no rule for op ${op}`);
   const res = fwd(g, xs as Tensor[], attrs);
   const { out, saved } = res instanceof Tensor ? { out: res, saved: [] } : res;
-  if (!(g.recording && present.some((t) => t.requiresGrad))) return out;
+  if (!(g.recording && present.some((t) => t.requiresGrad))) return { out, saved };
   const tracked = new Tensor(g, out.name, out.dtype, out.shape, true);
   g.tape.push({ op, inputs: xs as Tensor[], output: tracked, attrs, saved, scope: g.scopePath });
-  return tracked;
+  return { out: tracked, saved };
 }
 
 const lift = (v: TensorLike, like: Tensor): Tensor => (v instanceof Tensor ? v : like.graph.scalar(v, like.dtype));
@@ -46,6 +51,8 @@ export const softplus = (x: Tensor): Tensor => apply('softplus', [x]);
 export const gelu = (x: Tensor): Tensor => apply('gelu', [x]);
 
 export const matmul = (a: Tensor, b: Tensor): Tensor => apply('matmul', [a, b]);
+/** a·bᵀ over the last two axes (a [..., m, k], b [..., n, k] → [..., m, n]): attention's q·kᵀ, with no strided copy of k. */
+export const matmulT = (a: Tensor, b: Tensor): Tensor => apply('matmulT', [a, b]);
 /** 2-D Gemm without alpha/beta: op(a)·op(b) + c. */
 export const gemm = (a: Tensor, b: Tensor, t: { transA?: number; transB?: number } = {}, c: Tensor | null = null): Tensor =>
   apply('gemm', [a, b, c], { transA: t.transA ?? 0, transB: t.transB ?? 0 });
@@ -53,6 +60,17 @@ export const softmax = (x: Tensor, axis = -1): Tensor => apply('softmax', [x], {
 /** LayerNorm over the last axis; scale and bias have the last axis' size. */
 export const layerNorm = (x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5): Tensor => apply('layerNorm', [x, scale, bias], { eps });
 /** BatchNorm with running statistics (eval mode); x is [N, C, ...]. */
+/**
+ * BatchNorm in training mode over x [rows, C]: per-channel statistics over the rows, each row weighted by
+ * `rowWeight` [rows] (0 keeps a padding row out; null: all 1), normalised with the biased variance as
+ * PyTorch does. Returns y [rows, C] and the batch mean and biased variance [C], which carry no gradient.
+ */
+export function batchNorm(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5, rowWeight: Tensor | null = null): { y: Tensor; mean: Tensor; variance: Tensor } {
+  if (x.rank !== 2) throw new Error(`batchNorm takes x [rows, C], got [${x.shape}]`);
+  const { out, saved: [, , mean, variance] } = record('batchNorm', [x, scale, bias, rowWeight && stopGradient(rowWeight)], { eps });
+  const flat = (t: Tensor) => reshape(t, [x.shape[1]]);
+  return { y: out, mean: flat(mean), variance: flat(variance) };
+}
 export const batchNormEval = (x: Tensor, scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor, eps = 1e-5): Tensor =>
   apply('batchNormEval', [x, scale, bias, mean, variance], { eps });
 
@@ -91,15 +109,8 @@ export function sumTo(gy: Tensor, shape: Shape): Tensor {
  */
 function sumRows(gy: Tensor, k: number): Tensor {
   const rows = gy.shape.slice(0, k).reduce((a, b) => a * b, 1);
-  const rest = gy.size / rows;
-  const g = gy.graph;
-  const cache = onesCache.get(g) ?? new Map<number, Tensor>();
-  onesCache.set(g, cache);
-  let ones = cache.get(rows);
-  if (!ones) cache.set(rows, (ones = g.withScopePath('', () => g.constant(new Float32Array(rows).fill(1), gy.dtype, [1, rows], `ones_${rows}`))));
-  return gemm(ones, reshape(gy, [rows, rest]));
+  return gemm(onesRow(gy.graph, rows, gy.dtype), reshape(gy, [rows, gy.size / rows]));
 }
-const onesCache = new WeakMap<Graph, Map<number, Tensor>>();
 
 /** dL/dB for A·B when B is a 2-D weight: one GEMM over all leading dims instead of a batched one. */
 export function matmulGradRhs(a: Tensor, gy: Tensor, bShape: Shape): Tensor {

@@ -30,7 +30,9 @@ export const RULES = {
   softplus: (gy, [x]) => [o.mul(gy, o.sigmoid(x))],
   // g·(Φ + x·φ) with Φ saved by the forward pass.
   gelu: (gy, [x], _, __, [phi]) => [o.mul(gy, o.add(phi, o.mul(x, o.mul(o.exp(o.mul(o.mul(x, x), -0.5)), 1 / SQRT_2PI))))],
-  matmul: (gy, [a, b]) => [o.sumTo(o.matmul(gy, o.mT(b)), a.shape), o.matmulGradRhs(a, gy, b.shape)],
+  matmul: (gy, [a, b]) => [o.sumTo(o.matmulT(gy, b), a.shape), o.matmulGradRhs(a, gy, b.shape)],
+  // y = a·bᵀ: ga = gy·b, gb = gyᵀ·a (onnxruntime folds gy's transpose into the MatMul: gy is no transpose's output).
+  matmulT: (gy, [a, b]) => [o.sumTo(o.matmul(gy, b), a.shape), o.sumTo(o.matmul(o.mT(gy), a), b.shape)],
   gemm: (gy, [a, b, c], _, t: { transA: number; transB: number }) => [
     t.transA ? o.gemm(b, gy, { transA: t.transB, transB: 1 }) : o.gemm(gy, b, { transA: 0, transB: 1 - t.transB }),
     t.transB ? o.gemm(gy, a, { transA: 1, transB: t.transA }) : o.gemm(a, gy, { transA: 1 - t.transA, transB: 0 }),
@@ -43,6 +45,18 @@ export const RULES = {
     const dxhat = o.mul(gy, scale);
     const inner = o.sub(o.sub(dxhat, o.reduceMean(dxhat, [-1], true)), o.mul(xhat, o.reduceMean(o.mul(dxhat, xhat), [-1], true)));
     return [o.mul(inv, inner), o.sumTo(o.mul(gy, xhat), scale.shape), o.sumTo(gy, bias.shape)];
+  },
+  // With xhat = d·inv, a = inv·scale, W = Σw: dx = a·gy − w·(a·Σgy + d·a·inv·Σ(gy·xhat))/W (the statistics'
+  // dependence on x), gscale = Σ(gy·xhat), gbias = Σgy; sums over rows, weights only in the correction.
+  batchNorm: (gy, [x, scale, , w], _, __, [d, inv]) => {
+    const [rows, C] = x.shape;
+    const a = o.mul(inv, o.reshape(scale, [1, C]));
+    const gbias = o.sumTo(gy, [1, C]);
+    const gscale = o.mul(o.sumTo(o.mul(gy, d), [1, C]), inv);
+    const count = w ? o.reduceSum(w, [0], true) : rows;
+    const corr = o.add(o.mul(d, o.div(o.mul(a, o.mul(inv, gscale)), count)), o.div(o.mul(a, gbias), count));
+    const dx = o.sub(o.mul(gy, a), w ? o.mul(corr, o.reshape(w, [rows, 1])) : corr);
+    return [dx, o.reshape(gscale, [C]), o.reshape(gbias, [C]), null];
   },
   // Running statistics get no gradient.
   batchNormEval: (gy, [x, scale, , mean, v], _, a: { eps: number }) => {

@@ -83,6 +83,11 @@ export class Graph {
   readonly segments: Segment[] = [];
   /** Off while emitting gradients, so backward ops are not themselves recorded. */
   recording = true;
+  /**
+   * Whether ops may use onnxruntime's com.microsoft contrib ops (FusedMatMul) where they save a copy. Off for
+   * a graph any ONNX runtime must load (the exported model).
+   */
+  contribOps = true;
   private readonly scopes: string[] = [];
   private readonly used = new Map<string, number>();
   /** Node outputs by name (dtype and shape for the recomputation's copies). */

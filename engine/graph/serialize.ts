@@ -10,6 +10,11 @@ import { type Attrs, FloatAttr, type Graph, GraphAttr, type Initializer, type No
 
 const { onnx } = onnxProto;
 export const OPSET = 18;
+/** onnxruntime's contrib ops the engine emits (only where Graph.contribOps allows), and their domain. */
+const CONTRIB_OPS = new Set(['FusedMatMul']);
+const CONTRIB_DOMAIN = 'com.microsoft';
+const usesContrib = (g: Graph): boolean =>
+  g.nodes.some((n) => CONTRIB_OPS.has(n.opType) || Object.values(n.attrs).some((v) => v instanceof GraphAttr && usesContrib(v.graph)));
 const IR_VERSION = 8;
 const AT = onnx.AttributeProto.AttributeType;
 
@@ -83,6 +88,7 @@ function graphProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITe
     name: g.name,
     node: nodes.map((n) => ({
       opType: n.opType,
+      ...(CONTRIB_OPS.has(n.opType) ? { domain: CONTRIB_DOMAIN } : {}),
       name: n.name,
       input: n.inputs,
       output: n.outputs,
@@ -99,7 +105,7 @@ function modelProto(g: Graph, nodes: NodeDef[], initializers: onnxProto.onnx.ITe
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: 'ladder',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(usesContrib(g) ? [{ domain: CONTRIB_DOMAIN, version: 1 }] : [])],
     graph,
   });
   return onnx.ModelProto.encode(model).finish();

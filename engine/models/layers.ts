@@ -50,11 +50,11 @@ export function attention(net: Net, z: Tensor, seqs: number, cfg: ModelConfig, p
   const dk = d / h;
   const P = z.shape[0] / seqs;
   return net.graph.scope('attn', () => {
-    const heads = (name: string, perm: number[]) => o.transpose(o.reshape(dense(net, name, z, d, d), [seqs, P, h, dk]), perm);
-    const q = heads('q_proj', [0, 2, 1, 3]); // [N, h, P, dk]
-    const kT = heads('k_proj', [0, 2, 3, 1]); // [N, h, dk, P]
-    const v = heads('v_proj', [0, 2, 1, 3]);
-    let scores = o.mul(o.matmul(q, kT), 1 / Math.sqrt(dk)); // [N, h, P, P]
+    const heads = (name: string) => o.transpose(o.reshape(dense(net, name, z, d, d), [seqs, P, h, dk]), [0, 2, 1, 3]);
+    const q = heads('q_proj'); // [N, h, P, dk]
+    const k = heads('k_proj');
+    const v = heads('v_proj');
+    let scores = o.mul(o.matmulT(q, k), 1 / Math.sqrt(dk)); // [N, h, P, P]
     if (prev) scores = o.add(scores, prev);
     const weights = net.dropout(o.softmax(scores, -1), cfg.attn_dropout);
     const ctx = o.reshape(o.transpose(o.matmul(weights, v), [0, 2, 1, 3]), [seqs * P, d]);

@@ -25,24 +25,23 @@ export function bceWithLogits(z: Tensor, y: Tensor, weight: Tensor | null = null
 
 /**
  * BatchNorm in training mode over x [N, C, ...]: batch statistics (biased variance, as PyTorch normalises
- * with) and gradients through them. Also returns the unbiased variance, which PyTorch — and we — keep in
- * the running estimate (ONNX BatchNormalization training_mode=1 would keep the biased one).
- * `rowWeight` [N] (0 on padding rows) keeps padded rows out of the statistics.
+ * with) and gradients through them (o.batchNorm, one rule). Also returns the unbiased variance, which
+ * PyTorch — and we — keep in the running estimate (ONNX BatchNormalization training_mode=1 would keep the
+ * biased one). `rowWeight` [N] (0 on padding rows) keeps padded rows out of the statistics.
  */
 export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5, rowWeight: Tensor | null = null): { y: Tensor; mean: Tensor; varUnbiased: Tensor } {
-  const axes = [...x.shape.keys()].filter((i) => i !== 1);
-  const cs = [x.shape[1], ...x.shape.slice(2).map(() => 1)];
-  const perRow = x.shape.slice(2).reduce((p, d) => p * d, 1);
-  const w = rowWeight ? o.reshape(o.stopGradient(rowWeight), [x.shape[0], ...cs.map(() => 1)]) : null;
-  const count = w ? o.mul(o.reduceSum(w, axes, true), perRow) : x.shape[0] * perRow;
-  const avg = (t: Tensor) => (w ? o.div(o.reduceSum(o.mul(t, w), axes, true), count) : o.reduceMean(t, axes, true));
-  const mean = avg(x);
-  const d = o.sub(x, mean);
-  const v = avg(o.mul(d, d));
-  const y = o.add(o.mul(o.div(d, o.sqrt(o.add(v, eps))), o.reshape(scale, cs)), o.reshape(bias, cs));
-  const flat = (t: Tensor) => o.reshape(o.stopGradient(t), [x.shape[1]]);
-  const bessel = typeof count === 'number' ? count / Math.max(count - 1, 1) : o.reshape(o.div(count, o.sub(count, 1)), []);
-  return { y, mean: flat(mean), varUnbiased: o.mul(flat(v), bessel) };
+  const [N, C] = x.shape;
+  const rest = x.shape.slice(2);
+  const perRow = rest.reduce((p, d) => p * d, 1);
+  // [N, C, ...rest] → [N·rest, C]: channels last, so each row is one position of one sample
+  const perm = [0, ...rest.map((_, i) => i + 2), 1];
+  const flat = rest.length ? o.reshape(o.transpose(x, perm), [N * perRow, C]) : x;
+  const w = rowWeight && rest.length ? o.reshape(o.expand(o.reshape(o.stopGradient(rowWeight), [N, 1]), [N, perRow]), [N * perRow]) : rowWeight;
+  const bn = o.batchNorm(flat, scale, bias, eps, w);
+  const y = rest.length ? o.transpose(o.reshape(bn.y, [N, ...rest, C]), perm.map((_, i) => perm.indexOf(i))) : bn.y;
+  const count = w ? o.reshape(o.reduceSum(o.stopGradient(w), [0]), []) : N * perRow;
+  const bessel = typeof count === 'number' ? count / Math.max(count - 1, 1) : o.div(count, o.sub(count, 1));
+  return { y, mean: bn.mean, varUnbiased: o.mul(bn.variance, bessel) };
 }
 
 /**

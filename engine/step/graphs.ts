@@ -163,6 +163,7 @@ export function buildEvalGraph(model: Model, shape: GraphShape, layout: Layout, 
 export function buildInferenceGraph(model: Model, shape: GraphShape, layout: Layout, values: { params: Float32Array; buffers: Float32Array }): Graph {
   const dtype = shape.dtype ?? 'float32';
   const g = new Graph('inference');
+  g.contribOps = false;
   const x = g.input('x', dtype, [shape.batchSize, ...shape.inputShape]);
   const net = new Net(g, { training: false, dtype, source: { kind: 'values', ...values }, layout });
   const logits = model.forward(net, x);

@@ -24,6 +24,16 @@ const RULE_CASES: Record<keyof typeof RULES, Case[]> = {
   tanh: [['tanh', ([a]) => o.tanh(a), [{ shape: [4] }]]],
   softplus: [['softplus', ([a]) => o.softplus(a), [{ shape: [4], values: [-30, -0.5, 0.7, 25] }]]],
   gelu: [['gelu incl. tails', ([a]) => o.gelu(a), [{ shape: [6], values: [-4.5, -1.2, -0.3, 0.2, 1.7, 5.5] }]]],
+  batchNorm: [
+    ['batchNorm [6,3]', ([x, s, b]) => o.batchNorm(x, s, b).y, [{ shape: [6, 3] }, { shape: [3] }, { shape: [3] }]],
+    // unequal weights and a 0 row, its output not masked: the rule must hold for any upstream gradient
+    ['batchNorm with row weights', ([x, s, b, w]) => o.batchNorm(x, s, b, 1e-5, w).y,
+      [{ shape: [5, 3] }, { shape: [3] }, { shape: [3] }, { shape: [5], values: [1, 0.5, 0, 2, 1], constant: true }]],
+  ],
+  matmulT: [
+    ['batched a·bᵀ [2,1,3,4]·[3,5,4]ᵀ', ([a, b]) => o.matmulT(a, b), [{ shape: [2, 1, 3, 4] }, { shape: [3, 5, 4] }]],
+    ['2-D a·bᵀ [3,4]·[5,4]ᵀ', ([a, b]) => o.matmulT(a, b), [{ shape: [3, 4] }, { shape: [5, 4] }]],
+  ],
   matmul: [
     ['batched broadcast [2,1,3,4]@[3,4,2]', ([a, b]) => o.matmul(a, b), [{ shape: [2, 1, 3, 4] }, { shape: [3, 4, 2] }]],
     ['activation @ 2-D weight [2,3,4]@[4,5]', ([a, b]) => o.matmul(a, b), [{ shape: [2, 3, 4] }, { shape: [4, 5] }]],

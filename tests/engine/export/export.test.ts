@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import onnxProto from 'onnx-proto';
 import { exportInference } from '../../../engine/export/index.js';
 import { toModelBytes } from '../../../engine/graph/serialize.js';
 import type { ModelConfig } from '../../../engine/models/config.js';
@@ -13,6 +14,7 @@ import { buildEvalGraph, layoutOf } from '../../../engine/step/graphs.js';
 import { Rng } from '../../../engine/step/rng.js';
 import { TINY, randomInputs } from '../models/helpers.js';
 
+const { onnx } = onnxProto;
 const dir = mkdtempSync(join(tmpdir(), 'ladder-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const C = 3;
@@ -69,6 +71,19 @@ describe('inference export (model.onnx)', () => {
     close(r.fromWeb, r.expected);
     await r.nodeSession.release();
     await r.webSession.release();
+  });
+
+  it('writes standard ONNX ops only, though the eval graph onnxruntime runs uses its FusedMatMul for attention', () => {
+    const model = buildModel(TINY.patchtst, C);
+    const inputShape = [TINY.patchtst.context_length, C];
+    const layout = layoutOf(model, { batchSize: B, inputShape });
+    const path = join(dir, 'standard.onnx');
+    exportInference(model, layout, { params: layout.initParams(1), buffers: layout.initBuffers() }, inputShape, path, { batchSize: B });
+    const exported = onnx.ModelProto.decode(readFileSync(path));
+    expect(exported.opsetImport!.map((o) => o.domain ?? '')).toEqual(['']);
+    expect(exported.graph!.node!.filter((n) => n.domain || n.opType === 'FusedMatMul')).toEqual([]);
+    const evalModel = onnx.ModelProto.decode(toModelBytes(buildEvalGraph(model, { batchSize: B, inputShape }, layout).graph));
+    expect(evalModel.graph!.node!.filter((n) => n.opType === 'FusedMatMul').map((n) => n.domain)).toContain('com.microsoft');
   });
 
   it('refuses parameter vectors that do not fit the model', () => {
