@@ -34,12 +34,12 @@ export const FORWARD = {
   sigmoid: un('Sigmoid'),
   tanh: un('Tanh'),
   softplus: un('Softplus'),
-  // 0.5·x·(1 + erf(x/√2)); saves Φ(x) so the VJP is g·(Φ + x·φ).
+  // 0.5·x·(1 + erf(x/√2)). In float32, onnxruntime's Gelu: one pass instead of five, nothing saved (the
+  // VJP g·(Φ + x·φ) makes Φ again), so a recomputed layer redoes one pass, and no [tokens, d_ff] Φ is kept.
+  // Elsewhere (float64 checks, the export) Φ is composed and saved.
   gelu: (g, [x]) => {
-    const c = (v: number) => g.scalar(v, x.dtype);
-    const scaled = g.op('Mul', [x, c(Math.SQRT1_2)], {}, x.dtype, x.shape);
-    const onePlus = g.op('Add', [erfRaw(g, scaled), c(1)], {}, x.dtype, x.shape);
-    const phi = g.op('Mul', [onePlus, c(0.5)], {}, x.dtype, x.shape);
+    if (g.contribOps && x.dtype === 'float32') return g.op('Gelu', [x], {}, x.dtype, x.shape);
+    const phi = normalCdf(g, x);
     return { out: g.op('Mul', [x, phi], {}, x.dtype, x.shape), saved: [phi] };
   },
   matmul: (g, [a, b]) => g.op('MatMul', [a, b], {}, a.dtype, matmulShape(a.shape, b.shape)),
@@ -126,6 +126,14 @@ function layerNormComposed(g: Graph, x: Tensor, scale: Tensor, bias: Tensor, eps
   const inv = e('Reciprocal', [e('Sqrt', [e('Add', [variance, g.scalar(eps, x.dtype)], stat)], stat)], stat);
   const out = e('Add', [e('Mul', [e('Mul', [d, inv], x.shape), scale], x.shape), bias], x.shape);
   return { out, saved: [mean, inv] };
+}
+
+/** Φ(x) = (1 + erf(x/√2))/2, the standard normal CDF (no gradient: GELU's rule and forward pass use it). */
+export function normalCdf(g: Graph, x: Tensor): Tensor {
+  const c = (v: number) => g.scalar(v, x.dtype);
+  const scaled = g.op('Mul', [x, c(Math.SQRT1_2)], {}, x.dtype, x.shape);
+  const onePlus = g.op('Add', [erfRaw(g, scaled), c(1)], {}, x.dtype, x.shape);
+  return g.op('Mul', [onePlus, c(0.5)], {}, x.dtype, x.shape);
 }
 
 /** A [1, n] row of ones, one initializer per graph, size and dtype (row sums as a GEMM: ones · x). */

@@ -6,7 +6,7 @@
 import { type Graph, Tensor } from '../graph/builder.js';
 import { ONNX_DTYPE } from '../graph/dtype.js';
 import { type Shape, broadcastShapes, normAxis, sameShape } from '../graph/shape.js';
-import { FORWARD, type Forward, onesRow } from './forward.js';
+import { FORWARD, type Forward, normalCdf as normalCdfRaw, onesRow } from './forward.js';
 
 export type TensorLike = Tensor | number;
 
@@ -124,6 +124,8 @@ export function matmulGradRhs(a: Tensor, gy: Tensor, bShape: Shape): Tensor {
 const raw = (op: string, xs: Tensor[], attrs: Record<string, number | string>, like: Tensor) =>
   like.graph.op(op, xs, attrs, like.dtype, like.shape);
 export const sign = (x: Tensor): Tensor => raw('Sign', [x], {}, x);
+/** Φ(x), the standard normal CDF. */
+export const normalCdf = (x: Tensor): Tensor => normalCdfRaw(x.graph, x);
 /** 1 where x > 0 else 0, in x's dtype. */
 export const step = (x: Tensor): Tensor => cast(x.graph.op('Greater', [x, x.graph.scalar(0, x.dtype)], {}, 'bool', x.shape), x.dtype);
 export const cast = (x: Tensor, dtype: Tensor['dtype']): Tensor => x.graph.op('Cast', [x], { to: ONNX_DTYPE[dtype] }, dtype, x.shape);

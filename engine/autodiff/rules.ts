@@ -28,8 +28,8 @@ export const RULES = {
   sigmoid: (gy, _, y) => [o.mul(gy, o.mul(y, o.sub(1, y)))],
   tanh: (gy, _, y) => [o.mul(gy, o.sub(1, o.mul(y, y)))],
   softplus: (gy, [x]) => [o.mul(gy, o.sigmoid(x))],
-  // g·(Φ + x·φ) with Φ saved by the forward pass.
-  gelu: (gy, [x], _, __, [phi]) => [o.mul(gy, o.add(phi, o.mul(x, o.mul(o.exp(o.mul(o.mul(x, x), -0.5)), 1 / SQRT_2PI))))],
+  // g·(Φ + x·φ), Φ saved by the forward pass or made again (onnxruntime's Gelu saves none).
+  gelu: (gy, [x], _, __, [phi]) => [o.mul(gy, o.add(phi ?? o.normalCdf(x), o.mul(x, o.mul(o.exp(o.mul(o.mul(x, x), -0.5)), 1 / SQRT_2PI))))],
   matmul: (gy, [a, b]) => [o.sumTo(o.matmulT(gy, b), a.shape), o.matmulGradRhs(a, gy, b.shape)],
   // y = a·bᵀ: ga = gy·b, gb = gyᵀ·a (onnxruntime folds gy's transpose into the MatMul: gy is no transpose's output).
   matmulT: (gy, [a, b]) => [o.sumTo(o.matmul(gy, b), a.shape), o.sumTo(o.matmul(o.mT(gy), a), b.shape)],

@@ -84,7 +84,7 @@ export class Graph {
   /** Off while emitting gradients, so backward ops are not themselves recorded. */
   recording = true;
   /**
-   * Whether ops may use onnxruntime's com.microsoft contrib ops (FusedMatMul) where they save a copy. Off for
+   * Whether ops may use onnxruntime's com.microsoft contrib ops (FusedMatMul, Gelu) where they save passes. Off for
    * a graph any ONNX runtime must load (the exported model).
    */
   contribOps = true;

@@ -11,7 +11,7 @@ import { type Attrs, FloatAttr, type Graph, GraphAttr, type Initializer, type No
 const { onnx } = onnxProto;
 export const OPSET = 18;
 /** onnxruntime's contrib ops the engine emits (only where Graph.contribOps allows), and their domain. */
-const CONTRIB_OPS = new Set(['FusedMatMul']);
+const CONTRIB_OPS = new Set(['FusedMatMul', 'Gelu']);
 const CONTRIB_DOMAIN = 'com.microsoft';
 const usesContrib = (g: Graph): boolean =>
   g.nodes.some((n) => CONTRIB_OPS.has(n.opType) || Object.values(n.attrs).some((v) => v instanceof GraphAttr && usesContrib(v.graph)));
