@@ -73,18 +73,18 @@ export function stepKind(backend: string, memory: { inPlace?: boolean; split?: b
 
 /**
  * Measured peak over the activations the graph keeps, at the runtime's defaults (onnxruntime's memory
- * pattern and CPU arena off): 1.12 on the 2m/32-layer PatchTST step at batch 64 (2.8 GB measured), 1.1 at 8
- * layers; 1.4 with the arena on.
+ * pattern and CPU arena off): on the 2m/32-layer PatchTST step, 2,257 MB at batch 64 and 8,272 MB at batch
+ * 256, where 1.03 gives 2,309 and 8,543 MB (+2 %, +3 %). (1.15 while GELU kept Φ, which went uncounted.)
  */
-export const DEFAULT_OVERHEAD_FACTOR = 1.15;
+export const DEFAULT_OVERHEAD_FACTOR = 1.03;
 /**
  * Measured peak per kept segment input under activation recomputation, over its size: fitted on the 2m h3
- * step (32 layers, N = 1, node split step, arena off), where peak RSS was 572 MiB at batch 64 and 1,818 MiB
- * at batch 256, 6.5 MiB per sample against 4.3 counted. With 2.3 the estimate is 612 and 1,754 MiB (+7 %,
- * −4 %). Where the rest of each boundary's cost comes from (a gradient or a copy per segment kept alongside
- * it) is not pinned down.
+ * step (32 layers, N = 1, node split step, arena off), where peak RSS was 621 MB at batch 64, 937 at 128 and
+ * 2,179 at 256. It also carries what the count leaves out of one layer's backward pass (GELU's gradient makes
+ * a few [tokens, d_ff] temporaries, which at batch 256 are over the 32 MiB mmap threshold), which grows faster
+ * than the batch: with 3.4 the estimate is 675 and 2,011 MB at 64 and 256 (+9 %, −8 %), 1,120 at 128 (+20 %).
  */
-export const BOUNDARY_FACTOR = 2.3;
+export const BOUNDARY_FACTOR = 3.4;
 /** Bytes kept per dropped element: the fp32 mask sliced from the dropout table, kept for the backward pass. */
 export const DROPOUT_BYTES_PER_ELEMENT = 4;
 /**
@@ -129,9 +129,9 @@ export function activationElementsPerSample(cfg: ModelConfig, channels: number, 
   const embed = T * cfg.patch_len * (mix ? C : 1) + 2 * T * d; // patches + embedded + positions
   const attention =
     scores * (1 + (cfg.residual_attention ? 1 : 0)) + // softmax (+ raw scores carried to the next layer)
-    T * d * 6; // layer input, Q, K, V, context, O output
-  const residualNorms = T * d * 4; // two residual sums and two normalised outputs
-  const ffn = 2 * T * ff + T * d; // pre-GELU, GELU output, FFN output
+    T * d * 5; // layer input, Q, K, V, context
+  const residualNorms = T * d * 3; // each BatchNorm's centred input (its rule's d), the first one's output
+  const ffn = 2 * T * ff; // pre-GELU, GELU output after dropout (onnxruntime's Gelu saves nothing)
   const perLayer = attention + residualNorms + ffn;
   const head = T * d + 4 * (mix ? T * d : 0); // flattened; final norm
   // + one layer's gradients alive during backward
