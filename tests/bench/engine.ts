@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { estimateMemory, fittingBatch, stepKind } from '../../engine/memory/index.js';
 import { ALLOCATOR_ENV } from '../../engine/runtime/allocator.js';
 import type { ModelConfig } from '../../engine/models/config.js';
@@ -37,6 +38,8 @@ export interface EngineCase {
   recompute?: number;
   /** trainer.steps_per_run: optimizer steps per onnxruntime run (steps and warmup are rounded up to runs of it). */
   stepsPerRun?: number;
+  /** Take turns with other cases (tests/bench/turns.ts): wait for a line on stdin before each run of steps, print `turn <s>` after it. */
+  turns?: boolean;
 }
 export interface EngineRow extends EngineCase {
   params: number;
@@ -69,14 +72,21 @@ async function runCase(c: EngineCase): Promise<Omit<EngineRow, keyof EngineCase 
     y: Float32Array.from({ length: c.batch }, () => (rng.next() < 0.5 ? 1 : 0)),
   };
   const K = c.stepsPerRun ?? 1;
+  const turns = c.turns ? createInterface({ input: process.stdin })[Symbol.asyncIterator]() : null;
+  /** One run of K steps; its seconds (the wait for the turn excluded). */
   const step = async () => {
+    await turns?.next();
+    const t0 = performance.now();
     for (const r of await trainer.steps(Array.from({ length: K }, () => batch))) if (!Number.isFinite(r.loss)) throw new Error(`loss is not finite at step ${r.step}`);
+    const s = (performance.now() - t0) / 1000;
+    if (turns) console.log(`turn ${s}`);
+    return s;
   };
   try {
     for (let t = 0; t < c.warmup; t += K) await step();
-    const s0 = performance.now();
-    for (let t = 0; t < c.steps; t += K) await step();
-    const dt = (performance.now() - s0) / 1000;
+    let dt = 0;
+    for (let t = 0; t < c.steps; t += K) dt += await step();
+    await turns?.return?.();
     // The same train-step graph again, built (not run) to count its FLOPs from static shapes.
     const { result, flops } = withShapes(() => buildTrainStep(buildModel(cfg, CHANNELS), { batchSize: c.batch, inputShape, optim, recompute: c.recompute }));
     const gflop = flops(result.graph) / 1e9;
@@ -100,17 +110,8 @@ export const CASE_TIMEOUT_S = 1800;
  * throws, saying so.
  */
 export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
-  const cfg = configOf(c);
-  const [cmd, args] = c.backend === 'pytorch'
-    ? [PYTHON, [fileURLToPath(new URL('./torch_patchtst.py', import.meta.url)), '--d-model', `${cfg.d_model}`, '--layers', `${cfg.n_layers}`, '--heads', `${cfg.n_heads}`,
-      '--d-ff', `${cfg.d_ff}`, '--dropout', `${cfg.dropout}`, '--batch', `${c.batch}`, '--steps', `${c.steps}`, '--warmup', `${c.warmup}`,
-      // the engine's sessions take every core (intra-op threads = cores): PyTorch gets as many
-      '--threads', `${availableParallelism()}`]]
-    : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
+  const { cmd, args, env } = caseCommand(c);
   const t0 = performance.now();
-  // each as it ships: the engine under the malloc settings every Ladder job gets (bin/run.js's shebang, the
-  // launchers), PyTorch under glibc's defaults (docs/engine.md#the-allocator has it under both)
-  const env = c.backend === 'pytorch' ? process.env : { ...process.env, ...ALLOCATOR_ENV };
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL', env });
   const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-2).join(' | ');
   const after = `after ${((performance.now() - t0) / 1000).toFixed(0)} s`;
@@ -118,7 +119,26 @@ export function spawnCase(c: EngineCase, timeoutS = CASE_TIMEOUT_S): EngineRow {
   if (r.signal) throw new Error(`${c.shape}/${c.backend} batch ${c.batch}: killed by ${r.signal} ${after}${r.signal === 'SIGKILL' ? ' (out of memory?)' : ''}; last output: ${tail || 'none'}`);
   const line = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${c.shape}/${c.backend} batch ${c.batch} failed ${after}: ${tail}`);
-  const out = JSON.parse(line);
+  return rowOf(c, JSON.parse(line));
+}
+
+/** The process a case runs in: PyTorch's script or this file as a child, with its environment. */
+export function caseCommand(c: EngineCase): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const cfg = configOf(c);
+  const [cmd, args] = c.backend === 'pytorch'
+    ? [PYTHON, [fileURLToPath(new URL('./torch_patchtst.py', import.meta.url)), '--d-model', `${cfg.d_model}`, '--layers', `${cfg.n_layers}`, '--heads', `${cfg.n_heads}`,
+      '--d-ff', `${cfg.d_ff}`, '--dropout', `${cfg.dropout}`, '--batch', `${c.batch}`, '--steps', `${c.steps}`, '--warmup', `${c.warmup}`,
+      // the engine's sessions take every core (intra-op threads = cores): PyTorch gets as many
+      '--threads', `${availableParallelism()}`, ...(c.turns ? ['--turns'] : [])]]
+    : [process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c)]];
+  // each as it ships: the engine under the malloc settings every Ladder job gets (bin/run.js's shebang, the
+  // launchers), PyTorch under glibc's defaults (docs/engine.md#the-allocator has it under both)
+  return { cmd, args, env: c.backend === 'pytorch' ? process.env : { ...process.env, ...ALLOCATOR_ENV } };
+}
+
+/** A case's row from the JSON line its process printed last. */
+export function rowOf(c: EngineCase, out: any): EngineRow {
+  const cfg = configOf(c);
   const estimate = estimateMemory(cfg, CHANNELS, c.batch, { recompute: c.recompute, step: stepKind(c.backend), stepsPerRun: c.stepsPerRun });
   const est_peak_mb = estimate.total / 2 ** 20;
   if (c.backend !== 'pytorch') return { ...c, ...out, est_peak_mb, fixed_bytes_per_param: estimate.fixedPerParam };

@@ -5,7 +5,8 @@
  * --train-steps 5 at --train-batch 64: launch to first step, samples/s, scoring and export), index (10,000 runs
  * × 50 epochs: the run_summary query in-process and through `runs sql`, against the v1 views for comparison), recompute
  * (2m h3 with trainer.recompute off and on against PyTorch at --recompute-batches 64,256: peak RSS and step time;
- * --rounds R interleaves R rounds of the three cases and reports medians), pool
+ * --rounds R interleaves R rounds of the three cases and reports medians; --turns runs them side by side, one
+ * step at a time in turn, tests/bench/turns.ts), pool
  * (--pool-jobs 8 tiny train jobs on launcher=local, then on launcher=pool with --pool-workers workers, default
  * every core: jobs per minute and the speed-up), tpe (TPE against random search on task=objective's functions:
  * --tpe-studies 20 seeded studies of --tpe-trials 40; the win rate and the median best of each), memory (the engine case on 2m for node and PyTorch at
@@ -49,6 +50,7 @@ const { values, positionals } = parseArgs({
     'memory-batches': { type: 'string', default: '64,256' },
     'case-timeout': { type: 'string', default: String(CASE_TIMEOUT_S) },
     rounds: { type: 'string', default: '1' },
+    turns: { type: 'boolean', default: false },
   },
 });
 
@@ -65,7 +67,7 @@ const CASES: Record<string, (log: (m: string) => void) => unknown> = {
   train: (log) => benchTrain({ steps: Number(values['train-steps']), batch: Number(values['train-batch']), log }),
   tpe: (log) => benchTpe({ studies: Number(values['tpe-studies']), trials: Number(values['tpe-trials']), log }),
   recompute: (log) => benchRecompute({
-    batches: values['recompute-batches'].split(',').map(Number), steps: Number(values.steps), warmup: Number(values.warmup), timeoutS: Number(values['case-timeout']), rounds: Number(values.rounds), log,
+    batches: values['recompute-batches'].split(',').map(Number), steps: Number(values.steps), warmup: Number(values.warmup), timeoutS: Number(values['case-timeout']), rounds: Number(values.rounds), turns: values.turns, log,
   }),
   memory: (log) => values['memory-batches'].split(',').flatMap((b) => benchEngine({
     shapes: ['2m'], backends: ['node', 'pytorch'], batch: Number(b), steps: Number(values.steps), warmup: Number(values.warmup), exactBatch: true, timeoutS: Number(values['case-timeout']), log,

@@ -10,7 +10,8 @@
  */
 import { freemem } from 'node:os';
 import { estimateMemory } from '../../engine/memory/index.js';
-import { type EngineCase, type EngineRow, failedRow, SHAPES, spawnCase } from './engine.js';
+import { CASE_TIMEOUT_S, type EngineCase, type EngineRow, failedRow, SHAPES, spawnCase } from './engine.js';
+import { runInTurns } from './turns.js';
 
 export interface RecomputeRow {
   batch: number;
@@ -37,6 +38,13 @@ export interface RecomputeBenchOptions {
    * round's ratios are one draw; several interleaved rounds put each case under the same spread of speeds.
    */
   rounds?: number;
+  /**
+   * The three cases in turns (tests/bench/turns.ts): side by side, one step at a time, so that Ladder's and
+   * PyTorch's steps meet the same minutes of the host. Needs all three resident at once: a batch whose
+   * estimates (PyTorch's taken as 1.5× Ladder's without recomputation; measured 1.31–1.35×) exceed 80% of free
+   * memory runs the cases one after another instead, and says so. `rounds` is then ignored.
+   */
+  turns?: boolean;
 }
 
 const CHANNELS = 25;
@@ -57,13 +65,14 @@ function combine(rows: EngineRow[]): EngineRow {
   };
 }
 
-export function benchRecompute(o: RecomputeBenchOptions): RecomputeRow[] {
+export async function benchRecompute(o: RecomputeBenchOptions): Promise<RecomputeRow[]> {
   const shape = o.shape ?? '2m';
   const rounds = Math.max(1, o.rounds ?? 1);
   const rows: RecomputeRow[] = [];
   for (const batch of o.batches) {
     const runs = new Map<string, EngineRow[]>(CASES.map(([name]) => [name, []]));
-    for (let round = 0; round < rounds; round++) {
+    const together = o.turns && inTurns(shape, batch, o, runs);
+    for (let round = 0; round < (together ? 0 : rounds); round++) {
       for (const [name, backend, recompute] of [...CASES.slice(round % 3), ...CASES.slice(0, round % 3)]) {
         const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute };
         const need = backend === 'pytorch' ? 0 : estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
@@ -82,6 +91,7 @@ export function benchRecompute(o: RecomputeBenchOptions): RecomputeRow[] {
         }
       }
     }
+    if (together) await together;
     const ran = CASES.map(([name]) => ({ name, row: combine(runs.get(name)!) }));
     const of = (name: string) => ran.find((r) => r.name === name)?.row;
     const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -98,6 +108,28 @@ export function benchRecompute(o: RecomputeBenchOptions): RecomputeRow[] {
     }
   }
   return rows;
+}
+
+/**
+ * The batch's three cases in turns, their rows put in `runs`, or null (logged) when they would not fit in
+ * memory side by side.
+ */
+function inTurns(shape: string, batch: number, o: RecomputeBenchOptions, runs: Map<string, EngineRow[]>): Promise<void> | null {
+  const est = (recompute: number) => estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
+  const need = est(0) * 2.5 + est(1);
+  if (need > 0.8 * freemem()) {
+    o.log?.(`batch ${batch}: the three cases side by side need about ${(need / 2 ** 30).toFixed(1)} GiB, over 80% of free memory: one after another instead`);
+    return null;
+  }
+  const cases = CASES.map(([, backend, recompute]): EngineCase => ({ shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute }));
+  o.log?.(`${shape}: batch ${batch}, pytorch, off and on in turns, ${o.warmup} warm-up + ${o.steps} timed steps each`);
+  return runInTurns(cases, o.timeoutS ?? CASE_TIMEOUT_S).then(
+    (rows) => rows.forEach((r, i) => runs.get(CASES[i][0])!.push(r)),
+    (e) => {
+      o.log?.(String((e as Error).message));
+      for (const [i, [name]] of CASES.entries()) runs.get(name)!.push(failedRow(cases[i], String((e as Error).message)));
+    },
+  );
 }
 
 /** The rows as an aligned table, with the goals' verdicts. */

@@ -71,6 +71,8 @@ def main():
                      stride=8, steps=20, warmup=3, threads=2).items():
         ap.add_argument('--' + k.replace('_', '-'), type=int, default=v)
     ap.add_argument('--dropout', type=float, default=0.12)
+    # take turns: wait for a line on stdin before each step, and print 'turn <seconds>' after it (tests/bench/turns.ts)
+    ap.add_argument('--turns', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -88,17 +90,20 @@ def main():
         return loss.item()
 
     def timed(i, n, kind):
+        if a.turns:
+            sys.stdin.readline()
         t = time.perf_counter()
         step()
+        dt = time.perf_counter() - t
+        if a.turns:
+            print(f'turn {dt}', flush=True)
         # on stderr, so that a case stopped for taking too long shows how far it got, and how fast
-        print(f'{kind} step {i + 1}/{n}: {time.perf_counter() - t:.1f} s, peak RSS {peak_rss_mb():.0f} MB', file=sys.stderr, flush=True)
+        print(f'{kind} step {i + 1}/{n}: {dt:.1f} s, peak RSS {peak_rss_mb():.0f} MB', file=sys.stderr, flush=True)
+        return dt
 
     for i in range(a.warmup):
         timed(i, a.warmup, 'warm-up')
-    t0 = time.perf_counter()
-    for i in range(a.steps):
-        timed(i, a.steps, 'timed')
-    dt = time.perf_counter() - t0
+    dt = sum(timed(i, a.steps, 'timed') for i in range(a.steps))
     print(json.dumps({
         'backend': 'pytorch', 'torch': torch.__version__, 'threads': a.threads,
         'params': sum(p.numel() for p in m.parameters()), 'steps': a.steps,
