@@ -98,7 +98,8 @@ async function launchPlanned(cmd: LaunchCommand, plan: Plan, launcher: Launcher,
   });
   const onSignal = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (press Ctrl-C again to stop at once)\n`);
+      const again = name === 'SIGINT' ? 'press Ctrl-C again to stop at once' : `a second ${name} or a Ctrl-C stops at once`;
+      io.stderr.write(`\n${name}: stopping after the running ${launcher.slots && launcher.slots > 1 ? 'jobs save their' : 'job saves its'} state (${again})\n`);
       controller.abort(`interrupted by ${name}`);
       return;
     }

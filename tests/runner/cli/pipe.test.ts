@@ -1,6 +1,7 @@
 // `npx run -m ... 2>&1 | tee log`, then Ctrl-C or SIGTERM to the process group: the reader ends first, so
 // every line the driver writes next (the "stopping" notice, the summary) meets a closed pipe. The driver
-// must still stop its job cleanly and record the end, not die on EPIPE and leave the run `running`.
+// must still stop its job cleanly and record the end, not die on EPIPE and leave the run `running`. And the
+// notice itself names the way to stop at once that matches the signal that came.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,4 +31,20 @@ describe('a driver whose stdout and stderr reader has gone', () => {
     expect(JSON.parse(readFileSync(run!, 'utf8'))).toMatchObject({ status: 'interrupted' });
     expect(parse(readFileSync(join(run!, '..', '..', 'multirun.yaml'), 'utf8')).status).toBe('interrupted');
   }, 60_000);
+});
+
+describe('the notice a first signal prints', () => {
+  it.each([['SIGTERM', 'a second SIGTERM or a Ctrl-C stops at once'], ['SIGINT', 'press Ctrl-C again to stop at once']] as const)(
+    'the notice after %s says how to stop at once with what was sent', async (signal, hint) => {
+      const outputs = tempOutputs();
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, outputs, confWithTasks('t_wait'), 'task=t_wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const started = () => readdirSync(outputs, { recursive: true }).map(String).some((f) => f.endsWith('run.json'));
+      for (const until = Date.now() + 30_000; !started() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+      child.kill(signal);
+      await exited;
+      expect(stderr).toContain(`${signal}: stopping after the running job saves its state (${hint})`);
+    }, 60_000);
 });
