@@ -1,7 +1,7 @@
 // The machine-side lines of the launch preflight block (sensors, free disk) and how the block prints.
 // The task adds its own lines (the train task: backend, memory; runner/tasks/train/preflight.ts).
-import { existsSync } from 'node:fs';
-import { realpath, stat, statfs } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, realpath, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { MonitorConfig } from '../../schemas/index.js';
 import { fmtTemp, levelOf } from './thresholds.js';
@@ -33,15 +33,17 @@ export function sensorsLine(r: Pick<Reading, 'cpuTempC' | 'unreadable'>, monitor
  * Free bytes (available to this user, `statfs`'s bavail × bsize) on the file system that holds `dir`, or
  * will once it is created (its nearest existing parent), and that file system's mount point: the highest
  * folder above it on the same device. Works for tmpfs, NFS and Lustre too, which systeminformation's
- * fsSize (local disks only) does not list. null when unknown.
+ * fsSize (local disks only) does not list. `unwritable` names that folder when this process may not write
+ * there (a read-only file system, or permissions: access(2) with W_OK). null when unknown.
  */
-export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string } | null> {
+export async function freeDisk(dir: string): Promise<{ bytes: number; mount: string; unwritable?: string } | null> {
   let at = path.resolve(dir);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
     const real = await realpath(at);
     const fs = await statfs(real);
-    return { bytes: fs.bavail * fs.bsize, mount: await mountOf(real) };
+    const writable = await access(real, constants.W_OK).then(() => true, () => false);
+    return { bytes: fs.bavail * fs.bsize, mount: await mountOf(real), ...(writable ? {} : { unwritable: at }) };
   } catch {
     return null;
   }
@@ -64,8 +66,11 @@ async function mountOf(real: string): Promise<string> {
  * launch writes once however many jobs run (the index's write-ahead log). fail (refusing the launch) when
  * not even the largest job fits, warn when the sweep as a whole does not.
  */
-export function diskLine(free: { bytes: number; mount: string } | null, dir: string, need: readonly number[], fmt: (bytes: number) => string, once = 0): PreflightLine {
+export function diskLine(free: { bytes: number; mount: string; unwritable?: string } | null, dir: string, need: readonly number[], fmt: (bytes: number) => string, once = 0): PreflightLine {
   if (!free) return { level: 'warn', check: 'disk', message: `free space of ${dir} unknown (no mount found)` };
+  if (free.unwritable) {
+    return { level: 'fail', check: 'disk', message: `${dir} cannot be written here: ${free.unwritable} is read-only or not ours`, fix: 'set "outputsDir" in the ladder settings to a folder this user can write', refuses: true };
+  }
   const largest = Math.max(0, ...need) + once;
   const all = need.reduce((a, b) => a + b, once);
   const jobs = need.length === 1 ? 'the job' : `${need.length} jobs`;

@@ -26,6 +26,14 @@ describe('preflight lines', () => {
     expect(diskLine(free, 'outputs', [600], fmt)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, the job needs 600 B' });
   });
 
+  it('disk: fail (refusing the launch) when the outputs dir cannot be written, before any free-space verdict', () => {
+    const free = { bytes: 10 ** 12, mount: '/', unwritable: '/ro' };
+    expect(diskLine(free, '/ro/outputs', [600], fmt)).toEqual({
+      level: 'fail', check: 'disk', refuses: true, message: '/ro/outputs cannot be written here: /ro is read-only or not ours',
+      fix: 'set "outputsDir" in the ladder settings to a folder this user can write',
+    });
+  });
+
   it('disk: what the launch writes once (the index\'s write-ahead log) counts with the largest job and once in all', () => {
     const free = { bytes: 1000, mount: '/' };
     expect(diskLine(free, 'outputs', [300, 300, 300], fmt, 100)).toEqual({ level: 'ok', check: 'disk', message: '1000 B free on /, 3 jobs need 1000 B' });
@@ -41,6 +49,7 @@ describe('preflight lines', () => {
     expect(Math.abs(free!.bytes - fs.bavail * fs.bsize)).toBeLessThan(256 * 2 ** 20);
     expect(realpathSync(dir).startsWith(free!.mount)).toBe(true);
     expect(statSync(free!.mount).dev).toBe(statSync(dir).dev);
+    expect(free!.unwritable).toBeUndefined();
   }, 20_000);
 
   it('freeDisk judges an outputs dir on tmpfs (or NFS) by that file system, not the root disk', async (t) => {
