@@ -65,12 +65,12 @@ export function compareCommand(req: ExportRequest): number {
   const table = new TextTable(['', ...c.runs.map((r) => r.id)]);
   table.add(['status', ...c.runs.map((r) => r.status)]);
   table.add([`config: ${c.config.length} key(s) differ`, ...c.runs.map(() => '')]);
-  for (const line of c.config) table.add([`  ${line.key}`, ...line.values.map(cell)]);
+  for (const line of c.config) table.add([`  ${line.key}`, ...line.values.map((v, i) => (line.absent?.includes(i) ? '-' : cell(v)))]);
   table.add(['metrics (last value)', ...c.runs.map(() => '')]);
   for (const line of c.metrics) table.add([`  ${line.key}`, ...line.values]);
   for (const chunk of table.chunks()) req.stdout.write(chunk);
   return 0;
 }
 
-/** A config value in a cell: lists and absent keys readable, everything else as printed by the table. */
-const cell = (v: unknown) => (v === null ? '-' : Array.isArray(v) ? JSON.stringify(v) : v);
+/** A config value in a cell: null as YAML writes it, lists as JSON, everything else as printed by the table. */
+const cell = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? JSON.stringify(v) : v);

@@ -2,10 +2,12 @@
 import { IndexError, type Db } from '../db.js';
 import { findRun, type Row } from '../queries.js';
 
-/** One line of the comparison: a config key or metric name and its value in each run (null: absent). */
+/** One line of the comparison: a config key or metric name and its value in each run (null: absent, or null). */
 export interface CompareLine {
   key: string;
   values: unknown[];
+  /** Config lines: the runs (indices) whose config lacks the key, where `values` holds null too; absent when none. */
+  absent?: number[];
 }
 
 export interface Comparison {
@@ -45,7 +47,10 @@ export function compareRuns(db: Db, refs: string[], outputsDir: string, cwd: str
   const config = keys
     .map((key) => ({ key, values: configs.map((c) => (c.has(key) ? c.get(key) : undefined)) }))
     .filter(({ values }) => values.some((v) => !same(v, values[0])))
-    .map(({ key, values }) => ({ key, values: values.map((v) => v ?? null) }));
+    .map(({ key, values }) => {
+      const absent = values.flatMap((v, i) => (v === undefined ? [i] : []));
+      return { key, values: values.map((v) => v ?? null), ...(absent.length ? { absent } : {}) };
+    });
 
   const summary = db.prepare('SELECT best_val_loss, best_epoch FROM run_summary WHERE id = ?');
   const last = db.prepare('SELECT name, last FROM metric_summary WHERE run_id = ?');

@@ -17,7 +17,7 @@ async function picker(main) {
 
 const sideBySide = (id, runs, lines) => el('table', { id },
   el('thead', {}, el('tr', {}, el('th', {}, ''), runs.map((r) => el('th', {}, runLink(r.id))))),
-  el('tbody', {}, lines.map((l) => el('tr', {}, el('td', {}, l.key), l.values.map((v) => el('td', { class: typeof v === 'number' ? 'num' : null }, v === null ? '–' : fmt(typeof v === 'object' ? JSON.stringify(v) : v)))))));
+  el('tbody', {}, lines.map((l) => el('tr', {}, el('td', {}, l.key), l.values.map((v, i) => el('td', { class: typeof v === 'number' ? 'num' : null }, l.absent?.includes(i) ? '–' : v === null ? (l.absent ? 'null' : '–') : fmt(typeof v === 'object' ? JSON.stringify(v) : v)))))));
 
 export async function render(main, route) {
   const ids = (route.query.get('ids') ?? '').split(',').filter(Boolean);
