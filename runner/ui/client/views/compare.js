@@ -15,9 +15,10 @@ async function picker(main) {
   );
 }
 
-const sideBySide = (id, runs, lines) => el('table', { id },
+// config lines: null is a value and '–' a key the run lacks; metric lines: null is a metric not logged ('–')
+const sideBySide = (id, runs, lines, nullText = '–') => el('table', { id },
   el('thead', {}, el('tr', {}, el('th', {}, ''), runs.map((r) => el('th', {}, runLink(r.id))))),
-  el('tbody', {}, lines.map((l) => el('tr', {}, el('td', {}, l.key), l.values.map((v, i) => el('td', { class: typeof v === 'number' ? 'num' : null }, l.absent?.includes(i) ? '–' : v === null ? (l.absent ? 'null' : '–') : fmt(typeof v === 'object' ? JSON.stringify(v) : v)))))));
+  el('tbody', {}, lines.map((l) => el('tr', {}, el('td', {}, l.key), l.values.map((v, i) => el('td', { class: typeof v === 'number' ? 'num' : null }, l.absent?.includes(i) ? '–' : v === null ? nullText : fmt(typeof v === 'object' ? JSON.stringify(v) : v)))))));
 
 export async function render(main, route) {
   const ids = (route.query.get('ids') ?? '').split(',').filter(Boolean);
@@ -27,7 +28,7 @@ export async function render(main, route) {
     el('h1', {}, `Compare ${cmp.runs.length} runs`),
     el('ul', {}, cmp.runs.map((r, i) => el('li', {}, runLink(r.id), ` ${r.status} · ${cmp.labels[i]}`))),
     el('h2', {}, `config: ${cmp.config.length} key(s) differ`),
-    sideBySide('compare-config', cmp.runs, cmp.config),
+    sideBySide('compare-config', cmp.runs, cmp.config, 'null'),
     el('h2', {}, 'metrics (last value)'),
     sideBySide('compare-metrics', cmp.runs, cmp.metrics),
     el('h2', {}, 'curves'),
