@@ -59,7 +59,6 @@ export const FORWARD = {
     return g.op('Gemm', c ? [a, b, c] : [a, b], { transA: t.transA, transB: t.transB }, a.dtype, [m, n]);
   },
   softmax: (g, [x], a: { axis: number }) => g.op('Softmax', [x], { axis: a.axis }, x.dtype, x.shape),
-  // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
   // Training-mode BatchNorm over x [rows, C], rows weighted by w [rows] (null: all 1). Row sums are one GEMM
   // each (ones or w as a [1, rows] row), so the weights cost no pass of their own. Saves d = x − mean and
   // inv = 1/√(var + eps); mean and the biased var ride along as saved tensors for the running statistics.
@@ -76,6 +75,7 @@ export const FORWARD = {
     const k = e('Mul', [inv, g.op('Reshape', [scale, g.ints([1, C])], {}, x.dtype, [1, C])], [1, C]);
     return { out: e('Add', [e('Mul', [d, k], x.shape), bias], x.shape), saved: [d, inv, mean, variance] };
   },
+  // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
   layerNorm: (g, [x, scale, bias], a: { eps: number }) => {
     if (x.dtype === 'float64') return layerNormComposed(g, x, scale, bias, a.eps);
     const stats = { dtype: x.dtype, shape: [...x.shape.slice(0, -1), 1] };
