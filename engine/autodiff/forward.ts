@@ -61,7 +61,7 @@ export const FORWARD = {
   softmax: (g, [x], a: { axis: number }) => g.op('Softmax', [x], { axis: a.axis }, x.dtype, x.shape),
   // Training-mode BatchNorm over x [rows, C], rows weighted by w [rows] (null: all 1). Row sums are one GEMM
   // each (ones or w as a [1, rows] row), so the weights cost no pass of their own. Saves d = x − mean and
-  // inv = 1/√(var + eps); mean and the biased var ride along as saved tensors for the running statistics.
+  // inv = 1/√(var + eps); mean, the biased var and the weight total ride along for the running statistics.
   batchNorm: (g, [x, scale, bias, w], a: { eps: number }) => {
     const [rows, C] = x.shape;
     const e = (op: string, ins: Tensor[], shape: readonly number[]) => g.op(op, ins, {}, x.dtype, shape);
@@ -73,7 +73,7 @@ export const FORWARD = {
     const variance = avg(e('Mul', [d, d], x.shape));
     const inv = e('Reciprocal', [e('Sqrt', [e('Add', [variance, g.scalar(a.eps, x.dtype)], [1, C])], [1, C])], [1, C]);
     const k = e('Mul', [inv, g.op('Reshape', [scale, g.ints([1, C])], {}, x.dtype, [1, C])], [1, C]);
-    return { out: e('Add', [e('Mul', [d, k], x.shape), bias], x.shape), saved: [d, inv, mean, variance] };
+    return { out: e('Add', [e('Mul', [d, k], x.shape), bias], x.shape), saved: [d, inv, mean, variance, count] };
   },
   // Over the last axis; saves Mean and InvStdDev from ONNX LayerNormalization.
   layerNorm: (g, [x, scale, bias], a: { eps: number }) => {

@@ -63,13 +63,14 @@ export const layerNorm = (x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5): T
 /**
  * BatchNorm in training mode over x [rows, C]: per-channel statistics over the rows, each row weighted by
  * `rowWeight` [rows] (0 keeps a padding row out; null: all 1), normalised with the biased variance as
- * PyTorch does. Returns y [rows, C] and the batch mean and biased variance [C], which carry no gradient.
+ * PyTorch does. Returns y [rows, C], the batch mean and biased variance [C] and the rows' weight total (a
+ * scalar or [1]), none of which but y carries a gradient.
  */
-export function batchNorm(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5, rowWeight: Tensor | null = null): { y: Tensor; mean: Tensor; variance: Tensor } {
+export function batchNorm(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-5, rowWeight: Tensor | null = null): { y: Tensor; mean: Tensor; variance: Tensor; count: Tensor } {
   if (x.rank !== 2) throw new Error(`batchNorm takes x [rows, C], got [${x.shape}]`);
-  const { out, saved: [, , mean, variance] } = record('batchNorm', [x, scale, bias, rowWeight && stopGradient(rowWeight)], { eps });
+  const { out, saved: [, , mean, variance, count] } = record('batchNorm', [x, scale, bias, rowWeight && stopGradient(rowWeight)], { eps });
   const flat = (t: Tensor) => reshape(t, [x.shape[1]]);
-  return { y: out, mean: flat(mean), variance: flat(variance) };
+  return { y: out, mean: flat(mean), variance: flat(variance), count: stopGradient(count) };
 }
 export const batchNormEval = (x: Tensor, scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor, eps = 1e-5): Tensor =>
   apply('batchNormEval', [x, scale, bias, mean, variance], { eps });

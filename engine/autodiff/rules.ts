@@ -48,12 +48,11 @@ export const RULES = {
   },
   // With xhat = d·inv, a = inv·scale, W = Σw: dx = a·gy − w·(a·Σgy + d·a·inv·Σ(gy·xhat))/W (the statistics'
   // dependence on x), gscale = Σ(gy·xhat), gbias = Σgy; sums over rows, weights only in the correction.
-  batchNorm: (gy, [x, scale, , w], _, __, [d, inv]) => {
+  batchNorm: (gy, [x, scale, , w], _, __, [d, inv, , , count]) => {
     const [rows, C] = x.shape;
     const a = o.mul(inv, o.reshape(scale, [1, C]));
     const gbias = o.sumTo(gy, [1, C]);
     const gscale = o.mul(o.sumTo(o.mul(gy, d), [1, C]), inv);
-    const count = w ? o.reduceSum(w, [0], true) : rows;
     const corr = o.add(o.mul(d, o.div(o.mul(a, o.mul(inv, gscale)), count)), o.div(o.mul(a, gbias), count));
     const dx = o.sub(o.mul(gy, a), w ? o.mul(corr, o.reshape(w, [rows, 1])) : corr);
     return [dx, o.reshape(gscale, [C]), o.reshape(gbias, [C]), null];

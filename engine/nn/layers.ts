@@ -39,7 +39,7 @@ export function batchNormTrain(x: Tensor, scale: Tensor, bias: Tensor, eps = 1e-
   const w = rowWeight && rest.length ? o.reshape(o.expand(o.reshape(o.stopGradient(rowWeight), [N, 1]), [N, perRow]), [N * perRow]) : rowWeight;
   const bn = o.batchNorm(flat, scale, bias, eps, w);
   const y = rest.length ? o.transpose(o.reshape(bn.y, [N, ...rest, C]), perm.map((_, i) => perm.indexOf(i))) : bn.y;
-  const count = w ? o.reshape(o.reduceSum(o.stopGradient(w), [0]), []) : N * perRow;
+  const count = w ? o.reshape(bn.count, []) : N * perRow;
   const bessel = typeof count === 'number' ? count / Math.max(count - 1, 1) : o.div(count, o.sub(count, 1));
   return { y, mean: bn.mean, varUnbiased: o.mul(bn.variance, bessel) };
 }
