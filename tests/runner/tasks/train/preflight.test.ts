@@ -68,13 +68,18 @@ describe('trainPreflight', () => {
   }, 60_000);
 
   it('jobs that fit alone but not together on launcher=pool: a warning naming the n_jobs that fits', async () => {
-    process.env.LADDER_MEMORY_LIMIT = '6GiB';
     useProvider(scriptedProvider([60]));
     const two = jobs(['budget=2m', 'horizon=h1,h3', 'trainer.batch_size=64'], true);
-    expect((await trainPreflight(two, { outputsDir: outputs(), concurrent: 1 })).filter((l) => l.check === 'memory').map((l) => l.level)).toEqual(['ok']);
-    const together = (await trainPreflight(two, { outputsDir: outputs(), concurrent: 2 })).filter((l) => l.check === 'memory');
+    const memoryLines = async (concurrent: number) => (await trainPreflight(two, { outputsDir: outputs(), concurrent })).filter((l) => l.check === 'memory');
+    // free memory for one and a half jobs, from what the preflight says one job needs
+    process.env.LADDER_MEMORY_LIMIT = '64GiB';
+    const one = Number(/needs ([\d.]+) GiB/.exec((await memoryLines(1))[0]!.message)![1]);
+    const free = (1.5 * one).toFixed(1);
+    process.env.LADDER_MEMORY_LIMIT = `${free}GiB`;
+    expect((await memoryLines(1)).map((l) => l.level)).toEqual(['ok']);
+    const together = await memoryLines(2);
     expect(together.map((l) => l.level)).toEqual(['ok', 'warn']);
-    expect(together[1]).toMatchObject({ message: expect.stringMatching(/^2 jobs at once need up to [\d.]+ GiB together, 6\.0 GiB free/), fix: 'launcher.n_jobs=1, or a smaller trainer.batch_size' });
+    expect(together[1]).toMatchObject({ message: expect.stringMatching(new RegExp(`^2 jobs at once need up to [\\d.]+ GiB together, ${free.replace('.', '\\.')} GiB free`)), fix: 'launcher.n_jobs=1, or a smaller trainer.batch_size' });
   }, 60_000);
 
   it('jobs run on other machines (SLURM): this machine\'s memory is not judged', async () => {

@@ -10,6 +10,8 @@ import type { ConfigValue } from '../../../../../runner/outputs/index.js';
 import type { Progress, RunContext } from '../../../../../runner/tasks/index.js';
 import type { TrainSpec } from '../../../../../runner/tasks/train/index.js';
 import { autoBatch, describeAutoBatch, runTrial, trialRequest, type Measurement } from '../../../../../runner/tasks/train/autobatch/index.js';
+import { estimateMemory, formatBytes, stepKind } from '../../../../../engine/index.js';
+import { featureColumns } from '../../../../../data/index.js';
 import { CONF, TINY } from '../helpers.js';
 
 const GiB = 2 ** 30;
@@ -42,6 +44,11 @@ function scripted() {
   };
   return { calls, measure };
 }
+
+/** The tiny job's memory estimate at `batch`, as the search computes it (node backend, no recompute, K 1). */
+const estimateAt = (batch: number) => estimateMemory(specOf().model, featureColumns(specOf().data.features).length, batch, { recompute: 0, step: stepKind('node'), stepsPerRun: 1 }).total;
+/** Free bytes whose limit (memory_fraction 0.8) lies halfway between the estimates of batches `fits` and `over`. */
+const between = (fits: number, over: number) => (estimateAt(fits) + estimateAt(over)) / 2 / 0.8;
 
 const cacheFile = () => join(mkdtempSync(join(tmpdir(), 'ladder-autobatch-')), 'autobatch.json');
 const available = { bytes: 16 * GiB, source: 'test' };
@@ -90,7 +97,7 @@ describe('autoBatch and its cache', () => {
   it('searches again when the cached choice no longer fits today\'s free memory', async () => {
     const file = cacheFile();
     await autoBatch(specOf(), fakeContext().ctx, { available, measure: scripted().measure, cacheFile: file, noCache: false });
-    const tight = { bytes: 250 * MiB, source: 'test' }; // limit 200 MiB: the estimate of 128 (~214 MiB) no longer fits
+    const tight = { bytes: between(64, 128), source: 'test' }; // the estimate of 128 no longer fits, 64's does
     const m = scripted();
     const c = fakeContext();
     const out = await autoBatch(specOf(), c.ctx, { available: tight, measure: m.measure, cacheFile: file, noCache: false });
@@ -110,8 +117,9 @@ describe('autoBatch and its cache', () => {
 
   it('--dry-run lists the candidates with their estimates, and a cached choice', async () => {
     const file = cacheFile();
-    const lines = await describeAutoBatch(specOf(), { available: { bytes: 1 * GiB, source: 'LADDER_MEMORY_LIMIT' }, cacheFile: file, noCache: false });
-    expect(lines[0]).toBe('trainer.batch_size=auto (mode max): limit 819.2 MiB (trainer.auto_batch.memory_fraction=0.8 of 1.0 GiB free, LADDER_MEMORY_LIMIT)');
+    const free = between(1024, 2048);
+    const lines = await describeAutoBatch(specOf(), { available: { bytes: free, source: 'LADDER_MEMORY_LIMIT' }, cacheFile: file, noCache: false });
+    expect(lines[0]).toBe(`trainer.batch_size=auto (mode max): limit ${formatBytes(0.8 * free)} (trainer.auto_batch.memory_fraction=0.8 of ${formatBytes(free)} free, LADDER_MEMORY_LIMIT)`);
     expect(lines.slice(1, -2).map((l) => Number(/batch (\d+)/.exec(l)![1]))).toEqual([8, 16, 32, 64, 128, 256, 512, 1024]);
     expect(lines.at(-2)).toMatch(/^ {2}batch 2048 +estimate [\d.]+ (MiB|GiB): over the limit, not tried$/);
     expect(lines.at(-1)).toBe('  8 candidates to try, each in its own process, until one does not fit or pay');
