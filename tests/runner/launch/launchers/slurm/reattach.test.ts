@@ -45,8 +45,12 @@ describe.skipIf(missing)(`launcher=slurm after the driver left mid-sweep${missin
     expect(readSubmissions(join(sub.script, '..', '..'))).toHaveLength(1);
     expect(outcomes.map((o) => [o.num, o.status, o.runId, o.dir]).sort()).toEqual(sub.tasks.map((t) => [t.num, 'completed', t.run_id, t.dir]).sort());
     for (const t of sub.tasks) expect(readRunRecord(t.dir)).toMatchObject({ id: t.run_id, status: 'completed' });
-    // SLURM ran each task once: one array, no task requeued or repeated
-    const acct = slurmCommand('sacct', ['-n', '-X', '-P', '-j', sub.job_id, '-o', 'JobID,State']).trim().split('\n').sort();
-    expect(acct).toEqual([`${sub.job_id}_0|COMPLETED`, `${sub.job_id}_1|COMPLETED`]);
+    // SLURM ran each task once: one array, no task requeued or repeated. slurmdbd records a task's end a
+    // moment after it leaves the queue (until then the array can read as one record, `<id>|COMPLETED`), so
+    // accounting is read until it holds what is expected or 30 s pass.
+    const expected = [`${sub.job_id}_0|COMPLETED`, `${sub.job_id}_1|COMPLETED`];
+    const acct = () => slurmCommand('sacct', ['-n', '-X', '-P', '-j', sub.job_id, '-o', 'JobID,State']).trim().split('\n').sort();
+    for (const until = Date.now() + 30_000; Date.now() < until && JSON.stringify(acct()) !== JSON.stringify(expected);) await new Promise((r) => setTimeout(r, 500));
+    expect(acct()).toEqual(expected);
   }, 300_000);
 });
