@@ -78,13 +78,14 @@ export function stepKind(backend: string, memory: { inPlace?: boolean; split?: b
  */
 export const DEFAULT_OVERHEAD_FACTOR = 1.03;
 /**
- * Measured peak per kept segment input under activation recomputation, over its size: fitted on the 2m h3
- * step (32 layers, N = 1, node split step, arena off), where peak RSS was 621 MB at batch 64, 937 at 128 and
- * 2,179 at 256. It also carries what the count leaves out of one layer's backward pass (GELU's gradient makes
- * a few [tokens, d_ff] temporaries, which at batch 256 are over the 32 MiB mmap threshold), which grows faster
- * than the batch: with 3.4 the estimate is 675 and 2,011 MB at 64 and 256 (+9 %, −8 %), 1,120 at 128 (+20 %).
+ * What a step with activation recomputation holds besides the counted tensors: onnxruntime's CPU arena, which
+ * its sessions use then (RuntimeMemory.arena), keeps blocks rounded up to its bins and grows by doubling
+ * chunks, so it holds some free memory beyond its live blocks, never more than them. Counted as this, or the
+ * activations where they are less. Fitted on the 2m h3 step (32 layers, N = 1, node split step), where peak
+ * RSS was 421, 540, 720 and 1,140 MB at batch 32, 64, 128 and 256 (within 2 % run to run): it gives 409, 523,
+ * 752 and 1,209 MB (−3 %, −3 %, +4 %, +6 %). A model of 8 layers at d_model 8 gains under 12 MB with the arena.
  */
-export const BOUNDARY_FACTOR = 3.4;
+export const RECOMPUTE_ARENA_BYTES = 64 * 2 ** 20;
 /** Bytes kept per dropped element: the fp32 mask sliced from the dropout table, kept for the backward pass. */
 export const DROPOUT_BYTES_PER_ELEMENT = 4;
 /**
@@ -174,9 +175,9 @@ export function estimateMemory(
   // a K-step Loop's stacked batches (x, y, w of K steps) count with the activations
   const stacked = K > 1 ? K * batchSize * (cfg.context_length * channels + 2) * bytes : 0;
   const activations = activationBytes(cfg, channels, batchSize, bytes, recompute) + stacked;
-  // the segment inputs kept by recomputation get no op-chain overhead, but cost BOUNDARY_FACTOR their size
+  // the segment inputs kept by recomputation live through the step as they are: no op-chain overhead
   const boundaries = activationElementsPerSample(cfg, channels, recompute).boundaries * batchSize * bytes;
-  const overhead = (activations - stacked - boundaries) * (factor - 1) + boundaries * (BOUNDARY_FACTOR - 1) + RUNTIME_BYTES + (split ? Math.min(UPDATE_CHUNK_BYTES, 10 * n * bytes) : 0);
+  const overhead = (activations - stacked - boundaries) * (factor - 1) + RUNTIME_BYTES + (recompute > 0 ? Math.min(RECOMPUTE_ARENA_BYTES, activations) : 0) + (split ? Math.min(UPDATE_CHUNK_BYTES, 10 * n * bytes) : 0);
   const total = params + grads + adamMoments + stepCopies + activations + overhead;
   const fixedPerParam = (params + grads + adamMoments + stepCopies) / n;
   return { params, grads, adamMoments, stepCopies, activations, overhead, total, fixedPerParam, paramCount: n, batchSize, optimizer: { label, stateNoun, slots: [...slots] } };

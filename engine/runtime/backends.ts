@@ -72,6 +72,12 @@ export interface SessionOptions {
  */
 export interface RuntimeMemory {
   memPattern?: boolean;
+  /**
+   * onnxruntime's CPU arena (default off; createTrainer turns it on for a step with activation recomputation
+   * on the node backend: the recomputed layers' many short-lived tensors then come back from the arena in the
+   * same order every run, where glibc's heap left the peak anywhere between 1.2 and 2.2 GB from run to run on
+   * 2m h3 at batch 256, against 1.14–1.15 GB with the arena; docs/benchmarks.md).
+   */
   arena?: boolean;
   /**
    * Write the step's new parameters, optimizer slots and buffers into the old ones' memory (default on; the

@@ -199,6 +199,15 @@ class Warmup implements TrainerWarmup {
  * warm-up guessed costs nothing but the opening. The worker keeps the process alive only while it opens
  * sessions (a process that exits then aborts in onnxruntime); idle, an unclosed warm-up holds nothing up.
  */
+/**
+ * The allocator switches a trainer's sessions open with: `opts.memory`, where the CPU arena defaults to on
+ * for a step with activation recomputation on the node backend and to off otherwise (RuntimeMemory.arena).
+ */
+export function sessionMemory(opts: Pick<TrainerOptions<ClipOptions>, 'memory' | 'recompute' | 'backend'>): RuntimeMemory {
+  const recomputes = (opts.recompute ?? 0) > 0 && (opts.backend ?? 'node') === 'node';
+  return { ...opts.memory, arena: opts.memory?.arena ?? recomputes };
+}
+
 export function warmTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): TrainerWarmup {
   const client = new WorkerClient();
   let sessions: ReturnType<typeof cachedSessions> = null;
@@ -209,7 +218,7 @@ export function warmTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerO
     // an unreadable cache: the trainer finds out for itself
   }
   const opened = sessions
-    ? client.call({ type: 'open', ...sessions, backend: opts.backend ?? 'node', threads: opts.threads, memory: opts.memory }).catch(() => undefined)
+    ? client.call({ type: 'open', ...sessions, backend: opts.backend ?? 'node', threads: opts.threads, memory: sessionMemory(opts) }).catch(() => undefined)
     : Promise.resolve();
   const warm = new Warmup(client, sessions !== null, opened);
   void opened.then(() => warm.adopted || client.keepAlive(false));
@@ -261,7 +270,7 @@ export async function createTrainer<H extends ClipOptions = AdamWOptions>(opts: 
       decayMask: layout.decayMask(),
       dropoutTable: dropoutTable(layout.dropout, opts.seed),
       dropoutTableDims: [layout.dropout.rates.length, 2 * layout.dropout.tableSize],
-      memory: opts.memory,
+      memory: sessionMemory(opts),
       inPlace: inPlaceOn ? compiled.inPlace : {},
       split: compiled.update && {
         update: { ...compiled.update.source, bytes: owned(compiled.update.source.bytes) }, updateInPlace: compiled.update.inPlace,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainState } from '../../../engine/checkpoint/state.js';
-import { type Trainer, type TrainerOptions, createTrainer } from '../../../engine/runtime/trainer.js';
+import { type Trainer, type TrainerOptions, createTrainer, sessionMemory } from '../../../engine/runtime/trainer.js';
 import { OPTIM, separableBatches, tinyMlp } from '../fixtures.js';
 
 const B = 16;
@@ -28,6 +28,16 @@ describe('runtime memory switches', () => {
     expect(ra.losses).toEqual(rb.losses);
     expect(bytes(ra.state)).toEqual(bytes(rb.state));
     expect(ra.state.step).toBe(data.length);
+  });
+
+  it('the CPU arena is on by default for a step with recomputation on node only; an explicit switch wins', () => {
+    expect(sessionMemory({ recompute: 1 }).arena).toBe(true);
+    expect(sessionMemory({ recompute: 4, backend: 'node' }).arena).toBe(true);
+    expect(sessionMemory({}).arena).toBe(false);
+    expect(sessionMemory({ recompute: 0 }).arena).toBe(false);
+    expect(sessionMemory({ recompute: 1, backend: 'web' }).arena).toBe(false);
+    expect(sessionMemory({ recompute: 1, memory: { arena: false, inPlace: false } })).toEqual({ arena: false, inPlace: false });
+    expect(sessionMemory({ memory: { arena: true } }).arena).toBe(true);
   });
 
   it('a checkpoint taken mid-run is a snapshot: later in-place steps do not change it', async () => {
