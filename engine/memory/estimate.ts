@@ -22,7 +22,8 @@ import type { Optimizer } from '../optim/optimizer.js';
  * them (allocator rounding, transient gradient tensors, the CPU arena) as a factor measured on 2m PatchTST,
  * plus the runtime's own footprint.
  * With activation recomputation (`recompute` = N layers per segment) the activations are one segment's
- * (N layers and one layer's gradients) plus every segment's input, which gets no overhead factor.
+ * (N layers and one layer's gradients) plus every segment's input, which gets no overhead factor, and the
+ * CPU arena such a step runs on adds its reserve (RECOMPUTE_ARENA_BYTES).
  */
 export interface MemoryEstimate {
   params: number;

@@ -191,15 +191,6 @@ class Warmup implements TrainerWarmup {
 }
 
 /**
- * Starts the worker of a trainer createTrainer(opts) will make and, on a start-up cache hit, has it open
- * the train session (the longest part of a hit's start-up) while the caller goes on: hand the result to
- * createTrainer as `opts.warm`, or close() it when no trainer comes. Cheap on the calling thread (a cache
- * lookup); never throws (a failed warm-up is one createTrainer does not use). Sessions are adopted only
- * when createTrainer needs exactly them (the same optimized models and session options); anything else a
- * warm-up guessed costs nothing but the opening. The worker keeps the process alive only while it opens
- * sessions (a process that exits then aborts in onnxruntime); idle, an unclosed warm-up holds nothing up.
- */
-/**
  * The allocator switches a trainer's sessions open with: `opts.memory`, where the CPU arena defaults to on
  * for a step with activation recomputation on the node backend and to off otherwise (RuntimeMemory.arena).
  */
@@ -208,6 +199,15 @@ export function sessionMemory(opts: Pick<TrainerOptions<ClipOptions>, 'memory' |
   return { ...opts.memory, arena: opts.memory?.arena ?? recomputes };
 }
 
+/**
+ * Starts the worker of a trainer createTrainer(opts) will make and, on a start-up cache hit, has it open
+ * the train session (the longest part of a hit's start-up) while the caller goes on: hand the result to
+ * createTrainer as `opts.warm`, or close() it when no trainer comes. Cheap on the calling thread (a cache
+ * lookup); never throws (a failed warm-up is one createTrainer does not use). Sessions are adopted only
+ * when createTrainer needs exactly them (the same optimized models and session options); anything else a
+ * warm-up guessed costs nothing but the opening. The worker keeps the process alive only while it opens
+ * sessions (a process that exits then aborts in onnxruntime); idle, an unclosed warm-up holds nothing up.
+ */
 export function warmTrainer<H extends ClipOptions = AdamWOptions>(opts: TrainerOptions<H>): TrainerWarmup {
   const client = new WorkerClient();
   let sessions: ReturnType<typeof cachedSessions> = null;
