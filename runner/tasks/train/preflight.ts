@@ -18,12 +18,17 @@ export interface AvailableMemory {
   source: string;
 }
 
-const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+const POWERS: Record<string, number> = { '': 0, k: 1, m: 2, g: 3, t: 4 };
 
-/** Parses '8GiB', '8G', '512m' or a plain byte count. */
+/**
+ * Bytes from '8GiB', '8G', '512m' (binary: 2^30, 2^20, as SLURM's --mem reads them), '141GB', '500MB' (decimal:
+ * 10^9, 10^6, as a device's memory is sold, e.g. an H200's 141 GB) or a plain byte count; null otherwise.
+ */
 export function parseBytes(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
-  return m ? Number(m[1]) * UNITS[m[2].toLowerCase()] : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
+  if (!m) return null;
+  const decimal = m[2] !== '' && m[3]?.toLowerCase() === 'b';
+  return Number(m[1]) * (decimal ? 1000 : 1024) ** POWERS[m[2].toLowerCase()];
 }
 
 /**

@@ -16,7 +16,7 @@ import { freshState, restore, runLoop, stepsPerEpoch, totalSteps, type LoopConfi
 import { availableMemory, memoryRefusal } from './preflight.js';
 import { budgetMismatch, CHECKPOINTS, type TrainSpec } from './check.js';
 import { autoBatch } from './autobatch/index.js';
-import { recomputeLayers } from './recompute.js';
+import { recomputeLayers, recomputeWarning } from './recompute.js';
 import { stepsPerRun } from './steps-per-run.js';
 import { trainerOptions } from './trainer-options.js';
 import { takeWarmup } from './warm.js';
@@ -46,6 +46,8 @@ async function trainJob(spec: TrainSpec, ctx: RunContext, warm: TrainerWarmup | 
 
   const job = `budget=${spec.budget.name} horizon=${spec.horizon.name} (${nParams.toLocaleString('en-US')} parameters)`;
   const recompute = recomputeLayers(spec.trainer);
+  const pointless = recomputeWarning(spec.trainer, spec.model.n_layers);
+  if (pointless) ctx.warn(pointless);
   const estimateAt = (batchSize: number) => estimateMemory(spec.model, channels, batchSize, { recompute, step: stepKind(spec.trainer.backend), stepsPerRun: stepsPerRun(spec.trainer) });
   // trainer.batch_size=auto: measured here (or reused), then the run is the one an explicit batch size gives
   const batch = await batchSize(spec, ctx, from);

@@ -10,7 +10,7 @@ import { compose } from '../../../../runner/compose/index.js';
 import { probeBackend } from '../../../../engine/index.js';
 import { planJobs } from '../../../../runner/launch/index.js';
 import { useProvider } from '../../../../runner/monitor/index.js';
-import { trainPreflight } from '../../../../runner/tasks/train/preflight.js';
+import { parseBytes, trainPreflight } from '../../../../runner/tasks/train/preflight.js';
 import type { TrainSpec } from '../../../../runner/tasks/train/index.js';
 import { scriptedProvider } from '../../monitor/helpers.js';
 import { CONF, TINY } from './helpers.js';
@@ -89,6 +89,18 @@ describe('trainPreflight', () => {
     expect(lines.filter((l) => l.check === 'memory')).toEqual([{ level: 'ok', check: 'memory', message: 'the jobs run on other machines: each checks its own memory when it starts there' }]);
     expect(lines.at(-1)!.check).toBe('disk');
   }, 60_000);
+
+  it('reads a memory limit in binary units (GiB, G, as SLURM\'s --mem) or decimal ones (GB, as a device is sold)', () => {
+    expect(parseBytes('16GiB')).toBe(16 * 2 ** 30);
+    expect(parseBytes('16G')).toBe(16 * 2 ** 30);
+    expect(parseBytes('512m')).toBe(512 * 2 ** 20);
+    expect(parseBytes('1.5 GiB')).toBe(1.5 * 2 ** 30);
+    expect(parseBytes('141GB')).toBe(141e9);
+    expect(parseBytes('500MB')).toBe(500e6);
+    expect(parseBytes('2tb')).toBe(2e12);
+    expect(parseBytes('123456')).toBe(123456);
+    for (const bad of ['lots', '', '16 GiBs', '-1G', 'GB']) expect(parseBytes(bad), bad).toBeNull();
+  });
 
   it('a malformed memory limit refuses the launch in one line', async () => {
     process.env.LADDER_MEMORY_LIMIT = 'lots';

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { estimateMemory, type TrainerOptions } from '../../../../engine/index.js';
 import { compose } from '../../../../runner/compose/index.js';
-import { recomputeLayers } from '../../../../runner/tasks/train/recompute.js';
+import { recomputeLayers, recomputeWarning } from '../../../../runner/tasks/train/recompute.js';
 import { CONF, metricsOf, TINY, train } from './helpers.js';
 
 // the engine as the train task sees it, noting what each run's trainer is built with
@@ -28,6 +28,15 @@ describe('trainer.recompute', () => {
     expect(() => composed('trainer.recompute=yes')).toThrow(/^trainer\.recompute: .*got 'yes'/);
     // the message says what the key takes, in the words a user types
     expect(() => composed('trainer.recompute=abc')).toThrow(/^trainer\.recompute: expected true \(.*\), false \(.*\) or an integer N >= 1 \(.*\), got 'abc' \(string\)$/);
+  });
+
+  it('warns when N is not below the encoder\'s layers (one segment saves nothing), and not otherwise', () => {
+    const trainer = (...o: string[]) => composed('budget=2m', 'horizon=h3', ...o).config.trainer;
+    expect(recomputeWarning(trainer('trainer.recompute=100'), 32)).toBe(
+      "trainer.recompute=100 is not below the model's 32 encoder layers: one segment holds them all, so the step keeps as much memory as without recomputation and still recomputes the forward pass; use trainer.recompute=true (every layer) or an N below 32");
+    expect(recomputeWarning(trainer('trainer.recompute=32'), 32)).toMatch(/^trainer\.recompute=32 is not below/);
+    expect(recomputeWarning(trainer('trainer.recompute=true'), 1)).toMatch(/1 encoder layer: .*; use trainer\.recompute=false$/);
+    for (const ok of ['trainer.recompute=31', 'trainer.recompute=true', 'trainer.recompute=false']) expect(recomputeWarning(trainer(ok), 32), ok).toBeNull();
   });
 
   it('a smoke run with recomputation logs bitwise the same losses as one without', async () => {
