@@ -48,6 +48,8 @@ export interface RecomputeBenchOptions {
 }
 
 const CHANNELS = 25;
+/** A Ladder case's estimated peak in bytes (the memory checks before running cases). */
+const estimateOf = (shape: string, batch: number, recompute: number) => estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
 const CASES = [['pytorch', 'pytorch', 0], ['off', 'node', 0], ['on', 'node', 1]] as const;
 
 const median = (xs: number[]) => {
@@ -75,7 +77,7 @@ export async function benchRecompute(o: RecomputeBenchOptions): Promise<Recomput
     for (let round = 0; round < (together ? 0 : rounds); round++) {
       for (const [name, backend, recompute] of [...CASES.slice(round % 3), ...CASES.slice(0, round % 3)]) {
         const c: EngineCase = { shape, backend, batch, steps: o.steps, warmup: o.warmup, recompute };
-        const need = backend === 'pytorch' ? 0 : estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
+        const need = backend === 'pytorch' ? 0 : estimateOf(shape, batch, recompute);
         if (need > 0.8 * freemem()) {
           const why = `not run: its estimate ${(need / 2 ** 30).toFixed(1)} GiB exceeds 80% of free memory`;
           o.log?.(`skip ${shape}/${name} at batch ${batch}: ${why}`);
@@ -115,8 +117,7 @@ export async function benchRecompute(o: RecomputeBenchOptions): Promise<Recomput
  * memory side by side.
  */
 function inTurns(shape: string, batch: number, o: RecomputeBenchOptions, runs: Map<string, EngineRow[]>): Promise<void> | null {
-  const est = (recompute: number) => estimateMemory(SHAPES[shape], CHANNELS, batch, { recompute }).total;
-  const need = est(0) * 2.5 + est(1);
+  const need = estimateOf(shape, batch, 0) * 2.5 + estimateOf(shape, batch, 1);
   if (need > 0.8 * freemem()) {
     o.log?.(`batch ${batch}: the three cases side by side need about ${(need / 2 ** 30).toFixed(1)} GiB, over 80% of free memory: one after another instead`);
     return null;
