@@ -59,6 +59,16 @@ describe('trainPreflight', () => {
     expect(lines.find((l) => l.check === 'disk')!.message).toMatch(/, the job needs [\d.]+ MiB$/);
   }, 60_000);
 
+  it('budget=2b horizon=h3 on a 141 GB H200: the fix names batch 31, or 504 with recomputation (issue 17: it was refused everywhere)', async () => {
+    process.env.LADDER_MEMORY_LIMIT = '141GB';
+    useProvider(scriptedProvider([60]));
+    const memoryAt = async (...o: string[]) => (await trainPreflight(jobs(['budget=2b', 'horizon=h3', ...o]), { outputsDir: outputs(), concurrent: 1 })).find((l) => l.check === 'memory')!;
+    expect((await memoryAt()).fix).toMatch(/^trainer\.batch_size=16 \(about [\d.]+ GiB; the largest that fits is 31\), or a machine with \d+ GiB free/);
+    expect((await memoryAt('trainer.batch_size=31')).level).toBe('ok');
+    expect((await memoryAt('trainer.recompute=true', 'trainer.batch_size=1024')).fix).toMatch(/the largest that fits is 504\)/);
+    expect((await memoryAt('trainer.recompute=true', 'trainer.batch_size=504')).level).toBe('ok');
+  }, 60_000);
+
   it('a machine too small for any batch: the fix says so and how much batch 1 needs', async () => {
     process.env.LADDER_MEMORY_LIMIT = '2GiB'; // 200m's batch 1 needs 3.7 GiB on the node backend
     useProvider(scriptedProvider([60]));
